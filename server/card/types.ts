@@ -1,0 +1,140 @@
+/**
+ * The verifier's public contract: the result of checking one scanned QR text.
+ * Shape follows ../shared/spec/digital-card.md §4. Clients (the kiosk screen, the check-in
+ * service, hospital integrations) match on `code` strings, never on messages.
+ */
+
+export type Verdict = 'accepted' | 'needs_review' | 'rejected';
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Stable reason codes (spec §4) plus the kiosk's own additions (ID_CARD_PRESENTED). */
+export type ReasonCode =
+  | 'OK'
+  | 'QR_MALFORMED'
+  | 'CHUNKED_QR'
+  | 'JWS_MALFORMED'
+  | 'HEADER_INVALID'
+  | 'KEY_UNKNOWN'
+  | 'KEY_INACTIVE'
+  | 'SIGNATURE_INVALID'
+  | 'PAYLOAD_INVALID'
+  | 'ISSUER_MISMATCH'
+  | 'CREDENTIAL_INVALID'
+  | 'NOT_YET_VALID'
+  | 'EXPIRED'
+  | 'REVOKED'
+  | 'CARD_NUMBER_INVALID'
+  | 'CARD_NOT_YET_VALID'
+  | 'CARD_EXPIRED'
+  | 'OBJECT_CODE_UNKNOWN'
+  | 'OFF_ROUTE'
+  | 'UNSIGNED_LEGACY'
+  | 'TRUST_STALE'
+  | 'CLOCK_SUSPECT'
+  /** A chip ID card (CCCD) QR: identifies the person, proves no coverage; look the card up online. */
+  | 'ID_CARD_PRESENTED'
+  /** This kiosk's policy does not accept digital cards (pilot provinces only). */
+  | 'DIGITAL_CARD_NOT_ACCEPTED';
+
+export interface Reason {
+  code: ReasonCode;
+  severity: Severity;
+  message_vi: string;
+  message_en: string;
+  /** The agency portal's result number (maKetQua) where one maps, e.g. CARD_EXPIRED → "010". */
+  portalCode?: string;
+}
+
+/** Verification steps in spec order. */
+export type CheckName =
+  | 'qr'
+  | 'header'
+  | 'key'
+  | 'signature'
+  | 'payload'
+  | 'time'
+  | 'revocation'
+  | 'card';
+
+export interface Check {
+  name: CheckName;
+  ok: boolean;
+}
+
+export type Gender = 'male' | 'female' | 'other';
+
+/**
+ * The decoded card, named by the Vietnamese fields' meaning (spec §2). Dates are ISO
+ * `YYYY-MM-DD` (birthDate may be `YYYY`). Absent fields are omitted, never empty strings.
+ */
+export interface CardFields {
+  fullName?: string; // Họ và tên
+  birthDate?: string; // Ngày sinh
+  gender?: Gender; // Giới tính
+  maSoBhxh?: string; // Mã số BHXH, 10 digits
+  cardNumber?: string; // Mã thẻ BHYT: 15 chars or 10 digits
+  objectCode?: string; // Mã đối tượng, 2 letters
+  benefitLevel?: number; // Mức hưởng 1..5
+  benefitPercent?: number; // what the fund pays, from the benefit table (100, 95, 80)
+  registeredFacility?: string; // Nơi đăng ký KCB ban đầu, 5 chars
+  provinceCode?: string; // 2 digits
+  provinceName?: string;
+  validFrom?: string; // Giá trị sử dụng từ
+  validTo?: string; // Giá trị sử dụng đến (absent: no printed end date)
+  fiveYearDate?: string; // Thời điểm đủ 5 năm liên tục
+  areaCode?: string; // K1/K2/K3
+  issuedBy?: string; // Cơ quan cấp
+  address?: string; // legacy paper cards only
+  issueDate?: string; // legacy paper cards only
+  managementCode?: string; // legacy paper cards only
+  parentName?: string; // legacy: children's cards
+  idNumber?: string; // chip ID card (CCCD) number, 12 digits
+  /** Facility comparison with this kiosk: true when registered elsewhere (OFF_ROUTE). */
+  offRoute?: boolean;
+}
+
+export type CardSource = 'signed' | 'legacy-unsigned' | 'id-card';
+
+export interface VerifyResult {
+  verdict: Verdict;
+  /** Primary reason: the first error, else the first warning, else the first info, else OK. */
+  code: ReasonCode;
+  /** Portal number of the primary reason, when one maps. */
+  portalCode?: string;
+  reasons: Reason[];
+  checks: Check[];
+  card?: CardFields;
+  source?: CardSource;
+  keyId?: string;
+  issuer?: string;
+  /** Display name of the issuer from the trust store. */
+  issuerName?: string;
+  /** Credential times (seconds since epoch) when the signature held. */
+  nbf?: number;
+  exp?: number;
+  rid?: string;
+  /** True when the signing key belongs to the bundled demo issuer: never run a clinic on it. */
+  demo?: boolean;
+  checkedAt: string; // ISO-8601 UTC
+}
+
+/** Kiosk rules the verifier applies; all have defaults (see DEFAULT_POLICY). */
+export interface VerifyPolicy {
+  /** This kiosk's 5-char facility code; when set, other registered facilities give OFF_ROUTE. */
+  facility?: string;
+  /** Clock tolerance for nbf/exp and clock sanity, seconds (default 300). */
+  clockToleranceSec: number;
+  /** Max age of the trust store / revocation lists before TRUST_STALE, seconds (default 7 days). */
+  maxTrustAgeSec: number;
+  /** Whether signed digital cards are accepted at this deployment (default true). */
+  acceptDigitalCards: boolean;
+  /** Hard limit on QR text length in characters (default 4096; a JWS is at most 1195). */
+  maxQrChars: number;
+}
+
+export const DEFAULT_POLICY: VerifyPolicy = Object.freeze({
+  clockToleranceSec: 300,
+  maxTrustAgeSec: 7 * 24 * 3600,
+  acceptDigitalCards: true,
+  maxQrChars: 4096,
+});
