@@ -1,0 +1,68 @@
+import express, { type Express, type Router } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../clock.js';
+import type { KioskConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { TrustHolder } from '../trust/trust-holder.js';
+import type { VerifyService } from '../verification/verify-service.js';
+import { notFound, problemHandler } from './problem.js';
+import { statusRoutes, type StatusSection } from './routes/status.js';
+import { verifyRoutes } from './routes/verify.js';
+import { securityHeaders } from './security-headers.js';
+
+/** JSON bodies are small: a QR text is at most a few kilobytes. */
+export const BODY_LIMIT = '16kb';
+
+export interface AppDeps {
+  config: KioskConfig;
+  clock: Clock;
+  logger: Logger;
+  trust: TrustHolder;
+  verifier: VerifyService;
+  version: string;
+  startedAt: number;
+  /** Built kiosk screen (vite output); not served when absent. */
+  uiDir?: string;
+  /** Feature routers (visits, sessions, audit, admin, …), mounted after the core routes. */
+  routers?: Router[];
+  /** Extra members of /api/status (e.g. sync). */
+  statusSections?: StatusSection[];
+}
+
+/**
+ * The HTTP application: routes call services; no SQL and no verification logic here. Every
+ * error, including body-parser's, leaves through the one problem+json handler.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+  app.use(securityHeaders);
+  app.use('/api', express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  app.use(verifyRoutes(deps.verifier));
+  app.use(
+    statusRoutes({
+      config: deps.config,
+      clock: deps.clock,
+      trust: deps.trust,
+      version: deps.version,
+      startedAt: deps.startedAt,
+      sections: deps.statusSections ?? [],
+    }),
+  );
+  for (const r of deps.routers ?? []) app.use(r);
+  app.use('/api', notFound);
+
+  if (deps.uiDir && existsSync(deps.uiDir)) {
+    const uiDir = deps.uiDir;
+    app.use(express.static(uiDir, { index: 'index.html', maxAge: 0, fallthrough: true }));
+    // The auditor page is its own route; everything else falls back to the kiosk screen.
+    app.get(['/audit', '/audit/'], (_req, res) => res.sendFile(join(uiDir, 'audit.html')));
+  }
+  app.use(notFound);
+  app.use(problemHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,62 @@
+/**
+ * Entry point of the kiosk service: `npm start -- [flags]`. Reads configuration once, refuses to
+ * start with a clear message on any mistake, and drains gracefully on SIGINT/SIGTERM.
+ */
+import { loadConfig, usage } from './config.js';
+import { ConfigError, TrustStoreError } from './errors.js';
+import { createLogger } from './logger.js';
+import { startKioskService } from './service.js';
+
+async function main(): Promise<number | undefined> {
+  let loaded;
+  try {
+    loaded = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`bhyt-kiosk: ${err.message}\n\n${usage()}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (loaded.help) {
+    process.stdout.write(usage() + '\n');
+    return 0;
+  }
+  const logger = createLogger();
+  let service;
+  try {
+    service = await startKioskService(loaded.config, { logger });
+  } catch (err) {
+    if (err instanceof TrustStoreError) {
+      process.stderr.write(`bhyt-kiosk: cannot start: ${err.message}\n`);
+      return 1;
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`bhyt-kiosk: cannot start: port ${loaded.config.port} on ${loaded.config.host} is already in use\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const stop = (signal: string) => {
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    service.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return undefined;
+}
+
+main().then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`bhyt-kiosk: fatal: ${err instanceof Error ? err.name : 'error'}\n`);
+    process.exit(1);
+  },
+);
