@@ -1,0 +1,40 @@
+/** A realistic demo card and its trust snapshot, made fresh for each benchmark run. */
+import { generateKeyPairSync } from 'node:crypto';
+import { issueCard, type IssueCardInput } from '../server/card/issue.js';
+import { buildTrustSnapshot } from '../server/trust/build-snapshot.js';
+import { ecThumbprint } from '../server/trust/thumbprint.js';
+import type { TrustSnapshot } from '../server/trust/types.js';
+
+export interface BenchCard {
+  iss: string;
+  kid: string;
+  publicJwk: Record<string, unknown>;
+  trust: TrustSnapshot;
+  jws: string;
+  qrText: string;
+  now: number;
+}
+
+export const BENCH_CARD: IssueCardInput = {
+  fullName: 'Nguyễn Thị Minh Khai',
+  birthDate: '1987-06-15',
+  gender: 'female',
+  cardNumber: 'DN4121201234567',
+  registeredFacility: '12001',
+  validFrom: '2026-01-01',
+  validTo: '2026-12-31',
+  fiveYearDate: '2028-01-01',
+  areaCode: 'K1',
+  issuedBy: 'BHXH tỉnh Lai Châu',
+};
+
+export async function makeBenchCard(now = Date.now()): Promise<BenchCard> {
+  const iss = 'https://bench-issuer.example.vn';
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pub = publicKey.export({ format: 'jwk' }) as { crv: string; x: string; y: string };
+  const kid = ecThumbprint(pub);
+  const publicJwk = { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, kid, use: 'sig', alg: 'ES256' };
+  const trust = buildTrustSnapshot({ updatedAt: new Date(now).toISOString(), issuers: [{ iss, name: 'Bench', jwks: { keys: [publicJwk] } }] });
+  const card = await issueCard(BENCH_CARD, { iss, kid, privateKey }, { now: now - 60_000, rid: 'benchRid01' });
+  return { iss, kid, publicJwk, trust, jws: card.jws, qrText: card.qrText, now };
+}
