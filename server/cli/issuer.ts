@@ -1,0 +1,373 @@
+/**
+ * `npm run -s issuer -- <command> [flags]`: the development stand-in for the insurance agency.
+ * Generates issuer keys, issues signed demo cards (shc:/ text and QR PNG) and revokes them, in an
+ * issuer directory (server/issuer/layout.ts) that the kiosk's trust file points at.
+ *
+ * Exit codes: 0 ok, 1 failed (files unreadable, no usable key…), 2 usage error.
+ * stdout carries only the result (kid, shc:/ text, revocation entry) so it can be piped;
+ * everything else goes to stderr, never with personal data.
+ */
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { issueCard, DEFAULT_LIFETIME_SEC } from '../card/issue.js';
+import type { IssueCardInput } from '../card/fhir-build.js';
+import { systemClock, systemRandom, type Random } from '../clock.js';
+import { parseSeconds } from '../config.js';
+import { AppError } from '../errors.js';
+import { projectRoot } from '../project-root.js';
+import { DEMO_ISSUER_ISS } from '../trust/build-snapshot.js';
+import { randomRid } from '../issuer/crl.js';
+import { demoCardInput } from '../issuer/demo-card.js';
+import { addIssuerKey, createIssuerDir, isIssuerDir, loadSigner, readIssuerDir, revokeRid } from '../issuer/issuer-dir.js';
+import { DEFAULT_ISSUER_DIR } from '../issuer/layout.js';
+import { qrPng } from '../issuer/qr-png.js';
+import { trustFileListsIssuer, trustIssuerDir } from '../issuer/trust-file.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export const DEMO_ISSUER_NAME = 'BHXH Việt Nam (DEMO — không dùng thật)';
+/** Default key window after its start: long enough for a development setup to outlive. */
+const DEFAULT_KEY_YEARS = 5;
+
+export interface CliContext {
+  cwd: string;
+  /** Project root: default paths (keys/demo-issuer) are relative to it. */
+  root: string;
+  now: () => number;
+  random: Random;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  usage: string;
+  options: Options;
+  run(values: Values, ctx: CliContext): Promise<void>;
+}
+
+const COMMON: Options = {
+  dir: { type: 'string' },
+  trust: { type: 'string' },
+  'no-trust': { type: 'boolean' },
+  at: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const CARD_OPTIONS: Options = {
+  name: { type: 'string' },
+  birth: { type: 'string' },
+  gender: { type: 'string' },
+  card: { type: 'string' },
+  bhxh: { type: 'string' },
+  object: { type: 'string' },
+  benefit: { type: 'string' },
+  facility: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'five-years': { type: 'string' },
+  area: { type: 'string' },
+  'issued-by': { type: 'string' },
+  rid: { type: 'string' },
+  'no-rid': { type: 'boolean' },
+  kid: { type: 'string' },
+  lifetime: { type: 'string' },
+  png: { type: 'string' },
+};
+
+const DIR_HELP = `  --dir DIR        issuer directory (default ${DEFAULT_ISSUER_DIR})
+  --trust FILE     trust file to keep in step (default: trust.json next to the issuer directory)
+  --no-trust       leave the trust file alone
+  --at ISO         act as if it were this time (default: now)`;
+
+const CARD_HELP = `  --name "…" --birth YYYY-MM-DD|YYYY --gender male|female|other
+  --card DN4121201234567|1201234567 [--bhxh 10digits] [--object DN] [--benefit 1-5]
+  --facility 12001 --from YYYY-MM-DD [--to YYYY-MM-DD] [--five-years YYYY-MM-DD] [--area K1|K2|K3]
+  [--issued-by "BHXH tỉnh Lai Châu"] [--rid RID | --no-rid] [--kid KID] [--lifetime 30d] [--png FILE]`;
+
+export const USAGE = `Usage: npm run -s issuer -- <command> [flags]
+
+Commands:
+  keygen     create the issuer directory (if new) and add a signing key; prints the kid
+             [--iss URL] [--name TEXT] [--demo] [--not-before ISO] [--not-after ISO]
+  issue      issue a signed card; prints the shc:/ text (PNG path on stderr with --png)
+${CARD_HELP.replace(/^  /gm, '             ')}
+  demo-card  issue a sample card valid today (same flags as issue, all optional)
+  revoke     revoke cards by rid; prints the list entry
+             --rid RID [--kid KID] [--since ISO  (only cards issued before this time)]
+  trust      (re)write the issuer's entry in the trust file and set its updatedAt to now
+             (the kiosk flags a trust file older than 7 days as TRUST_STALE)
+
+Common flags:
+${DIR_HELP}
+
+Exit: 0 ok, 1 failed, 2 usage error.`;
+
+// ---- argument helpers -------------------------------------------------------------------
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function parseTime(flag: string, v: string): number {
+  const t = Date.parse(v);
+  if (!ISO_TIME.test(v) || !Number.isFinite(t)) throw new UsageError(`--${flag} must be an ISO-8601 date or date-time, e.g. 2026-11-25T09:00:00+07:00`);
+  return t;
+}
+
+function str(values: Values, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function required(values: Values, key: string): string {
+  const v = str(values, key);
+  if (v === undefined || v === '') throw new UsageError(`--${key} is required`);
+  return v;
+}
+
+function nowOf(values: Values, ctx: CliContext): number {
+  const at = str(values, 'at');
+  return at === undefined ? ctx.now() : parseTime('at', at);
+}
+
+function issuerDirOf(values: Values, ctx: CliContext): string {
+  const dir = str(values, 'dir');
+  return dir === undefined ? resolve(ctx.root, DEFAULT_ISSUER_DIR) : resolve(ctx.cwd, dir);
+}
+
+/** The trust file to keep in step, or undefined with --no-trust. */
+function trustFileOf(values: Values, ctx: CliContext, dir: string): string | undefined {
+  if (values['no-trust'] === true) return undefined;
+  const t = str(values, 'trust');
+  return t === undefined ? join(dirname(dir), 'trust.json') : resolve(ctx.cwd, t);
+}
+
+function parseLifetime(v: string | undefined): number {
+  if (v === undefined) return DEFAULT_LIFETIME_SEC;
+  const s = parseSeconds(v);
+  if (s === undefined || !Number.isSafeInteger(s) || s <= 0) throw new UsageError('--lifetime must be a duration like 3600, 90m, 12h or 30d');
+  return s;
+}
+
+function parseGender(v: string): IssueCardInput['gender'] {
+  if (v !== 'male' && v !== 'female' && v !== 'other') throw new UsageError('--gender must be male, female or other');
+  return v;
+}
+
+function parseBenefit(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[1-5]$/.test(v)) throw new UsageError('--benefit must be a digit 1-5');
+  return Number(v);
+}
+
+// ---- commands ---------------------------------------------------------------------------
+
+const keygen: Command = {
+  usage: `keygen [--iss URL] [--name TEXT] [--demo] [--not-before ISO] [--not-after ISO]\n${DIR_HELP}`,
+  options: {
+    ...COMMON,
+    iss: { type: 'string' },
+    name: { type: 'string' },
+    demo: { type: 'boolean' },
+    'not-before': { type: 'string' },
+    'not-after': { type: 'string' },
+  },
+  async run(values, ctx) {
+    const now = nowOf(values, ctx);
+    const dir = issuerDirOf(values, ctx);
+    const iss = str(values, 'iss');
+    if (!(await isIssuerDir(dir))) {
+      const issuerIss = iss ?? DEMO_ISSUER_ISS;
+      const demo = issuerIss === DEMO_ISSUER_ISS || values.demo === true;
+      const name = str(values, 'name') ?? (issuerIss === DEMO_ISSUER_ISS ? DEMO_ISSUER_NAME : issuerIss);
+      await createIssuerDir(dir, { iss: issuerIss, name, demo });
+      ctx.err(`created issuer directory ${dir} (${issuerIss})`);
+    } else if (iss !== undefined && (await readIssuerDir(dir)).meta.iss !== iss) {
+      throw new UsageError(`--iss differs from the iss of the existing issuer directory ${dir}`);
+    }
+    const nbfText = str(values, 'not-before');
+    // Default window starts at the day's start (UTC), so cards issued earlier today still fall in it.
+    const nbf = Math.floor((nbfText === undefined ? Math.floor(now / 86_400_000) * 86_400_000 : parseTime('not-before', nbfText)) / 1000);
+    const expText = str(values, 'not-after');
+    const exp = expText === undefined ? nbf + DEFAULT_KEY_YEARS * 365 * 86_400 : Math.floor(parseTime('not-after', expText) / 1000);
+    if (exp <= nbf) throw new UsageError('--not-after must be after --not-before');
+    const { kid } = await addIssuerKey(dir, { nbf, exp });
+    ctx.err(`added key ${kid} (valid ${new Date(nbf * 1000).toISOString()} – ${new Date(exp * 1000).toISOString()})`);
+    const trustFile = trustFileOf(values, ctx, dir);
+    if (trustFile !== undefined) {
+      await trustIssuerDir(trustFile, dir, now);
+      ctx.err(`updated trust file ${trustFile}`);
+    }
+    ctx.out(kid);
+  },
+};
+
+function cardInput(values: Values, defaults: Partial<IssueCardInput>): IssueCardInput {
+  const pick = (key: string, fallback: string | undefined) => str(values, key) ?? fallback;
+  const orRequired = (key: string, fallback: string | undefined) => {
+    const v = pick(key, fallback);
+    if (v === undefined || v === '') throw new UsageError(`--${key} is required`);
+    return v;
+  };
+  const input: IssueCardInput = {
+    fullName: orRequired('name', defaults.fullName),
+    birthDate: orRequired('birth', defaults.birthDate),
+    gender: parseGender(orRequired('gender', defaults.gender)),
+    cardNumber: orRequired('card', defaults.cardNumber),
+    registeredFacility: orRequired('facility', defaults.registeredFacility),
+    validFrom: orRequired('from', defaults.validFrom),
+  };
+  const optional: [keyof IssueCardInput, string][] = [
+    ['maSoBhxh', 'bhxh'],
+    ['objectCode', 'object'],
+    ['validTo', 'to'],
+    ['fiveYearDate', 'five-years'],
+    ['areaCode', 'area'],
+    ['issuedBy', 'issued-by'],
+  ];
+  for (const [field, flag] of optional) {
+    const v = pick(flag, defaults[field] as string | undefined);
+    if (v !== undefined) (input as unknown as Record<string, unknown>)[field] = v;
+  }
+  const benefit = parseBenefit(str(values, 'benefit')) ?? defaults.benefitLevel;
+  if (benefit !== undefined) input.benefitLevel = benefit;
+  return input;
+}
+
+async function issueFrom(values: Values, ctx: CliContext, defaults: Partial<IssueCardInput>): Promise<void> {
+  const now = nowOf(values, ctx);
+  const input = cardInput(values, defaults);
+  const lifetimeSec = parseLifetime(str(values, 'lifetime'));
+  if (values['no-rid'] === true && values.rid !== undefined) throw new UsageError('--rid and --no-rid exclude each other');
+  const rid = values['no-rid'] === true ? undefined : (str(values, 'rid') ?? randomRid(ctx.random));
+  const dir = issuerDirOf(values, ctx);
+  const kid = str(values, 'kid');
+  const { signer, active } = await loadSigner(dir, { now, ...(kid !== undefined ? { kid } : {}) });
+  if (!active) ctx.err(`warning: key ${signer.kid} is not active at this time: kiosks will refuse the card (KEY_INACTIVE)`);
+  const card = await issueCard(input, signer, { now, lifetimeSec, ...(rid !== undefined ? { rid } : {}) });
+  ctx.err(`issued: kid ${signer.kid}${rid !== undefined ? `, rid ${rid}` : ''}, expires ${new Date(card.payload.exp * 1000).toISOString()}, JWS ${card.jws.length} chars`);
+  const pngPath = str(values, 'png');
+  if (pngPath !== undefined) {
+    const file = resolve(ctx.cwd, pngPath);
+    const { png, version, errorCorrectionLevel } = await qrPng(card.qrText);
+    await writeFile(file, png);
+    ctx.err(`QR PNG (version ${version}, level ${errorCorrectionLevel}): ${file}`);
+  }
+  ctx.out(card.qrText);
+}
+
+const issue: Command = {
+  usage: `issue\n${CARD_HELP}\n${DIR_HELP}`,
+  options: { ...COMMON, ...CARD_OPTIONS },
+  run: (values, ctx) => issueFrom(values, ctx, {}),
+};
+
+const demoCard: Command = {
+  usage: `demo-card [any issue flag overrides the sample]\n${DIR_HELP}`,
+  options: { ...COMMON, ...CARD_OPTIONS },
+  run: (values, ctx) => issueFrom(values, ctx, demoCardInput(nowOf(values, ctx))),
+};
+
+const revoke: Command = {
+  usage: `revoke --rid RID [--kid KID] [--since ISO]\n${DIR_HELP}`,
+  options: { ...COMMON, rid: { type: 'string' }, kid: { type: 'string' }, since: { type: 'string' } },
+  async run(values, ctx) {
+    const now = nowOf(values, ctx);
+    const rid = required(values, 'rid');
+    const since = str(values, 'since');
+    const beforeSec = since === undefined ? undefined : Math.floor(parseTime('since', since) / 1000);
+    const dir = issuerDirOf(values, ctx);
+    const kid = str(values, 'kid');
+    const result = await revokeRid(dir, { rid, now, ...(kid !== undefined ? { kid } : {}), ...(beforeSec !== undefined ? { beforeSec } : {}) });
+    ctx.err(result.changed ? `revoked on key ${result.kid}; list ctr ${result.ctr}` : `already revoked on key ${result.kid}; list unchanged (ctr ${result.ctr})`);
+    const trustFile = trustFileOf(values, ctx, dir);
+    if (result.changed && trustFile !== undefined && (await trustFileListsIssuer(trustFile, (await readIssuerDir(dir)).meta.iss))) {
+      await trustIssuerDir(trustFile, dir, now);
+      ctx.err(`updated trust file ${trustFile}`);
+    }
+    ctx.out(result.entry);
+  },
+};
+
+const trust: Command = {
+  usage: `trust\n${DIR_HELP}`,
+  options: { ...COMMON },
+  async run(values, ctx) {
+    const now = nowOf(values, ctx);
+    const dir = issuerDirOf(values, ctx);
+    const trustFile = trustFileOf(values, ctx, dir);
+    if (trustFile === undefined) throw new UsageError('trust needs a trust file (drop --no-trust)');
+    const snapshot = await trustIssuerDir(trustFile, dir, now);
+    ctx.err(`trust file ${trustFile}: ${snapshot.keysByKid.size} key(s), updatedAt ${new Date(now).toISOString()}`);
+    ctx.out(trustFile);
+  },
+};
+
+/** `serve` and `rotate` (publishing over HTTP, key rotation) slot in here. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  keygen,
+  issue,
+  'demo-card': demoCard,
+  revoke,
+  trust,
+};
+
+/** Errors the user fixes by changing the command line: exit 2. */
+const USAGE_CODES = new Set(['ISSUE_INPUT_INVALID', 'REVOKE_INPUT_INVALID', 'ISSUER_INPUT_INVALID', 'ISSUER_KEY_NOT_FOUND']);
+
+export async function runIssuerCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? ctx.err : ctx.out)(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    ctx.err(`unknown command "${name}"\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  try {
+    let values: Values;
+    try {
+      values = parseArgs({ args: [...rest], options: command.options, strict: true, allowPositionals: false }).values as Values;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (values.help === true) {
+      ctx.out(`Usage: npm run -s issuer -- ${command.usage}`);
+      return EXIT.ok;
+    }
+    await command.run(values, ctx);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      ctx.err(`error: ${err.message}\nUsage: npm run -s issuer -- ${command.usage}`);
+      return EXIT.usage;
+    }
+    if (err instanceof AppError) {
+      const problems = Array.isArray(err.extra?.problems) ? (err.extra.problems as string[]) : [];
+      ctx.err(`error ${err.code}: ${problems.length > 0 ? `\n  - ${problems.join('\n  - ')}` : (err.detail ?? err.message)}`);
+      return USAGE_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
+    }
+    ctx.err(`error: ${(err as Error).message ?? String(err)}`);
+    return EXIT.failed;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const code = await runIssuerCli(process.argv.slice(2), {
+    cwd: process.cwd(),
+    root: projectRoot(),
+    now: () => systemClock.now(),
+    random: systemRandom,
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.exitCode = code;
+}
