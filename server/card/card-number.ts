@@ -11,6 +11,15 @@ import type { CardFields, Reason } from './types.js';
  */
 
 const TEN_DIGITS = /^\d{10}$/;
+/**
+ * Soldiers' and cipher staff's cards (defence fund, portal 001) and police cards (police fund,
+ * 002) are often absent from the civilian lookup: the receptionist checks card and ID papers.
+ */
+const SPECIAL_FUND_PORTAL_CODE: ReadonlyMap<string, '001' | '002'> = new Map([
+  ['QN', '001'],
+  ['CY', '001'],
+  ['CA', '002'],
+]);
 const OBJECT_SHAPE = /^[A-Z]{2}$/;
 const BENEFIT_DIGIT = /^[1-5]$/;
 const PROVINCE_SHAPE = /^\d{2}$/;
@@ -80,6 +89,8 @@ export function applyCardNumberRules(card: CardFields): Reason[] {
   }
 
   if (card.objectCode !== undefined && !OBJECT_CODES.has(card.objectCode)) reasons.push(reason('OBJECT_CODE_UNKNOWN'));
+  const fund = card.objectCode === undefined ? undefined : SPECIAL_FUND_PORTAL_CODE.get(card.objectCode);
+  if (fund !== undefined) reasons.push(reason('SPECIAL_FUND_CARD', { portalCode: fund }));
   if (card.benefitLevel !== undefined) {
     const pct = BENEFIT_PERCENT.get(card.benefitLevel);
     if (pct !== undefined) card.benefitPercent = pct;

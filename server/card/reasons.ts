@@ -139,6 +139,12 @@ const CATALOG: Readonly<Record<ReasonCode, Readonly<CatalogEntry>>> = Object.fre
     message_vi: 'Cơ sở này chưa chấp nhận thẻ BHYT điện tử. Đề nghị xuất trình thẻ giấy hoặc căn cước công dân.',
     message_en: 'This facility does not accept digital cards.',
   },
+  SPECIAL_FUND_CARD: {
+    severity: 'info',
+    message_vi: 'Thẻ do BHXH Bộ Quốc phòng / Bộ Công an quản lý: kiểm tra thẻ và giấy tờ tùy thân (cổng tra cứu có thể không có thông tin).',
+    message_en: 'Card managed by the defence or police fund: check the card and ID papers (often absent from the civilian lookup).',
+    portalCode: '001',
+  },
 } satisfies Record<ReasonCode, CatalogEntry>);
 
 /** Every code the catalog knows (for tests and UIs listing them). */

@@ -34,7 +34,9 @@ export type ReasonCode =
   /** A chip ID card (CCCD) QR: identifies the person, proves no coverage; look the card up online. */
   | 'ID_CARD_PRESENTED'
   /** This kiosk's policy does not accept digital cards (pilot provinces only). */
-  | 'DIGITAL_CARD_NOT_ACCEPTED';
+  | 'DIGITAL_CARD_NOT_ACCEPTED'
+  /** QN/CY (defence fund) or CA (police fund) card: often absent from the civilian lookup. */
+  | 'SPECIAL_FUND_CARD';
 
 export interface Reason {
   code: ReasonCode;

@@ -24,9 +24,9 @@ import type { CardFields, Check, CheckName, Reason, VerifyPolicy, VerifyResult }
  * - After that every step runs and every finding is kept (an expired AND revoked card reports
  *   both); a credential that is not a BHYT card (CREDENTIAL_INVALID) still gets the time and
  *   revocation checks, but no card step.
- * - A future `nbf` is NOT_YET_VALID (error) only; CLOCK_SUSPECT is reserved for "this machine's
- *   clock is behind the trust store's last update", the case where the clock, not the card, is
- *   the likely culprit.
+ * - A future `nbf` is NOT_YET_VALID (error) plus CLOCK_SUSPECT (warning): the spec names both
+ *   the trust store's last update and the card's issue time as evidence of a clock running
+ *   behind. The card is still rejected; the warning tells the desk to have the clock checked.
  * - DIGITAL_CARD_NOT_ACCEPTED (policy) is recorded first so that it is the primary code, but the
  *   card is still verified so the receptionist can see whose card it is.
  * - A check's `ok` is false when that step produced an error; warnings and info leave it true.
@@ -172,7 +172,9 @@ function verifySigned(run: Run, jws: string, ctx: VerifyContext, keepPayload: bo
 
   // 6. Time, and this machine's clock against the trust store.
   const time: Reason[] = [];
-  if (claims.nbf * 1000 > now + tolMs) time.push(reason('NOT_YET_VALID'));
+  // A card issued "in the future" is either not yet valid or this machine's clock is behind:
+  // report both so the receptionist is not left blaming the card alone (spec §4).
+  if (claims.nbf * 1000 > now + tolMs) time.push(reason('NOT_YET_VALID'), reason('CLOCK_SUSPECT'));
   if (claims.exp !== undefined && claims.exp * 1000 < now - tolMs) time.push(reason('EXPIRED'));
   if (now < trust.updatedAt - tolMs) time.push(reason('CLOCK_SUSPECT'));
   run.step('time', time);

@@ -65,9 +65,11 @@ describe('applyCardNumberRules', () => {
     expect(r.portal).toEqual(['053', '052']);
   });
 
-  it('accepts the defence and police fund provinces', () => {
-    expect(run({ cardNumber: 'QN5971201234567' }).codes).toEqual([]);
-    expect(run({ cardNumber: 'CA5981201234567' }).codes).toEqual([]);
+  it('accepts the defence and police fund provinces, noting the fund (portal 001 / 002)', () => {
+    expect(run({ cardNumber: 'QN5971201234567' })).toMatchObject({ codes: ['SPECIAL_FUND_CARD'], portal: ['001'] });
+    expect(run({ cardNumber: 'CY5971201234567' })).toMatchObject({ codes: ['SPECIAL_FUND_CARD'], portal: ['001'] });
+    expect(run({ cardNumber: 'CA5981201234567' })).toMatchObject({ codes: ['SPECIAL_FUND_CARD'], portal: ['002'] });
+    expect(run({ cardNumber: 'DN4121201234567' }).codes).toEqual([]);
   });
 
   it('cross-checks against the class and the Patient identifier', () => {

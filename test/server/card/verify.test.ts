@@ -102,6 +102,13 @@ describe('facility and policy', () => {
     expect(r.card?.offRoute).toBe(false);
   });
 
+  it('notes a defence-fund card (SPECIAL_FUND_CARD, portal 001) without rejecting it', () => {
+    const r = verify(card({ coverage: { subscriberId: 'QN5971201234567', objectCode: 'QN', benefit: '5', network: '97001' } }), { policy: { facility: '97001' } });
+    expect(r.verdict).toBe('accepted');
+    expect(r.code).toBe('SPECIAL_FUND_CARD');
+    expect(r.portalCode).toBe('001');
+  });
+
   it('DIGITAL_CARD_NOT_ACCEPTED is the primary error, the card still read', () => {
     const r = verify(card(), { policy: { acceptDigitalCards: false } });
     expect(r.verdict).toBe('rejected');
@@ -215,7 +222,7 @@ describe('time (tolerance 300 s)', () => {
   const nowSec = NOW / 1000;
   it.each<[string, PayloadIn, ReasonCode[]]>([
     ['nbf just inside tolerance', { nbf: nowSec + 300 }, []],
-    ['nbf beyond tolerance', { nbf: nowSec + 301 }, ['NOT_YET_VALID']],
+    ['nbf beyond tolerance', { nbf: nowSec + 301 }, ['NOT_YET_VALID', 'CLOCK_SUSPECT']],
     ['exp just inside tolerance', { exp: nowSec - 300 }, []],
     ['exp beyond tolerance', { exp: nowSec - 301 }, ['EXPIRED']],
     ['fractional nbf', { nbf: nowSec - 0.5 }, []],
@@ -225,8 +232,11 @@ describe('time (tolerance 300 s)', () => {
     expect(r.checks.find((c) => c.name === 'time')?.ok).toBe(expected.length === 0);
   });
 
-  it('a future nbf is NOT_YET_VALID only, not CLOCK_SUSPECT', () => {
-    expect(codes(verify(card({ nbf: nowSec + 3600 })))).toEqual(['NOT_YET_VALID']);
+  it('a future nbf is NOT_YET_VALID and says the clock may be behind (CLOCK_SUSPECT)', () => {
+    const r = verify(card({ nbf: nowSec + 3600 }));
+    expect(codes(r)).toEqual(['NOT_YET_VALID', 'CLOCK_SUSPECT']);
+    expect(r.verdict).toBe('rejected');
+    expect(r.code).toBe('NOT_YET_VALID');
   });
 
   it('CLOCK_SUSPECT when this clock is behind the trust store update', () => {
