@@ -1,11 +1,12 @@
 /** A realistic demo card and its trust snapshot, made fresh for each benchmark run. */
 import { generateKeyPairSync } from 'node:crypto';
-import { issueCard, type IssueCardInput } from '../server/card/issue.js';
+import { issueCard, type CardSigner, type IssueCardInput } from '../server/card/issue.js';
 import { buildTrustSnapshot } from '../server/trust/build-snapshot.js';
 import { ecThumbprint } from '../server/trust/thumbprint.js';
 import type { TrustSnapshot } from '../server/trust/types.js';
 
 export interface BenchCard {
+  signer: CardSigner;
   iss: string;
   kid: string;
   publicJwk: Record<string, unknown>;
@@ -35,6 +36,18 @@ export async function makeBenchCard(now = Date.now()): Promise<BenchCard> {
   const kid = ecThumbprint(pub);
   const publicJwk = { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, kid, use: 'sig', alg: 'ES256' };
   const trust = buildTrustSnapshot({ updatedAt: new Date(now).toISOString(), issuers: [{ iss, name: 'Bench', jwks: { keys: [publicJwk] } }] });
-  const card = await issueCard(BENCH_CARD, { iss, kid, privateKey }, { now: now - 60_000, rid: 'benchRid01' });
-  return { iss, kid, publicJwk, trust, jws: card.jws, qrText: card.qrText, now };
+  const signer = { iss, kid, privateKey };
+  const card = await issueCard(BENCH_CARD, signer, { now: now - 60_000, rid: 'benchRid01' });
+  return { signer, iss, kid, publicJwk, trust, jws: card.jws, qrText: card.qrText, now };
+}
+
+/** `n` distinct cards (distinct card numbers and mã số BHXH) from the bench issuer. */
+export async function makeDistinctCards(card: BenchCard, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const maSo = String(1_200_000_000 + i);
+    const issued = await issueCard({ ...BENCH_CARD, cardNumber: `DN412${maSo}` }, card.signer, { now: card.now - 60_000 });
+    out.push(issued.qrText);
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { createBenchReceptionist } from './bench-user.js';
 import { benchCheckIns } from './check-in-bench.js';
 import { makeBenchCard } from './fixtures.js';
 import { benchHttpVerify } from './http-bench.js';
@@ -45,6 +46,7 @@ await section('peer', async () => {
 });
 await section('http', async () => {
   const port = await freePort();
+  const password = await createBenchReceptionist(join(workDir, 'kiosk-http'));
   const kiosk = await startProcess({
     entry: ['dist/server/main.js', '--port', String(port), '--data-dir', join(workDir, 'kiosk-http'), '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
     port,
@@ -54,7 +56,7 @@ await section('http', async () => {
   try {
     results.http = await benchHttpVerify(kiosk.url, card.qrText);
     await section('checkIn', async () => {
-      results.checkIn = await benchCheckIns(kiosk, card, workDir);
+      results.checkIn = await benchCheckIns(kiosk, card, password);
     });
     results.rssMb = Math.round(kiosk.rssMb());
   } finally {

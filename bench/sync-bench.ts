@@ -1,4 +1,98 @@
-/** sync.*: filled in once the sync worker lands. */
-export async function benchSync(_workDir: string, _trustFile: string): Promise<Record<string, number>> {
-  throw new Error('not implemented yet');
+/**
+ * sync.visitsPerSecond: a 20,000-visit backlog (recorded through the visit repository, each with
+ * its outbox row, exactly as check-ins leave them) drained by the kiosk's worker into the
+ * reference medical-history store, both real processes on 127.0.0.1. Timed from the kiosk's
+ * start to the store holding every visit (pending 0 in /api/status).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { systemRandom } from '../server/clock.js';
+import { openKioskDatabase } from '../server/db/open-kiosk-db.js';
+import { uuidv7 } from '../server/visits/uuidv7.js';
+import { VisitRepository } from '../server/visits/visit-repo.js';
+import { freePort, startProcess } from './processes.js';
+import { round } from './stats.js';
+
+const BACKLOG = 20_000;
+
+async function seedBacklog(dataDir: string, n: number, now: number): Promise<void> {
+  const { db } = await openKioskDatabase(dataDir, now);
+  try {
+    const repo = new VisitRepository(db);
+    await repo.init();
+    for (let i = 0; i < n; i++) {
+      const at = now - (n - i) * 1000;
+      const id = uuidv7(at, systemRandom);
+      const maSo = String(4_000_000_000 + i);
+      await db.transaction(async (tx) => {
+        await repo.insert(tx, {
+          id,
+          facility: '12001',
+          desk_id: 'desk-1',
+          operator: 'bench',
+          operator_name: 'Bench Operator',
+          operator_cccd: null,
+          recorded_at: at,
+          checked_at: new Date(at).toISOString(),
+          visit_type: '01',
+          verdict: 'accepted',
+          code: 'OK',
+          reason_codes: '["OK"]',
+          review_note: null,
+          source: 'signed',
+          card_key: `bench:${id}`,
+          card_number: `DN412${maSo}`,
+          ma_so_bhxh: maSo,
+          card_json: null,
+          issuer: null,
+          key_id: null,
+          rid: null,
+          demo: 0,
+          qr_text: 'bench',
+        });
+      });
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+export async function benchSync(workDir: string, trustFile: string) {
+  const kioskDir = join(workDir, 'kiosk-sync');
+  const storeDir = join(workDir, 'store');
+  const key = 'bench-store-key-' + systemRandom.bytes(16).toString('hex');
+  const keysFile = join(workDir, 'store-keys.json');
+  writeFileSync(keysFile, JSON.stringify({ [key]: '12001' }), { mode: 0o600 });
+  await seedBacklog(kioskDir, BACKLOG, Date.now());
+
+  const storePort = await freePort();
+  const store = await startProcess({ entry: ['dist/server/history-store/main.js', '--port', String(storePort), '--data', storeDir, '--keys', keysFile], port: storePort, readyPath: '/healthz' });
+  const kioskPort = await freePort();
+  try {
+    const t0 = performance.now();
+    const kiosk = await startProcess({
+      entry: ['dist/server/main.js', '--port', String(kioskPort), '--data-dir', kioskDir, '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
+      port: kioskPort,
+      readyPath: '/api/status',
+      env: { KIOSK_SYNC_URL: store.url, KIOSK_SYNC_KEY: key },
+    });
+    try {
+      const deadline = Date.now() + 240_000;
+      for (;;) {
+        const s = (await (await fetch(kiosk.url + '/api/status')).json()) as { sync?: { pending?: number; parked?: number } };
+        if (s.sync?.pending === 0) {
+          if (s.sync.parked) throw new Error(`${s.sync.parked} visits parked`);
+          break;
+        }
+        if (Date.now() > deadline) throw new Error(`backlog not drained in time (pending ${s.sync?.pending})`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      return { backlog: BACKLOG, seconds: round(seconds, 2), visitsPerSecond: round(BACKLOG / seconds) };
+    } finally {
+      await kiosk.stop();
+    }
+  } finally {
+    await store.stop();
+  }
 }

@@ -31,6 +31,10 @@ export interface KioskConfig {
   syncUrl: string | undefined;
   /** Bearer API key for the medical-history store. */
   syncKey: string | undefined;
+  /** Sync: how long to wait for the store's answer to one batch, seconds. */
+  syncTimeoutSec: number;
+  /** Sync: the longest wait between retries after failures (exponential backoff cap), seconds. */
+  syncMaxBackoffSec: number;
   /** How often to refresh issuer keys and revocation lists, seconds (0 = never). */
   trustRefreshSec: number;
   /** Kiosk screen: seconds before a verdict clears back to the scan state. */
@@ -63,6 +67,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'sessionTtlSec', flag: 'session-ttl', env: 'KIOSK_SESSION_TTL', kind: 'seconds', default: '12h', help: 'operator session lifetime' },
   { key: 'syncUrl', flag: 'sync-url', env: 'KIOSK_SYNC_URL', kind: 'url', help: 'medical-history store URL (sync off when unset)' },
   { key: 'syncKey', flag: 'sync-key', env: 'KIOSK_SYNC_KEY', kind: 'secret', help: 'medical-history store API key' },
+  { key: 'syncTimeoutSec', flag: 'sync-timeout', env: 'KIOSK_SYNC_TIMEOUT', kind: 'seconds', default: '30', help: 'sync: wait this long for the store to answer a batch' },
+  { key: 'syncMaxBackoffSec', flag: 'sync-max-backoff', env: 'KIOSK_SYNC_MAX_BACKOFF', kind: 'seconds', default: '5m', help: 'sync: longest wait between retries' },
   { key: 'trustRefreshSec', flag: 'trust-refresh', env: 'KIOSK_TRUST_REFRESH', kind: 'seconds', default: '1h', help: 'issuer key / revocation refresh interval (0 = off)' },
   { key: 'resultClearSec', flag: 'result-clear', env: 'KIOSK_RESULT_CLEAR', kind: 'seconds', default: '20', help: 'kiosk screen clears a verdict after this long' },
   { key: 'demoAccounts', flag: 'demo-accounts', env: 'KIOSK_DEMO_ACCOUNTS', kind: 'bool', default: 'true', help: 'on a fresh database, create demo accounts with random passwords' },

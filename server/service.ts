@@ -6,10 +6,14 @@ import type { KioskConfig } from './config.js';
 import { createApp } from './http/app.js';
 import type { StatusSection } from './http/routes/status.js';
 import { createLogger, type Logger } from './logger.js';
-import { loadTrustFile } from './trust/load-file.js';
+import { makeRoleGate } from './http/routes/session-auth.js';
+import { loadStartupTrust, trustCachePath } from './trust/refresh/cache-file.js';
+import { startTrustRefresh } from './trust/refresh/wire.js';
 import { TrustHolder } from './trust/trust-holder.js';
 import { projectRoot, readVersion } from './project-root.js';
 import { policyFromConfig, VerifyService } from './verification/verify-service.js';
+import { startVisitLog } from './visits/visit-log-feature.js';
+import { startSync } from './sync/start-sync.js';
 import type { Router } from 'express';
 
 export interface ServiceOptions {
@@ -18,6 +22,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Where the built kiosk screen is; default dist/kiosk-ui next to the project root. */
   uiDir?: string;
+  /** Where one-time console notices go (demo-account passwords); default stdout, never the log. */
+  print?: (text: string) => void;
 }
 
 export interface RunningService {
@@ -47,8 +53,11 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   const startedAt = clock.now();
   const closables: Closable[] = [];
 
-  // Refuse to start on a broken trust file: verifying with a half-loaded store is worse.
-  const trust = new TrustHolder(await loadTrustFile(config.trustFile));
+  // Refuse to start on a broken trust file: verifying with a half-loaded store is worse. The
+  // last good refresh (data dir) supplies newer keys / lists for issuers the file still lists
+  // unchanged, so an offline kiosk starts with what it last knew (docs/trust-lifecycle.md).
+  const trustStartup = await loadStartupTrust({ trustFile: config.trustFile, cacheFile: trustCachePath(config.dataDir), logger });
+  const trust = new TrustHolder(trustStartup.snapshot);
   if (trust.current.demo) {
     logger.warn('DEMO ISSUER TRUSTED: keys/demo-issuer is for development only; never use this trust store at a real front desk', {
       code: 'DEMO_KEYS',
@@ -62,6 +71,22 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   // Each feature (visit log + sessions + audit, sync, trust refresh) is wired here: it opens
   // what it needs, pushes its routers / status sections, and pushes itself onto `closables`
   // so shutdown drains it in reverse order.
+  // Visit log, operators, sessions, auditors (issue 4). Other features may use visitLog.db
+  // (the one serialised connection) and visitLog.visits.onVisitRecorded(…) to be woken.
+  const visitLog = await startVisitLog({ config, clock, random, logger, verifier, ...(opts.print ? { print: opts.print } : {}) });
+  closables.push(visitLog);
+  routers.push(...visitLog.routers);
+  // Trust lifecycle (issue 6): scheduled refresh of issuer keys / revocation lists, and
+  // POST /api/admin/trust/refresh for admins.
+  const trustRefresh = startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, requireAdmin: makeRoleGate(visitLog.auth)('admin') });
+  closables.push(trustRefresh.refresher);
+  routers.push(...trustRefresh.routers);
+  // Sync to the medical-history store (issue 5): drains the visit log's outbox, woken by each
+  // recorded visit; `sync` in /api/status (+ SYNC_BEHIND). Pushed after the visit log, so
+  // shutdown stops the worker before the database closes.
+  const sync = startSync({ config, db: visitLog.db, onVisitRecorded: (l) => visitLog.visits.onVisitRecorded(l), clock, random, logger });
+  statusSections.push(sync.statusSection);
+  closables.push(sync);
   // ── end of feature modules ─────────────────────────────────────────────────────────────
 
   const app = createApp({

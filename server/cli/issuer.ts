@@ -23,6 +23,8 @@ import { demoCardInput } from '../issuer/demo-card.js';
 import { addIssuerKey, createIssuerDir, isIssuerDir, loadSigner, readIssuerDir, revokeRid } from '../issuer/issuer-dir.js';
 import { DEFAULT_ISSUER_DIR } from '../issuer/layout.js';
 import { qrPng } from '../issuer/qr-png.js';
+import { rotateIssuerKey } from '../issuer/rotate.js';
+import { serveIssuerDir } from '../issuer/serve.js';
 import { trustFileListsIssuer, trustIssuerDir } from '../issuer/trust-file.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -39,6 +41,8 @@ export interface CliContext {
   random: Random;
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Stops long-running commands (serve); default: SIGINT / SIGTERM. */
+  signal?: AbortSignal;
 }
 
 class UsageError extends Error {}
@@ -101,6 +105,10 @@ ${CARD_HELP.replace(/^  /gm, '             ')}
   demo-card  issue a sample card valid today (same flags as issue, all optional)
   revoke     revoke cards by rid; prints the list entry
              --rid RID [--kid KID] [--since ISO  (only cards issued before this time)]
+  rotate     add a new signing key (valid from now) and retire the current one at now;
+             prints the new kid   [--not-after ISO]
+  serve      publish /.well-known/jwks.json and /.well-known/crl/<kid>.json over HTTP
+             until Ctrl-C; prints the URL   [--port 8090] [--host 127.0.0.1]
   trust      (re)write the issuer's entry in the trust file and set its updatedAt to now
              (the kiosk flags a trust file older than 7 days as TRUST_STALE)
 
@@ -308,13 +316,60 @@ const trust: Command = {
   },
 };
 
-/** `serve` and `rotate` (publishing over HTTP, key rotation) slot in here. */
+const rotate: Command = {
+  usage: `rotate [--not-after ISO]\n${DIR_HELP}`,
+  options: { ...COMMON, 'not-after': { type: 'string' } },
+  async run(values, ctx) {
+    const now = nowOf(values, ctx);
+    const dir = issuerDirOf(values, ctx);
+    const expText = str(values, 'not-after');
+    const exp = expText === undefined ? undefined : Math.floor(parseTime('not-after', expText) / 1000);
+    const result = await rotateIssuerKey(dir, { now, ...(exp !== undefined ? { exp } : {}) });
+    const at = new Date(result.nbf * 1000).toISOString();
+    ctx.err(`new signing key ${result.newKid} valid ${at} – ${new Date(result.exp * 1000).toISOString()}`);
+    ctx.err(result.retiredKids.length > 0 ? `retired at ${at}: ${result.retiredKids.join(', ')} (still published: its cards keep verifying)` : 'no key was active: nothing retired');
+    const trustFile = trustFileOf(values, ctx, dir);
+    if (trustFile !== undefined && (await trustFileListsIssuer(trustFile, (await readIssuerDir(dir)).meta.iss))) {
+      await trustIssuerDir(trustFile, dir, now);
+      ctx.err(`updated trust file ${trustFile}`);
+    }
+    ctx.out(result.newKid);
+  },
+};
+
+const serve: Command = {
+  usage: `serve [--port 8090] [--host 127.0.0.1] [--dir DIR]`,
+  options: { dir: COMMON.dir!, port: { type: 'string' }, host: { type: 'string' }, help: COMMON.help! },
+  async run(values, ctx) {
+    const dir = issuerDirOf(values, ctx);
+    await readIssuerDir(dir); // refuse to publish a broken directory
+    const portText = str(values, 'port') ?? '8090';
+    if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError('--port must be a port number 0-65535');
+    const host = str(values, 'host') ?? '127.0.0.1';
+    const server = await serveIssuerDir(dir, { port: Number(portText), host });
+    ctx.err(`serving ${dir} (public keys and revocation lists only) at ${server.url}/.well-known/ — Ctrl-C to stop`);
+    ctx.out(server.url);
+    await new Promise<void>((done) => {
+      if (ctx.signal) {
+        if (ctx.signal.aborted) done();
+        else ctx.signal.addEventListener('abort', () => done(), { once: true });
+        return;
+      }
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+    await server.close();
+  },
+};
+
 export const COMMANDS: Readonly<Record<string, Command>> = {
   keygen,
   issue,
   'demo-card': demoCard,
   revoke,
   trust,
+  rotate,
+  serve,
 };
 
 /** Errors the user fixes by changing the command line: exit 2. */

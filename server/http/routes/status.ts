@@ -7,6 +7,8 @@ export interface StatusSection {
   /** Name of the member in /api/status, e.g. "sync". */
   name: string;
   get(): unknown;
+  /** Codes this section adds to `warnings` (e.g. SYNC_BEHIND), checked on every request. */
+  warnings?(): string[];
 }
 
 /**
@@ -67,7 +69,10 @@ export function statusRoutes(deps: {
         },
       },
     };
-    for (const s of deps.sections) body[s.name] = s.get();
+    for (const s of deps.sections) {
+      body[s.name] = s.get();
+      warnings.push(...(s.warnings?.() ?? []));
+    }
     res.set('Cache-Control', 'no-store').json(body);
   });
   return r;

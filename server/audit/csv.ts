@@ -1,0 +1,50 @@
+/**
+ * CSV for auditors: RFC 4180 quoting, UTF-8 with a byte-order mark (so Excel reads Vietnamese
+ * correctly), and spreadsheet-formula injection defused: a cell starting with = + - @ (or a tab
+ * / carriage return, which some spreadsheets strip first) gets a leading apostrophe.
+ */
+import type { VisitRow } from '../visits/chain.js';
+import type { CardFields } from '../card/types.js';
+
+export const BOM = '\uFEFF';
+
+export function csvCell(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+export function csvLine(cells: readonly unknown[]): string {
+  return cells.map(csvCell).join(',') + '\r\n';
+}
+
+export const CSV_HEADER = [
+  'seq', 'id', 'recorded_at_vn', 'facility', 'desk', 'operator', 'operator_name', 'operator_cccd', 'visit_type', 'verdict', 'code',
+  'reason_codes', 'review_note', 'source', 'card_number', 'ma_so_bhxh', 'full_name', 'birth_date', 'gender', 'registered_facility',
+  'valid_from', 'valid_to', 'issuer', 'key_id', 'rid', 'demo', 'hash', 'qr_text',
+];
+
+/** Vietnam local time, ISO-8601 with its offset, e.g. 2026-11-25T09:00:00.000+07:00. */
+export function vnTimestamp(ms: number): string {
+  return new Date(ms + 7 * 3600 * 1000).toISOString().replace('Z', '+07:00');
+}
+
+export function visitCsvLine(r: VisitRow): string {
+  let card: CardFields = {};
+  try {
+    card = r.card_json ? (JSON.parse(r.card_json) as CardFields) : {};
+  } catch {
+    card = {};
+  }
+  let codes: string[] = [];
+  try {
+    codes = JSON.parse(r.reason_codes) as string[];
+  } catch {
+    codes = [];
+  }
+  return csvLine([
+    r.seq, r.id, vnTimestamp(r.recorded_at), r.facility, r.desk_id, r.operator, r.operator_name, r.operator_cccd, r.visit_type, r.verdict,
+    r.code, codes.join(';'), r.review_note, r.source, r.card_number, r.ma_so_bhxh, card.fullName, card.birthDate, card.gender,
+    card.registeredFacility, card.validFrom, card.validTo, r.issuer, r.key_id, r.rid, r.demo ? 'yes' : 'no', r.hash, r.qr_text,
+  ]);
+}

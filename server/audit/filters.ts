@@ -1,0 +1,146 @@
+/**
+ * Parses and validates the auditor endpoints' query parameters. Every value is checked against
+ * a strict pattern (400 with a code naming the parameter otherwise) and later bound as an SQL
+ * parameter; nothing from the query string is ever spliced into SQL text.
+ */
+import { AppError } from '../errors.js';
+import type { VisitFilter } from '../visits/visit-repo.js';
+import { USERNAME_RE } from '../users/types.js';
+
+export const VN_OFFSET_MS = 7 * 3600 * 1000;
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+const DAY_MS = 86_400_000;
+/** Summary ranges are bounded so one request cannot make the server build a decade of days. */
+export const MAX_SUMMARY_DAYS = 366;
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const CARD_NUMBER_RE = /^[A-Za-z0-9]{10,15}$/;
+const BHXH_RE = /^\d{10}$/;
+const REASON_RE = /^[A-Z][A-Z_]{1,39}$/;
+const DESK_RE = /^[\w.:-]{1,64}$/;
+const VERDICTS = ['accepted', 'needs_review', 'rejected'] as const;
+
+const FILTER_PARAMS = ['from', 'to', 'cardNumber', 'maSoBhxh', 'verdict', 'reasonCode', 'operator', 'desk'] as const;
+
+export interface ParsedFilter {
+  filter: VisitFilter;
+  /** The filter as the auditor gave it (validated), for the audit_reads record. */
+  echo: Record<string, string>;
+  /** Vietnam days, when given. */
+  fromDay?: string;
+  toDay?: string;
+}
+
+function bad(param: string, code = 'QUERY_INVALID'): AppError {
+  return new AppError(code, 400, `Query parameter "${param}" is not valid.`, { param });
+}
+
+/** Query values must be single strings (Express gives arrays for ?a=1&a=2 and objects for a[b]=). */
+function single(query: Record<string, unknown>, name: string): string | undefined {
+  const v = query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw bad(name);
+  if (v.length > 200) throw bad(name);
+  return v;
+}
+
+/** Midnight at the start of a Vietnam calendar day, as UTC ms. */
+export function vnDayStartMs(day: string): number | undefined {
+  const m = DATE_RE.exec(day);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const utc = Date.UTC(y, mo - 1, d);
+  const check = new Date(utc);
+  if (y < 2000 || y > 2200 || check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
+  return utc - VN_OFFSET_MS;
+}
+
+export function vnDay(ms: number): string {
+  return new Date(ms + VN_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function parseFilter(query: Record<string, unknown>, allowed: readonly string[]): ParsedFilter {
+  for (const k of Object.keys(query)) {
+    if (!allowed.includes(k)) throw new AppError('QUERY_UNKNOWN', 400, `Unknown query parameter "${k.slice(0, 40)}".`, { param: k.slice(0, 40) });
+  }
+  const filter: VisitFilter = {};
+  const echo: Record<string, string> = {};
+  const out: ParsedFilter = { filter, echo };
+  for (const name of FILTER_PARAMS) {
+    const v = single(query, name);
+    if (v === undefined || v === '') continue;
+    switch (name) {
+      case 'from': {
+        const ms = vnDayStartMs(v);
+        if (ms === undefined) throw bad(name, 'DATE_INVALID');
+        filter.fromMs = ms;
+        out.fromDay = v;
+        break;
+      }
+      case 'to': {
+        const ms = vnDayStartMs(v);
+        if (ms === undefined) throw bad(name, 'DATE_INVALID');
+        filter.toMs = ms + DAY_MS; // inclusive day
+        out.toDay = v;
+        break;
+      }
+      case 'cardNumber':
+        if (!CARD_NUMBER_RE.test(v)) throw bad(name);
+        filter.cardNumber = v.toUpperCase();
+        break;
+      case 'maSoBhxh':
+        if (!BHXH_RE.test(v)) throw bad(name);
+        filter.maSoBhxh = v;
+        break;
+      case 'verdict':
+        if (!(VERDICTS as readonly string[]).includes(v)) throw bad(name);
+        filter.verdict = v as VisitFilter['verdict'];
+        break;
+      case 'reasonCode':
+        if (!REASON_RE.test(v)) throw bad(name);
+        filter.reasonCode = v;
+        break;
+      case 'operator':
+        if (!USERNAME_RE.test(v)) throw bad(name);
+        filter.operator = v;
+        break;
+      case 'desk':
+        if (!DESK_RE.test(v)) throw bad(name);
+        filter.desk = v;
+        break;
+    }
+    echo[name] = v;
+  }
+  if (filter.fromMs !== undefined && filter.toMs !== undefined && filter.fromMs >= filter.toMs) {
+    throw new AppError('DATE_RANGE_INVALID', 400, '"from" must not be after "to".', { param: 'from' });
+  }
+  return out;
+}
+
+export function parseLimit(query: Record<string, unknown>): number {
+  const v = single(query, 'limit');
+  if (v === undefined || v === '') return DEFAULT_LIMIT;
+  if (!/^\d{1,4}$/.test(v)) throw bad('limit');
+  const n = Number(v);
+  if (n < 1 || n > MAX_LIMIT) throw bad('limit');
+  return n;
+}
+
+/** Cursors are opaque to clients: base64url of "v1:<seq>". */
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`v1:${seq}`, 'utf8').toString('base64url');
+}
+
+export function parseCursor(query: Record<string, unknown>): number | undefined {
+  const v = single(query, 'cursor');
+  if (v === undefined || v === '') return undefined;
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(v)) throw bad('cursor', 'CURSOR_INVALID');
+  const m = /^v1:(\d{1,15})$/.exec(Buffer.from(v, 'base64url').toString('utf8'));
+  if (!m) throw bad('cursor', 'CURSOR_INVALID');
+  return Number(m[1]);
+}
+
+export const LIST_PARAMS = [...FILTER_PARAMS, 'limit', 'cursor'] as const;
+export const CSV_PARAMS = FILTER_PARAMS;
+export const SUMMARY_PARAMS = [...FILTER_PARAMS, 'top'] as const;

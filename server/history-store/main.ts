@@ -1,0 +1,63 @@
+/**
+ * Entry point of the reference medical-history store:
+ *   npm run history-store -- --port P --data DIR --keys FILE
+ * Refuses to start with a clear message on any configuration mistake; drains on SIGINT/SIGTERM.
+ */
+import { ConfigError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { historyStoreUsage, loadHistoryStoreConfig } from './config.js';
+import { startHistoryStore } from './server.js';
+
+async function main(): Promise<number | undefined> {
+  let loaded;
+  try {
+    loaded = loadHistoryStoreConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`history-store: ${err.message}\n\n${historyStoreUsage()}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (loaded.help) {
+    process.stdout.write(historyStoreUsage() + '\n');
+    return 0;
+  }
+  const logger = createLogger();
+  let running;
+  try {
+    running = await startHistoryStore(loaded.config, { logger });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`history-store: cannot start: ${err.message}\n`);
+      return 2;
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`history-store: cannot start: port ${loaded.config.port} on ${loaded.config.host} is already in use\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const stop = (signal: string) => {
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return undefined;
+}
+
+main().then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`history-store: fatal: ${err instanceof Error ? err.name : 'error'}\n`);
+    process.exit(1);
+  },
+);

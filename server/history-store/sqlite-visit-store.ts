@@ -1,0 +1,139 @@
+/** The SQLite VisitStore: one file in the data folder, WAL, migrations by PRAGMA user_version. */
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStoreDatabase, type StoreDatabase } from './sqlite.js';
+import { vietnamDate, vietnamYear } from './vietnam-time.js';
+import type { FacilityQuery, PreparedVisit, StoredVisit, VisitStore } from './visit-store.js';
+import type { BookEntry, HistoryVisit, ItemResult } from './wire.js';
+
+export const STORE_DB_FILE = 'history-store.sqlite';
+
+/** Append-only list: never edit a shipped migration, add a new one. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE visits (
+     recv_seq      INTEGER PRIMARY KEY,
+     id            TEXT NOT NULL UNIQUE,
+     facility      TEXT NOT NULL,
+     ma_so_bhxh    TEXT NOT NULL,
+     card_number   TEXT,
+     visit_type    TEXT NOT NULL,
+     checked_in_at TEXT NOT NULL,
+     checked_in_ms INTEGER NOT NULL,
+     vn_year       INTEGER NOT NULL,
+     verdict       TEXT NOT NULL,
+     source        TEXT NOT NULL,
+     content_hash  TEXT NOT NULL,
+     received_at   INTEGER NOT NULL
+   );
+   CREATE INDEX visits_patient_year ON visits (ma_so_bhxh, vn_year, checked_in_ms);
+   CREATE INDEX visits_facility_time ON visits (facility, checked_in_ms, id);`,
+];
+
+interface Row {
+  id: string;
+  facility: string;
+  ma_so_bhxh: string;
+  card_number: string | null;
+  visit_type: string;
+  checked_in_at: string;
+  checked_in_ms: number;
+  verdict: HistoryVisit['verdict'];
+  source: HistoryVisit['source'];
+  received_at: number;
+}
+
+export class SqliteVisitStore implements VisitStore {
+  private constructor(private readonly db: StoreDatabase) {}
+
+  static async open(dataDir: string): Promise<SqliteVisitStore> {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const file = join(dataDir, STORE_DB_FILE);
+    const db = await openStoreDatabase(file, MIGRATIONS);
+    // Patients' visit histories: readable by the service account only.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+      try {
+        chmodSync(f, 0o600);
+      } catch {
+        // -wal / -shm may not exist yet
+      }
+    }
+    return new SqliteVisitStore(db);
+  }
+
+  storeBatch(items: readonly PreparedVisit[], receivedAt: number): Promise<ItemResult[]> {
+    return this.db.transaction(async (tx) => {
+      const results: ItemResult[] = [];
+      for (const it of items) {
+        const v = it.visit;
+        const existing = await tx.get<{ content_hash: string }>('SELECT content_hash FROM visits WHERE id = ?', [v.id]);
+        if (existing) {
+          results.push(
+            existing.content_hash === it.contentHash
+              ? { id: v.id, index: it.index, status: 'duplicate' }
+              : { id: v.id, index: it.index, status: 'conflict', code: 'ID_CONFLICT', detail: 'This id is already held with different content.' },
+          );
+          continue;
+        }
+        await tx.run(
+          `INSERT INTO visits (id, facility, ma_so_bhxh, card_number, visit_type, checked_in_at, checked_in_ms, vn_year,
+                               verdict, source, content_hash, received_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [v.id, v.facility, v.maSoBhxh, v.cardNumber ?? null, v.visitType, v.checkedInAt, it.checkedInMs, vietnamYear(it.checkedInMs),
+            v.verdict, v.source, it.contentHash, receivedAt],
+        );
+        results.push({ id: v.id, index: it.index, status: 'stored' });
+      }
+      return results;
+    });
+  }
+
+  async patientBook(maSoBhxh: string, year: number, facility: string | undefined): Promise<BookEntry[]> {
+    const rows = await this.db.read.all<Row>(
+      `SELECT id, facility, visit_type, checked_in_at, checked_in_ms FROM visits
+        WHERE ma_so_bhxh = ? AND vn_year = ? AND (? IS NULL OR facility = ?)
+        ORDER BY checked_in_ms, id LIMIT 5000`,
+      [maSoBhxh, year, facility ?? null, facility ?? null],
+    );
+    return rows.map((r) => ({ id: r.id, date: vietnamDate(r.checked_in_ms), checkedInAt: r.checked_in_at, facility: r.facility, visitType: r.visit_type }));
+  }
+
+  async facilityVisits(q: FacilityQuery): Promise<StoredVisit[]> {
+    const rows = await this.db.read.all<Row>(
+      `SELECT id, facility, ma_so_bhxh, card_number, visit_type, checked_in_at, checked_in_ms, verdict, source, received_at
+         FROM visits
+        WHERE facility = ?
+          AND (? IS NULL OR checked_in_ms >= ?)
+          AND (? IS NULL OR checked_in_ms < ?)
+          AND (? IS NULL OR checked_in_ms > ? OR (checked_in_ms = ? AND id > ?))
+        ORDER BY checked_in_ms, id
+        LIMIT ?`,
+      [
+        q.facility,
+        q.fromMs ?? null, q.fromMs ?? null,
+        q.toMs ?? null, q.toMs ?? null,
+        q.after?.checkedInMs ?? null, q.after?.checkedInMs ?? null, q.after?.checkedInMs ?? null, q.after?.id ?? null,
+        q.limit,
+      ],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      facility: r.facility,
+      maSoBhxh: r.ma_so_bhxh,
+      ...(r.card_number !== null ? { cardNumber: r.card_number } : {}),
+      visitType: r.visit_type,
+      checkedInAt: r.checked_in_at,
+      verdict: r.verdict,
+      source: r.source,
+      checkedInMs: r.checked_in_ms,
+      receivedAt: r.received_at,
+    }));
+  }
+
+  async count(): Promise<number> {
+    return (await this.db.read.get<{ n: number }>('SELECT COUNT(*) AS n FROM visits'))?.n ?? 0;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * The sync worker: drains the transactional outbox into the medical-history store.
+ *
+ * Exactly-once = at-least-once sending + an idempotent store. A visit is marked `sent` only
+ * after the store acknowledged it (`stored` or `duplicate`); anything else — a crash, a timeout,
+ * a 500, a stop in the middle of a request — leaves it `pending` and it is sent again, which
+ * the store answers with `duplicate`. Items the store refuses for good (`conflict`, `invalid`)
+ * are parked with the reason for auditors rather than retried forever.
+ *
+ * Batches go in visit sequence order. After a failed batch the whole queue waits (exponential
+ * backoff, full jitter, capped), so order is kept and a struggling store is not hammered. All
+ * state is in the database, so a restart simply carries on.
+ */
+import type { Clock, Random } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { backoffDelayMs } from './backoff.js';
+import type { ItemOutcome, OutboxRepository, OutboxStats } from './outbox-repo.js';
+import { SyncTransportError, type BatchSender } from './store-client.js';
+
+export interface SyncWorkerOptions {
+  batchSize?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** How long stop() lets an in-flight batch finish before abandoning it (it stays pending). */
+  stopGraceMs?: number;
+  /** Pending visits older than this raise the SYNC_BEHIND warning. */
+  behindAfterMs?: number;
+  /** Waits `ms` unless `signal` aborts first (injectable for tests). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export interface SyncStatus {
+  enabled: true;
+  state: 'starting' | 'idle' | 'sending' | 'backoff' | 'stopped';
+  pending: number;
+  parked: number;
+  oldestPendingAgeSec: number | null;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: { at: string; code: string; detail: string } | null;
+  nextAttemptAt: string | null;
+  consecutiveFailures: number;
+}
+
+export const DEFAULTS = {
+  batchSize: 200,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 5 * 60_000,
+  stopGraceMs: 5_000,
+  behindAfterMs: 3_600_000,
+};
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export class SyncWorker {
+  private readonly opts: Required<SyncWorkerOptions>;
+  private state: SyncStatus['state'] = 'starting';
+  private stats: OutboxStats = { pending: 0, parked: 0, oldestPendingAt: null };
+  private lastAttemptAt: number | null = null;
+  private lastSuccessAt: number | null = null;
+  private lastError: { at: number; code: string; detail: string } | null = null;
+  private nextAttemptAt: number | null = null;
+  private failures = 0;
+  /** Shrinks while a refused batch is being bisected. */
+  private batchLimit: number;
+
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  /** Aborts sleeps and the idle wait on stop. */
+  private readonly stopSignal = new AbortController();
+  /** Aborts the in-flight request when the stop grace runs out. */
+  private readonly abandon = new AbortController();
+  private woken = false;
+  private wakeIdle: (() => void) | undefined;
+  private statsRefresh: Promise<void> | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly sender: BatchSender,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly logger: Logger,
+    options: SyncWorkerOptions = {},
+  ) {
+    // Options given as undefined fall back to the defaults.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.opts = { ...DEFAULTS, sleep: abortableSleep, ...given };
+    this.batchLimit = this.opts.batchSize;
+  }
+
+  /** Starts draining (whatever is pending from before a restart goes first). */
+  start(): void {
+    this.loop ??= this.run().catch((err: unknown) => {
+      // run() handles its own failures; this is a last line of defence for the service.
+      this.state = 'stopped';
+      this.logger.error('sync worker stopped on an unexpected error', { code: 'SYNC_CRASHED', error: err instanceof Error ? err.name : typeof err });
+    });
+  }
+
+  /** A visit was recorded: send it now if the worker is idle (a backoff is not cut short). */
+  wake(): void {
+    this.woken = true;
+    this.wakeIdle?.();
+    if (this.state === 'backoff') this.refreshStatsSoon();
+  }
+
+  /**
+   * Stops: ends any wait at once, lets an in-flight batch finish for up to stopGraceMs and then
+   * abandons it (its visits stay pending; the store's idempotency absorbs the resend).
+   * Resolves when the worker is idle. Idempotent.
+   */
+  async stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = true;
+      this.stopSignal.abort();
+      this.wakeIdle?.();
+    }
+    const grace = setTimeout(() => this.abandon.abort(), this.opts.stopGraceMs);
+    try {
+      await this.loop;
+    } finally {
+      clearTimeout(grace);
+      this.state = 'stopped';
+    }
+  }
+
+  close(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Test and monitoring hook: called on every state step (sending, batch done, failure, idle). */
+  onCycle(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  status(): SyncStatus {
+    const now = this.clock.now();
+    const oldest = this.stats.oldestPendingAt;
+    return {
+      enabled: true,
+      state: this.state,
+      pending: this.stats.pending,
+      parked: this.stats.parked,
+      oldestPendingAgeSec: oldest === null ? null : Math.max(0, Math.round((now - oldest) / 1000)),
+      lastAttemptAt: iso(this.lastAttemptAt),
+      lastSuccessAt: iso(this.lastSuccessAt),
+      lastError: this.lastError ? { at: iso(this.lastError.at)!, code: this.lastError.code, detail: this.lastError.detail } : null,
+      nextAttemptAt: this.state === 'backoff' ? iso(this.nextAttemptAt) : null,
+      consecutiveFailures: this.failures,
+    };
+  }
+
+  /** Warnings for /api/status: SYNC_BEHIND when a visit has waited longer than behindAfterMs. */
+  warnings(): string[] {
+    const oldest = this.stats.oldestPendingAt;
+    return oldest !== null && this.clock.now() - oldest > this.opts.behindAfterMs ? ['SYNC_BEHIND'] : [];
+  }
+
+  private emit(): void {
+    for (const fn of this.listeners) {
+      try {
+        fn();
+      } catch {
+        // a listener's failure is not the worker's
+      }
+    }
+  }
+
+  private refreshStatsSoon(): void {
+    this.statsRefresh ??= this.outbox
+      .stats()
+      .then((s) => {
+        this.stats = s;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.statsRefresh = undefined;
+      });
+  }
+
+  private async run(): Promise<void> {
+    this.stats = await this.outbox.stats().catch(() => this.stats);
+    while (!this.stopping) {
+      try {
+        if (!(await this.step())) break;
+      } catch (err) {
+        // A database hiccup (busy, disk full…): keep the service up and try again later.
+        if (this.stopping) break;
+        this.logger.error('sync step failed', { code: 'SYNC_INTERNAL', error: err instanceof Error ? err.name : typeof err });
+        await this.backoff('SYNC_INTERNAL', 'internal error while syncing (see the service log)');
+      }
+    }
+    this.state = 'stopped';
+    this.emit();
+  }
+
+  /** One batch (or one idle wait). Returns false when the worker must stop. */
+  private async step(): Promise<boolean> {
+    this.woken = false;
+    const batch = await this.outbox.nextBatch(this.batchLimit);
+    if (batch.length === 0) {
+      this.stats = await this.outbox.stats();
+      this.state = 'idle';
+      this.emit();
+      await this.waitForWork();
+      return true;
+    }
+    this.state = 'sending';
+    this.lastAttemptAt = this.clock.now();
+    this.emit();
+    let results;
+    try {
+      results = await this.sender.postBatch(
+        batch.map((b) => b.payload),
+        this.abandon.signal,
+      );
+    } catch (err) {
+      if (!(err instanceof SyncTransportError)) throw err;
+      if (err.code === 'ABORTED') return false; // stopping: the batch stays pending
+      if (err.code === 'STORE_REFUSED_BATCH') return this.refused(batch, err);
+      this.logger.warn('sync batch failed; will retry', { code: err.code, status: err.httpStatus, items: batch.length, failures: this.failures + 1 });
+      await this.backoff(err.code, err.message, batch.map((b) => b.seq));
+      return true;
+    }
+    const outcomes: ItemOutcome[] = batch.map((b, i) => {
+      const r = results[i]!;
+      return r.status === 'stored' || r.status === 'duplicate'
+        ? { seq: b.seq, kind: 'sent' }
+        : { seq: b.seq, kind: 'parked', reason: `${r.status.toUpperCase()}${r.code ? `:${r.code}` : ''}${r.detail ? ` ${r.detail}` : ''}` };
+    });
+    await this.outbox.recordOutcomes(outcomes, this.clock.now());
+    const parked = outcomes.filter((o) => o.kind === 'parked').length;
+    if (parked > 0) this.logger.warn('store refused visits; parked for auditors', { code: 'SYNC_PARKED', count: parked });
+    this.failures = 0;
+    this.batchLimit = this.opts.batchSize;
+    this.lastSuccessAt = this.clock.now();
+    this.stats = await this.outbox.stats();
+    this.emit();
+    return true;
+  }
+
+  /**
+   * The store refused the whole request (a 4xx other than authentication): something in the
+   * batch is poison. Halve the batch until the culprit is alone, then park it with the reason,
+   * so one bad visit never blocks the queue behind it.
+   */
+  private async refused(batch: readonly { seq: number }[], err: SyncTransportError): Promise<boolean> {
+    if (batch.length > 1) {
+      this.batchLimit = Math.ceil(batch.length / 2);
+      return true;
+    }
+    const reason = `REFUSED:${err.message}`;
+    await this.outbox.recordOutcomes([{ seq: batch[0]!.seq, kind: 'parked', reason }], this.clock.now());
+    this.logger.warn('store refused a visit; parked for auditors', { code: 'SYNC_PARKED', status: err.httpStatus });
+    this.batchLimit = this.opts.batchSize;
+    this.stats = await this.outbox.stats();
+    this.emit();
+    return true;
+  }
+
+  /**
+   * Records a failure (on the batch's visits too: one more attempt, the error, the next try) and
+   * waits — exponential backoff, full jitter; only stop() ends the wait early.
+   */
+  private async backoff(code: string, detail: string, seqs: readonly number[] = []): Promise<void> {
+    this.failures++;
+    const delay = backoffDelayMs(this.failures, { baseMs: this.opts.baseBackoffMs, maxMs: this.opts.maxBackoffMs }, this.random);
+    const now = this.clock.now();
+    if (seqs.length > 0) await this.outbox.recordFailure(seqs, `${code}: ${detail}`, now + delay);
+    // Counts first, then the error: a status read never sees the error with stale counts.
+    this.stats = await this.outbox.stats().catch(() => this.stats);
+    this.nextAttemptAt = now + delay;
+    this.lastError = { at: now, code, detail };
+    this.state = 'backoff';
+    this.emit();
+    await this.opts.sleep(delay, this.stopSignal.signal);
+  }
+
+  private waitForWork(): Promise<void> {
+    if (this.woken || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.wakeIdle = () => {
+        this.wakeIdle = undefined;
+        resolve();
+      };
+    });
+  }
+}

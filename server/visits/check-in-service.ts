@@ -1,0 +1,156 @@
+/**
+ * Check-in: re-verify the scanned card on the server (the browser's verdict is never trusted),
+ * then, in one serialised transaction, apply the Idempotency-Key and duplicate-visit rules and
+ * append the visit to the hash-chained log (with its sync outbox row).
+ *
+ * Outcomes:
+ *   accepted                         → 201 { visit, duplicate: false }
+ *   needs_review with a reviewNote   → 201 { visit, duplicate: false } (the note is recorded)
+ *   needs_review without one         → 422 REVIEW_NOTE_REQUIRED (nothing recorded)
+ *   rejected                         → 422 CARD_REJECTED; the attempt itself is recorded in the
+ *                                      log (verdict "rejected", no outbox row) so an auditor
+ *                                      sees who tried which card
+ *   same card at this facility within the window (non-rejected) → 200 { visit, duplicate: true }
+ */
+import { createHash } from 'node:crypto';
+import type { Clock, Random } from '../clock.js';
+import type { VerifyResult } from '../card/types.js';
+import type { Database } from '../db/database.js';
+import { AppError } from '../errors.js';
+import type { User } from '../users/types.js';
+import type { VerifyService } from '../verification/verify-service.js';
+import { canonicalJson } from './chain.js';
+import { cardKey } from './card-key.js';
+import { uuidv7 } from './uuidv7.js';
+import type { VisitRepository } from './visit-repo.js';
+import { toVisit, type Visit } from './visit-view.js';
+
+export const DEFAULT_VISIT_TYPE = '01';
+/** Portal visit-type codes (MA_LOAI_KCB): two digits, 01 examination, 02 outpatient, 03 inpatient, … */
+export const VISIT_TYPE_RE = /^(0[1-9]|10)$/;
+export const REVIEW_NOTE_MAX = 500;
+export const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,128}$/;
+
+export interface CheckInRequest {
+  qr: string;
+  visitType?: string;
+  reviewNote?: string;
+  idempotencyKey?: string;
+}
+
+export type CheckInOutcome = { status: 200 | 201; body: { visit: Visit; duplicate: boolean }; replayed: boolean };
+
+/** What is stored for an Idempotency-Key: a success body or a problem, replayed verbatim. */
+type StoredResponse = { ok: { visit: Visit; duplicate: boolean } } | { problem: { code: string; status: number; detail: string; extra: Record<string, unknown> } };
+
+export interface CheckInDeps {
+  db: Database;
+  visits: VisitRepository;
+  verifier: VerifyService;
+  clock: Clock;
+  random: Random;
+  facility: string;
+  deskId: string;
+  duplicateWindowSec: number;
+}
+
+export class CheckInService {
+  constructor(private readonly d: CheckInDeps) {}
+
+  async checkIn(operator: User, req: CheckInRequest): Promise<CheckInOutcome> {
+    const visitType = req.visitType ?? DEFAULT_VISIT_TYPE;
+    const note = req.reviewNote?.trim() || undefined;
+    const requestHash = createHash('sha256')
+      .update(canonicalJson({ qr: req.qr, visitType, reviewNote: note ?? null }), 'utf8')
+      .digest('hex');
+
+    // Verification is pure and synchronous: done before queueing so the transaction stays short.
+    const result = this.d.verifier.verify(req.qr);
+    const now = this.d.clock.now();
+    const key = cardKey(result.card, req.qr);
+
+    const stored = await this.d.db.transaction(async (tx): Promise<{ status: number; response: StoredResponse; replayed: boolean }> => {
+      if (req.idempotencyKey !== undefined) {
+        const prior = await this.d.visits.findIdempotency(tx, operator.username, req.idempotencyKey);
+        if (prior) {
+          if (prior.requestHash !== requestHash) {
+            throw new AppError('IDEMPOTENCY_KEY_REUSED', 422, 'This Idempotency-Key was already used with a different request.');
+          }
+          return { status: prior.status, response: JSON.parse(prior.response) as StoredResponse, replayed: true };
+        }
+      }
+      const remember = async (status: number, visitSeq: number, response: StoredResponse) => {
+        if (req.idempotencyKey !== undefined) {
+          await this.d.visits.saveIdempotency(tx, {
+            operator: operator.username,
+            key: req.idempotencyKey,
+            requestHash,
+            status,
+            visitSeq,
+            response: JSON.stringify(response),
+            at: now,
+          });
+        }
+        return { status, response, replayed: false };
+      };
+
+      if (result.verdict !== 'rejected') {
+        const existing = await this.d.visits.findRecentVisitOfCard(tx, this.d.facility, key, now - this.d.duplicateWindowSec * 1000);
+        if (existing) return remember(200, existing.seq, { ok: { visit: toVisit(existing, { audit: false }), duplicate: true } });
+        if (result.verdict === 'needs_review' && !note) {
+          throw new AppError('REVIEW_NOTE_REQUIRED', 422, 'This card needs a check by the receptionist: say what was checked in reviewNote.', {
+            result,
+            reasons: result.reasons,
+          });
+        }
+      }
+
+      const row = await this.d.visits.insert(tx, this.#content(operator, result, req.qr, visitType, result.verdict === 'rejected' ? undefined : note, key, now));
+      if (result.verdict === 'rejected') {
+        return remember(422, row.seq, {
+          problem: {
+            code: 'CARD_REJECTED',
+            status: 422,
+            detail: 'The card was rejected; the attempt is recorded.',
+            extra: { result, reasons: result.reasons, attemptId: row.id },
+          },
+        });
+      }
+      return remember(201, row.seq, { ok: { visit: toVisit(row, { audit: false }), duplicate: false } });
+    });
+
+    if ('problem' in stored.response) {
+      const p = stored.response.problem;
+      throw new AppError(p.code, p.status, p.detail, { ...p.extra, ...(stored.replayed ? { replayed: true } : {}) });
+    }
+    return { status: stored.status as 200 | 201, body: stored.response.ok, replayed: stored.replayed };
+  }
+
+  #content(operator: User, r: VerifyResult, qr: string, visitType: string, note: string | undefined, key: string, now: number) {
+    return {
+      id: uuidv7(now, this.d.random),
+      facility: this.d.facility,
+      desk_id: this.d.deskId,
+      operator: operator.username,
+      operator_name: operator.displayName,
+      operator_cccd: operator.cccd,
+      recorded_at: now,
+      checked_at: r.checkedAt,
+      visit_type: visitType,
+      verdict: r.verdict,
+      code: r.code,
+      reason_codes: JSON.stringify(r.reasons.map((x) => x.code)),
+      review_note: note ?? null,
+      source: r.source ?? null,
+      card_key: key,
+      card_number: r.card?.cardNumber?.toUpperCase() ?? null,
+      ma_so_bhxh: r.card?.maSoBhxh ?? null,
+      card_json: r.card ? JSON.stringify(r.card) : null,
+      issuer: r.issuer ?? null,
+      key_id: r.keyId ?? null,
+      rid: r.rid ?? null,
+      demo: r.demo ? 1 : 0,
+      qr_text: qr,
+    };
+  }
+}

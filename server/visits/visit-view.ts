@@ -1,0 +1,79 @@
+/** The JSON shape of a visit for clients, built from a stored row. */
+import type { CardFields } from '../card/types.js';
+import type { VisitRow } from './chain.js';
+
+export interface Visit {
+  id: string;
+  seq: number;
+  facility: string;
+  deskId: string;
+  operator: { username: string; displayName: string; cccd?: string };
+  /** When the kiosk recorded the visit (ISO-8601 UTC). */
+  recordedAt: string;
+  /** When the card was verified (the verifier's checkedAt). */
+  checkedAt: string;
+  /** Portal visit-type code (MA_LOAI_KCB), e.g. "01" examination. */
+  visitType: string;
+  verdict: VisitRow['verdict'];
+  code: string;
+  reasonCodes: string[];
+  reviewNote?: string;
+  source?: string;
+  card?: CardFields;
+  issuer?: string;
+  keyId?: string;
+  rid?: string;
+  demo: boolean;
+  hash: string;
+  prevHash: string;
+  /** Auditor views only: the raw QR text, so the signature can be re-verified later. */
+  qrText?: string;
+}
+
+export function toVisit(r: VisitRow, opts: { audit: boolean }): Visit {
+  const v: Visit = {
+    id: r.id,
+    seq: r.seq,
+    facility: r.facility,
+    deskId: r.desk_id,
+    operator: { username: r.operator, displayName: r.operator_name },
+    recordedAt: new Date(r.recorded_at).toISOString(),
+    checkedAt: r.checked_at,
+    visitType: r.visit_type,
+    verdict: r.verdict,
+    code: r.code,
+    reasonCodes: parseCodes(r.reason_codes),
+    demo: r.demo === 1,
+    hash: r.hash,
+    prevHash: r.prev_hash,
+  };
+  if (r.review_note !== null) v.reviewNote = r.review_note;
+  if (r.source !== null) v.source = r.source;
+  if (r.card_json !== null) v.card = parseCard(r.card_json);
+  if (r.issuer !== null) v.issuer = r.issuer;
+  if (r.key_id !== null) v.keyId = r.key_id;
+  if (r.rid !== null) v.rid = r.rid;
+  if (opts.audit) {
+    if (r.operator_cccd !== null) v.operator.cccd = r.operator_cccd;
+    v.qrText = r.qr_text;
+  }
+  return v;
+}
+
+function parseCodes(s: string): string[] {
+  try {
+    const a = JSON.parse(s) as unknown;
+    return Array.isArray(a) ? a.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function parseCard(s: string): CardFields | undefined {
+  try {
+    const c = JSON.parse(s) as unknown;
+    return typeof c === 'object' && c !== null && !Array.isArray(c) ? (c as CardFields) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../server/errors.js';
+import { loadHistoryStoreConfig } from '../../../server/history-store/config.js';
+import { FaultInjector, parseFaultPlan } from '../../../server/history-store/faults.js';
+
+describe('history store config', () => {
+  it('reads flags over environment over defaults', () => {
+    const r = loadHistoryStoreConfig(['--port', '0', '--data=d', '--keys', 'k.json'], { HISTORY_STORE_PORT: '9', HISTORY_STORE_HOST: '0.0.0.0' }, '/srv');
+    expect(r).toEqual({ help: false, config: { port: 0, host: '0.0.0.0', dataDir: '/srv/d', keysFile: '/srv/k.json', faultPlan: undefined } });
+    const env = loadHistoryStoreConfig([], { HISTORY_STORE_KEYS: '/etc/k.json' }, '/srv');
+    expect(env.help === false && env.config.port).toBe(8090);
+    expect(loadHistoryStoreConfig(['--help'], {})).toEqual({ help: true });
+  });
+
+  it('reports every problem at once', () => {
+    try {
+      loadHistoryStoreConfig(['--port', '70000', '--bogus', 'x', '--fault-plan', '{"nope":1}'], {});
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const p = (err as ConfigError).problems.join('\n');
+      expect(p).toMatch(/port/);
+      expect(p).toMatch(/--bogus/);
+      expect(p).toMatch(/required/);
+      expect(p).toMatch(/fault plan/);
+    }
+  });
+});
+
+describe('fault plan (test only)', () => {
+  it('schedules 500s every n batches and hangs on listed batches', () => {
+    const f = new FaultInjector(parseFaultPlan('{"error500":{"every":3},"hang":{"on":[4],"afterCommit":true}}'));
+    const seen = Array.from({ length: 7 }, () => f.nextBatch()?.kind ?? 'ok');
+    expect(seen).toEqual(['ok', 'ok', 'error500', 'hang', 'ok', 'error500', 'ok']);
+    expect(() => parseFaultPlan('{"error500":{"every":0}}')).toThrow(ConfigError);
+    expect(() => parseFaultPlan('not json')).toThrow(ConfigError);
+  });
+});

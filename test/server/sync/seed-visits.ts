@@ -1,0 +1,73 @@
+/**
+ * Test helper: records visits straight through the visit log's repository (same transaction,
+ * same outbox row as a real check-in), far faster than signing and checking in thousands of
+ * cards. Use on a database no running kiosk process is writing to (the repository keeps the
+ * chain head in memory).
+ */
+import { systemRandom } from '../../../server/clock.js';
+import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
+import { uuidv7 } from '../../../server/visits/uuidv7.js';
+import { VisitRepository } from '../../../server/visits/visit-repo.js';
+import type { Database } from '../../../server/db/database.js';
+
+export interface SeedVisit {
+  recordedAt: number;
+  maSoBhxh?: string | null;
+  verdict?: 'accepted' | 'needs_review' | 'rejected';
+  visitType?: string;
+  facility?: string;
+  source?: string | null;
+}
+
+/** Ten-digit mã số BHXH for the i-th seeded patient. */
+export const maSoFor = (i: number) => String(4_000_000_000 + i).padStart(10, '0');
+
+export async function seedVisits(db: Database, visits: readonly SeedVisit[], facility = '12001'): Promise<string[]> {
+  const repo = new VisitRepository(db);
+  await repo.init();
+  const ids: string[] = [];
+  // One visit per transaction, as at the desk (the repository advances its chain head on commit).
+  for (const v of visits) {
+    const maSo = v.maSoBhxh === undefined ? maSoFor(ids.length) : v.maSoBhxh;
+    const id = uuidv7(v.recordedAt, systemRandom);
+    await db.transaction(async (tx) => {
+      await repo.insert(tx, {
+        id,
+        facility: v.facility ?? facility,
+        desk_id: 'desk-1',
+        operator: 'seed',
+        operator_name: 'Seed Operator',
+        operator_cccd: null,
+        recorded_at: v.recordedAt,
+        checked_at: new Date(v.recordedAt).toISOString(),
+        visit_type: v.visitType ?? '01',
+        verdict: v.verdict ?? 'accepted',
+        code: 'OK',
+        reason_codes: '["OK"]',
+        review_note: null,
+        source: v.source === undefined ? 'signed' : v.source,
+        card_key: `seed:${id}`,
+        card_number: maSo === null ? null : `HS401${maSo}`,
+        ma_so_bhxh: maSo,
+        card_json: null,
+        issuer: null,
+        key_id: null,
+        rid: null,
+        demo: 0,
+        qr_text: 'seeded',
+      });
+    });
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Opens the kiosk database in `dataDir` (creating it), seeds, closes. */
+export async function seedKioskDataDir(dataDir: string, visits: readonly SeedVisit[], facility = '12001'): Promise<string[]> {
+  const { db } = await openKioskDatabase(dataDir, Date.now());
+  try {
+    return await seedVisits(db, visits, facility);
+  } finally {
+    await db.close();
+  }
+}
