@@ -1,15 +1,15 @@
-import type { TrustSnapshot, TrustedKey } from '../trust/types.js';
+import type { TrustSnapshot, TrustedIssuer, TrustedKey } from '../trust/types.js';
 import { applyCardNumberRules } from './card-number.js';
 import { checkCoveragePeriod } from './coverage-period.js';
 import { checkCredentialBody, checkEnvelope } from './credential.js';
 import { readCard } from './fhir-read.js';
 import { parseIdCardQr } from './id-card-qr.js';
-import { parseJws } from './jws.js';
+import { parseJws, type JwsParts } from './jws.js';
 import { parseLegacyQr } from './legacy-qr.js';
 import { decodePayload } from './payload.js';
 import { classifyQr } from './qr-text.js';
 import { reason } from './reasons.js';
-import { verifyEs256 } from './signature.js';
+import { verifyEs256, verifyEs256Async } from './signature.js';
 import type { CardFields, Check, CheckName, Reason, VerifyPolicy, VerifyResult } from './types.js';
 
 /**
@@ -122,16 +122,24 @@ function keyInactive(key: TrustedKey, nbf: number): boolean {
   return key.revoked || (key.nbf !== undefined && nbf < key.nbf) || (key.exp !== undefined && nbf > key.exp);
 }
 
-function verifySigned(run: Run, jws: string, ctx: VerifyContext, keepPayload: boolean): void {
-  const { trust, now, policy } = ctx;
-  const tolMs = policy.clockToleranceSec * 1000;
+/** What the steps before the signature found: enough to check it, synchronously or not. */
+interface SignedCandidate {
+  parts: JwsParts;
+  key: TrustedKey;
+  issuer: TrustedIssuer | undefined;
+  kid: string;
+}
+
+/** Steps 2–3: framing, pinned header, key by kid. Undefined when the run already failed. */
+function signedFraming(run: Run, jws: string, ctx: VerifyContext): SignedCandidate | undefined {
+  const { trust, policy } = ctx;
   run.out.source = 'signed';
   if (!policy.acceptDigitalCards) run.reasons.push(reason('DIGITAL_CARD_NOT_ACCEPTED'));
   run.pass('qr');
 
   // 2. JWS framing and the pinned header.
   const parsed = parseJws(jws);
-  if (!parsed.ok) return run.fail('header', reason(parsed.code));
+  if (!parsed.ok) return void run.fail('header', reason(parsed.code));
   run.pass('header');
   const parts = parsed.parts;
   const kid = parsed.header.kid;
@@ -139,7 +147,7 @@ function verifySigned(run: Run, jws: string, ctx: VerifyContext, keepPayload: bo
 
   // 3. Key by kid, from the trust snapshot only.
   const key = trust.keysByKid.get(kid);
-  if (key === undefined) return run.fail('key', reason('KEY_UNKNOWN'));
+  if (key === undefined) return void run.fail('key', reason('KEY_UNKNOWN'));
   const issuer = trust.issuers.get(key.iss);
   run.out.issuer = key.iss;
   if (issuer) {
@@ -147,9 +155,16 @@ function verifySigned(run: Run, jws: string, ctx: VerifyContext, keepPayload: bo
     if (issuer.demo) run.out.demo = true;
   }
   run.pass('key');
+  return { parts, key, issuer, kid };
+}
 
+/** Steps 5–8, once the signature (step 4) is known to hold or not. */
+function afterSignature(run: Run, c: SignedCandidate, signatureOk: boolean, ctx: VerifyContext, keepPayload: boolean): void {
+  const { trust, now, policy } = ctx;
+  const tolMs = policy.clockToleranceSec * 1000;
+  const { parts, key, issuer, kid } = c;
   // 4. Signature over the ASCII `header.payload` as sent.
-  if (!verifyEs256(parts.signingInput, parts.signature, key)) return run.fail('signature', reason('SIGNATURE_INVALID'));
+  if (!signatureOk) return run.fail('signature', reason('SIGNATURE_INVALID'));
   run.pass('signature');
 
   // 5. Inflate with the cap, parse, issuer and key window.
@@ -215,16 +230,33 @@ function verifyIdCard(run: Run, text: string): void {
   run.step('qr', [reason('ID_CARD_PRESENTED')]);
 }
 
+/**
+ * Runs every step but the signature of a signed card, which `checkSignature` decides: sync for
+ * verifyQr, on the thread pool for verifyQrAsync. Both share all other code.
+ */
 function run(text: string, ctx: VerifyContext, keepPayload: boolean): Run {
   const r = new Run();
+  const candidate = start(r, text, ctx);
+  if (candidate) afterSignature(r, candidate, verifyEs256(candidate.parts.signingInput, candidate.parts.signature, candidate.key), ctx, keepPayload);
+  return r;
+}
+
+async function runAsync(text: string, ctx: VerifyContext): Promise<Run> {
+  const r = new Run();
+  const candidate = start(r, text, ctx);
+  if (candidate) afterSignature(r, candidate, await verifyEs256Async(candidate.parts.signingInput, candidate.parts.signature, candidate.key), ctx, false);
+  return r;
+}
+
+/** Step 1 and, for a signed card, steps 2–3; a signed candidate is returned for step 4. */
+function start(r: Run, text: string, ctx: VerifyContext): SignedCandidate | undefined {
   const qr = classifyQr(text, ctx.policy.maxQrChars);
   switch (qr.kind) {
     case 'error':
       r.fail('qr', reason(qr.code));
       break;
     case 'jws':
-      verifySigned(r, qr.jws, ctx, keepPayload);
-      break;
+      return signedFraming(r, qr.jws, ctx);
     case 'legacy':
       verifyLegacy(r, qr.text, ctx);
       break;
@@ -232,12 +264,21 @@ function run(text: string, ctx: VerifyContext, keepPayload: boolean): Run {
       verifyIdCard(r, qr.text);
       break;
   }
-  return r;
+  return undefined;
 }
 
 /** Verifies one scanned QR text. Synchronous and pure; never throws for any input text. */
 export function verifyQr(text: string, ctx: VerifyContext): VerifyResult {
   return run(text, ctx, false).finish(ctx.now);
+}
+
+/**
+ * verifyQr with the ECDSA step on libuv's thread pool instead of the calling thread: the same
+ * checks and result, but a busy HTTP server keeps its event loop free while the signature is
+ * checked (the one expensive step), so a second core can do it.
+ */
+export async function verifyQrAsync(text: string, ctx: VerifyContext): Promise<VerifyResult> {
+  return (await runAsync(text, ctx)).finish(ctx.now);
 }
 
 /** verifyQr plus the inflated payload (when the signature held): tests and diagnostics only. */

@@ -1,4 +1,4 @@
-import { verifyQr } from '../card/verify.js';
+import { verifyQr, verifyQrAsync } from '../card/verify.js';
 import type { VerifyPolicy, VerifyResult } from '../card/types.js';
 import { DEFAULT_POLICY } from '../card/types.js';
 import type { Clock } from '../clock.js';
@@ -29,5 +29,10 @@ export class VerifyService {
 
   verify(qrText: string): VerifyResult {
     return verifyQr(qrText, { trust: this.trust.current, now: this.clock.now(), policy: this.policy });
+  }
+
+  /** The same result with the ECDSA step off the event loop: what request handlers use. */
+  verifyAsync(qrText: string): Promise<VerifyResult> {
+    return verifyQrAsync(qrText, { trust: this.trust.current, now: this.clock.now(), policy: this.policy });
   }
 }

@@ -12,11 +12,11 @@ export const MAX_QR_FIELD = 8192;
  */
 export function verifyRoutes(verifier: VerifyService): Router {
   const r = Router();
-  r.post('/api/verify', (req, res) => {
+  r.post('/api/verify', async (req, res) => {
     const body = requireJsonObject(req.body);
     rejectUnknownFields(body, ['qr']);
     const qr = requireString(body, 'qr', { max: MAX_QR_FIELD });
-    res.json(verifier.verify(qr));
+    res.json(await verifier.verifyAsync(qr));
   });
   return r;
 }

@@ -1,0 +1,56 @@
+import { html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { EMPTY_FILTERS, filterParams, type AuditFilters } from './api.js';
+import type { Translate } from './i18n/index.js';
+import { LightElement } from './light-element.js';
+
+/** The filter form; dispatches `audit-filters` with the values on submit. */
+@customElement('audit-filters')
+export class AuditFiltersForm extends LightElement {
+  @property({ attribute: false }) t!: Translate;
+  @property({ attribute: false }) filters: AuditFilters = EMPTY_FILTERS;
+
+  private emit(f: AuditFilters): void {
+    this.dispatchEvent(new CustomEvent<AuditFilters>('audit-filters', { detail: f, bubbles: true }));
+  }
+
+  private submit(e: Event): void {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const f = { ...EMPTY_FILTERS };
+    for (const k of Object.keys(EMPTY_FILTERS) as Array<keyof AuditFilters>) f[k] = String(data.get(k) ?? '').trim();
+    this.emit(f);
+  }
+
+  protected override render() {
+    const t = this.t;
+    const f = this.filters;
+    const text = (name: keyof AuditFilters, label: string, attrs: { pattern?: string; maxlength?: number } = {}) =>
+      html`<label>${label}<input name=${name} id="filter-${name}" .value=${f[name]} pattern=${attrs.pattern ?? '.*'} maxlength=${attrs.maxlength ?? 64} /></label>`;
+    return html`<form class="filters card" id="audit-filters-form" @submit=${this.submit}>
+      <h2>${t('filters.heading')}</h2>
+      <div class="grid">
+        <label>${t('filters.from')}<input type="date" name="from" id="filter-from" .value=${f.from} /></label>
+        <label>${t('filters.to')}<input type="date" name="to" id="filter-to" .value=${f.to} /></label>
+        ${text('cardNumber', t('filters.cardNumber'), { pattern: '[A-Za-z0-9]{10,15}', maxlength: 15 })}
+        ${text('maSoBhxh', t('filters.maSoBhxh'), { pattern: '[0-9]{10}', maxlength: 10 })}
+        <label
+          >${t('filters.verdict')}
+          <select name="verdict" id="filter-verdict" .value=${f.verdict}>
+            <option value="">${t('filters.any')}</option>
+            <option value="accepted">${t('verdict.accepted')}</option>
+            <option value="needs_review">${t('verdict.needs_review')}</option>
+            <option value="rejected">${t('verdict.rejected')}</option>
+          </select></label
+        >
+        ${text('reasonCode', t('filters.reasonCode'), { pattern: '[A-Z_]{2,40}', maxlength: 40 })}
+        ${text('operator', t('filters.operator'), { maxlength: 32 })} ${text('desk', t('filters.desk'))}
+      </div>
+      <div class="actions">
+        <button type="submit" id="filter-apply">${t('filters.apply')}</button>
+        <button type="button" class="secondary" @click=${() => this.emit({ ...EMPTY_FILTERS })}>${t('filters.reset')}</button>
+        <a class="button secondary" id="audit-csv" download href=${`/api/audit/visits.csv?${filterParams(f)}`}>${t('filters.csv')}</a>
+      </div>
+    </form>`;
+  }
+}

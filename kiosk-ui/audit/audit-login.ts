@@ -1,0 +1,42 @@
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { api, type SessionUser } from './api.js';
+import type { Translate } from './i18n/index.js';
+import { LightElement } from './light-element.js';
+
+/** Sign-in form; dispatches `audit-signed-in` with the user. */
+@customElement('audit-login')
+export class AuditLogin extends LightElement {
+  @property({ attribute: false }) t!: Translate;
+  @state() private error: string | undefined;
+  @state() private busy = false;
+
+  private async submit(e: Event): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    this.busy = true;
+    this.error = undefined;
+    const r = await api.login(String(data.get('username') ?? ''), String(data.get('password') ?? ''));
+    this.busy = false;
+    if (r.ok) {
+      form.reset();
+      this.dispatchEvent(new CustomEvent<SessionUser>('audit-signed-in', { detail: r.body.user, bubbles: true }));
+      return;
+    }
+    if (r.code === 'LOGIN_THROTTLED') this.error = this.t('login.throttled', { sec: r.retryAfterSec ?? 60 });
+    else if (r.code === 'LOGIN_FAILED') this.error = this.t('login.failed');
+    else this.error = this.t('login.error');
+  }
+
+  protected override render() {
+    const t = this.t;
+    return html`<form class="login card" id="audit-login-form" @submit=${this.submit}>
+      <h2>${t('login.heading')}</h2>
+      <label>${t('login.username')}<input name="username" id="audit-username" autocomplete="username" required maxlength="64" /></label>
+      <label>${t('login.password')}<input name="password" id="audit-password" type="password" autocomplete="current-password" required maxlength="1024" /></label>
+      ${this.error ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>` : nothing}
+      <button type="submit" id="audit-login-submit" ?disabled=${this.busy}>${t('login.submit')}</button>
+    </form>`;
+  }
+}

@@ -1,0 +1,86 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { api, EMPTY_FILTERS, filterParams, vnTime, type AuditFilters, type AuditVisit } from './api.js';
+import type { AuditMessageKey, Translate } from './i18n/index.js';
+import { LightElement } from './light-element.js';
+
+const PAGE = 50;
+
+/** The visits matching the filters, newest first, with cursor paging ("load more"). */
+@customElement('audit-table')
+export class AuditTable extends LightElement {
+  @property({ attribute: false }) t!: Translate;
+  @property({ attribute: false }) filters: AuditFilters = EMPTY_FILTERS;
+  @state() private items: AuditVisit[] = [];
+  @state() private next: string | null = null;
+  @state() private loading = false;
+  @state() private error: string | undefined;
+  #generation = 0;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('filters')) void this.load(false);
+  }
+
+  async load(more: boolean): Promise<void> {
+    const gen = more ? this.#generation : ++this.#generation;
+    const p = filterParams(this.filters);
+    p.set('limit', String(PAGE));
+    if (more && this.next) p.set('cursor', this.next);
+    this.loading = true;
+    this.error = undefined;
+    const r = await api.visits(p);
+    if (gen !== this.#generation) return; // a newer filter won
+    this.loading = false;
+    if (!r.ok) {
+      this.error = r.code;
+      return;
+    }
+    this.items = more ? [...this.items, ...r.body.items] : r.body.items;
+    this.next = r.body.nextCursor;
+  }
+
+  protected override render() {
+    const t = this.t;
+    return html`<section class="card" aria-labelledby="table-heading">
+      <h2 id="table-heading">${t('table.heading')}</h2>
+      ${this.error ? html`<p class="error" role="alert">${t('table.error', { code: this.error })}</p>` : nothing}
+      <div class="table-wrap">
+        <table id="audit-table" data-loading=${this.loading ? 'true' : 'false'}>
+          <thead>
+            <tr>
+              <th>${t('table.seq')}</th>
+              <th>${t('table.time')}</th>
+              <th>${t('table.verdict')}</th>
+              <th>${t('table.card')}</th>
+              <th>${t('table.name')}</th>
+              <th>${t('table.operator')}</th>
+              <th>${t('table.desk')}</th>
+              <th>${t('table.visitType')}</th>
+              <th>${t('table.reasons')}</th>
+              <th>${t('table.note')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${this.items.map(
+              (v) => html`<tr data-visit-id=${v.id} data-seq=${v.seq} title=${v.hash}>
+                <td class="num">${v.seq}</td>
+                <td>${vnTime(v.recordedAt)}</td>
+                <td><span class="verdict ${v.verdict}">${t(`verdict.${v.verdict}` as AuditMessageKey)}</span></td>
+                <td class="mono">${v.card?.cardNumber ?? v.card?.maSoBhxh ?? '—'}</td>
+                <td>${v.card?.fullName ?? '—'}</td>
+                <td>${v.operator.displayName} <span class="muted">(${v.operator.username})</span></td>
+                <td>${v.deskId}</td>
+                <td>${v.visitType}</td>
+                <td class="mono small">${v.reasonCodes.join(', ')}</td>
+                <td>${v.reviewNote ?? ''}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${!this.loading && this.items.length === 0 && !this.error ? html`<p class="muted" id="audit-empty">${t('table.empty')}</p>` : nothing}
+      <p class="muted">${t('table.count', { n: this.items.length })}</p>
+      ${this.next ? html`<button type="button" id="audit-more" ?disabled=${this.loading} @click=${() => this.load(true)}>${t('table.more')}</button>` : nothing}
+    </section>`;
+  }
+}

@@ -1,0 +1,232 @@
+import { LitElement, html, nothing, svg } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { verifyQr } from '../api/client.js';
+import type { SessionUser, VerifyResult } from '../api/types.js';
+import type { ScanDetail } from '../events.js';
+import { translator, type Locale } from '../i18n/index.js';
+import { listenForWedgeScans } from '../scan/wedge-listener.js';
+import { SoundCues } from '../sound.js';
+import { announcement } from '../verdict/view-model.js';
+import './kiosk-camera-scanner.js';
+import './kiosk-check-in.js';
+import './kiosk-login.js';
+import './kiosk-paste-box.js';
+import './kiosk-status-bar.js';
+import './kiosk-verdict-panel.js';
+import type { KioskStatusBar } from './kiosk-status-bar.js';
+import type { KioskVerdictPanel } from './kiosk-verdict-panel.js';
+
+/** Used until /api/status answers (the server's default is the same). */
+const DEFAULT_CLEAR_SEC = 20;
+
+/**
+ * The kiosk screen: status bar, scanning (camera, USB scanner, paste box), the verdict, check-in,
+ * sign-in and the language switch. It owns the one piece of personal data on the page — the
+ * current result and its QR text — and drops both when the screen clears (after
+ * `ui.resultClearSec`, `?clear=` for tests, or Esc). Light DOM: the camera library needs
+ * document.getElementById to reach its region; page styles live in styles.css.
+ */
+@customElement('bhyt-kiosk-app')
+export class BhytKioskApp extends LitElement {
+  @property() locale: Locale = 'vi';
+
+  @state() private result: VerifyResult | undefined;
+  @state() private qr: string | undefined;
+  @state() private checking = false;
+  @state() private verifyFailed = false;
+  @state() private user: SessionUser | undefined;
+  @state() private muted = false;
+  @state() private clearSec = DEFAULT_CLEAR_SEC;
+  @state() private clearsIn: number | undefined;
+  @state() private liveText = '';
+
+  @query('kiosk-verdict-panel') private panel!: KioskVerdictPanel;
+  @query('kiosk-status-bar') private statusBar!: KioskStatusBar;
+
+  private readonly sound = new SoundCues();
+  /** `?clear=SECONDS` overrides the server's setting (tests, demos). */
+  private readonly clearOverride = readClearOverride(location.search);
+  private clearDeadline = 0;
+  private tick: ReturnType<typeof setInterval> | undefined;
+  private scanSeq = 0;
+  private stopWedge: (() => void) | undefined;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const lang = new URLSearchParams(location.search).get('lang');
+    if (lang === 'en' || lang === 'vi') this.locale = lang;
+    if (this.clearOverride !== undefined) this.clearSec = this.clearOverride;
+    this.stopWedge = listenForWedgeScans(document, (text) => void this.handleScan({ text, source: 'wedge' }));
+    document.addEventListener('keydown', this.onKeyDown);
+    this.addEventListener('kiosk-scan', this.onScanEvent);
+    this.addEventListener('kiosk-session', this.onSession);
+    this.addEventListener('kiosk-status', this.onStatus);
+    this.addEventListener('kiosk-activity', this.onActivity);
+    this.addEventListener('kiosk-checked-in', this.onCheckedIn);
+    document.documentElement.lang = this.locale;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopWedge?.();
+    document.removeEventListener('keydown', this.onKeyDown);
+    this.clearResult();
+    this.sound.close();
+  }
+
+  private readonly onScanEvent = (e: CustomEvent<ScanDetail>) => void this.handleScan(e.detail);
+  private readonly onSession = (e: CustomEvent<{ user: SessionUser | undefined }>) => {
+    this.user = e.detail.user;
+  };
+  private readonly onStatus = (e: CustomEvent<{ status: { ui?: { resultClearSec?: number } } | undefined }>) => {
+    const sec = e.detail.status?.ui?.resultClearSec;
+    if (this.clearOverride === undefined && typeof sec === 'number' && sec > 0) this.clearSec = sec;
+  };
+  private readonly onActivity = () => {
+    if (this.result) this.armClearTimer();
+  };
+  private readonly onCheckedIn = () => {
+    void this.statusBar?.poll();
+    if (this.result) this.armClearTimer();
+  };
+  private readonly onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && (this.result || this.verifyFailed)) {
+      e.preventDefault();
+      this.clearResult();
+    }
+  };
+
+  /** Verifies one scanned text and shows the verdict; a newer scan wins over a slower older one. */
+  async handleScan(scan: ScanDetail): Promise<void> {
+    const seq = ++this.scanSeq;
+    this.checking = true;
+    this.verifyFailed = false;
+    const res = await verifyQr(scan.text);
+    if (seq !== this.scanSeq) return;
+    this.checking = false;
+    if (!res.ok) {
+      // 4xx/5xx/network: nothing to show about the card; say so and keep scanning.
+      this.result = undefined;
+      this.qr = undefined;
+      this.verifyFailed = true;
+      this.sound.play('rejected');
+      this.liveText = translator(this.locale)('scan.verifyFailed');
+      this.armClearTimer();
+      return;
+    }
+    this.result = res.body;
+    this.qr = scan.text;
+    const t = translator(this.locale);
+    this.liveText = announcement(res.body, this.locale, t);
+    this.sound.play(res.body.verdict);
+    this.armClearTimer();
+    await this.updateComplete;
+    this.panel?.focusHeading();
+  }
+
+  private armClearTimer(): void {
+    clearInterval(this.tick);
+    this.clearDeadline = performance.now() + this.clearSec * 1000;
+    this.clearsIn = Math.ceil(this.clearSec);
+    this.tick = setInterval(() => {
+      const left = (this.clearDeadline - performance.now()) / 1000;
+      if (left <= 0) this.clearResult();
+      else this.clearsIn = Math.ceil(left);
+    }, Math.min(1000, Math.max(100, this.clearSec * 250)));
+  }
+
+  /** Back to the scan state: drops the result and its QR text from memory, DOM and live region. */
+  clearResult(): void {
+    clearInterval(this.tick);
+    this.tick = undefined;
+    this.scanSeq++;
+    this.result = undefined;
+    this.qr = undefined;
+    this.checking = false;
+    this.verifyFailed = false;
+    this.clearsIn = undefined;
+    this.liveText = '';
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active !== document.body) active.blur();
+  }
+
+  private toggleLocale(): void {
+    this.locale = this.locale === 'vi' ? 'en' : 'vi';
+    document.documentElement.lang = this.locale;
+  }
+
+  private toggleMute(): void {
+    this.muted = !this.muted;
+    this.sound.muted = this.muted;
+  }
+
+  override render() {
+    const t = translator(this.locale);
+    document.title = t('app.title');
+    const showing = this.result !== undefined;
+    return html`
+      <a class="skip-link" href="#scan-area">${t('app.skipToScan')}</a>
+      <kiosk-status-bar .locale=${this.locale} .user=${this.user}>
+        <button type="button" class="bar-button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${this.toggleMute}>
+          ${speakerIcon(this.muted)}${this.muted ? t('sound.unmute') : t('sound.mute')}
+        </button>
+        <button type="button" class="bar-button" lang=${this.locale === 'vi' ? 'en' : 'vi'} aria-label=${t('lang.switchLabel')} @click=${this.toggleLocale}>
+          ${t('lang.switch')}
+        </button>
+      </kiosk-status-bar>
+      <main class="layout ${showing ? 'has-result' : 'idle'}">
+        <section class="scan-col" id="scan-area" aria-labelledby="scan-heading">
+          <h1 id="scan-heading" class="scan-heading">${t('scan.heading')}</h1>
+          <kiosk-camera-scanner .locale=${this.locale}></kiosk-camera-scanner>
+        </section>
+        <section class="result-col">
+          ${!showing && !this.checking && !this.verifyFailed
+            ? html`<div class="idle-card" data-state="idle">
+                <p class="idle-title">${t('scan.idleTitle')}</p>
+                <p class="idle-prompt">${t('scan.prompt')}</p>
+              </div>`
+            : nothing}
+          ${this.checking ? html`<p class="checking" data-state="checking">${t('scan.checking')}</p>` : nothing}
+          ${this.verifyFailed ? html`<p class="verify-failed" role="alert" data-state="verify-failed">${t('scan.verifyFailed')}</p>` : nothing}
+          <kiosk-verdict-panel .result=${this.result} .locale=${this.locale} .clearsIn=${this.clearsIn}></kiosk-verdict-panel>
+        </section>
+        <section class="actions-col" ?hidden=${!showing && !this.verifyFailed}>
+          <kiosk-check-in .result=${this.result} .qr=${this.qr} .locale=${this.locale} ?signed-in=${this.user !== undefined}></kiosk-check-in>
+          ${showing || this.verifyFailed
+            ? html`<button type="button" class="new-scan" data-action="new-scan" @click=${() => this.clearResult()}>${t('verdict.newScan')}</button>`
+            : nothing}
+        </section>
+        <section class="tools-col">
+          <kiosk-paste-box .locale=${this.locale}></kiosk-paste-box>
+          <kiosk-login .locale=${this.locale}></kiosk-login>
+        </section>
+      </main>
+      <div class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true" data-live>${this.liveText}</div>
+    `;
+  }
+}
+
+function speakerIcon(muted: boolean) {
+  return svg`<svg class="bar-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 9v6h4l5 4V5L7 9H3z" fill="currentColor"/>${
+    muted
+      ? svg`<path d="M16 9l6 6M22 9l-6 6" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>`
+      : svg`<path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>`
+  }</svg>`;
+}
+
+export function readClearOverride(search: string): number | undefined {
+  const raw = new URLSearchParams(search).get('clear');
+  if (raw === null) return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 && n <= 3600 ? n : undefined;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bhyt-kiosk-app': BhytKioskApp;
+  }
+}

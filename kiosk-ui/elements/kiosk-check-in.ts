@@ -1,0 +1,258 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { checkIn, randomKey } from '../api/client.js';
+import type { VerifyResult } from '../api/types.js';
+import { activityEvent, checkedInEvent } from '../events.js';
+import { translator, type Locale, type MessageKey } from '../i18n/index.js';
+import { reasonText } from '../verdict/view-model.js';
+
+/** What a receptionist confirms for a needs_review card; all are required. */
+export const REVIEW_ITEMS = [
+  { id: 'ID_SEEN', label: 'checkin.checkIdSeen' },
+  { id: 'PORTAL_LOOKUP', label: 'checkin.checkPortal' },
+] as const satisfies readonly { id: string; label: MessageKey }[];
+
+type Outcome =
+  | 'idle'
+  | 'busy'
+  | 'done'
+  | 'duplicate'
+  | 'unavailable'
+  | 'sessionExpired'
+  | 'forbidden'
+  | 'serverRejected'
+  | 'reviewNoteRequired'
+  | 'error';
+
+const OUTCOME_TEXT: Partial<Record<Outcome, MessageKey>> = {
+  done: 'checkin.done',
+  duplicate: 'checkin.duplicate',
+  unavailable: 'checkin.unavailable',
+  sessionExpired: 'checkin.sessionExpired',
+  forbidden: 'checkin.forbidden',
+  reviewNoteRequired: 'checkin.reviewNoteRequired',
+  error: 'checkin.error',
+};
+
+/**
+ * Check-in for the card on screen. accepted → one confirm button; needs_review → the
+ * receptionist ticks what they checked first (sent as `reviewNote`); rejected → no check-in.
+ *
+ * POST /api/check-ins belongs to the visit-log issue. Until that endpoint is deployed the server
+ * answers 404 and this element says "not available yet" instead of failing — no stub to remove.
+ */
+@customElement('kiosk-check-in')
+export class KioskCheckIn extends LitElement {
+  @property({ attribute: false }) result: VerifyResult | undefined;
+  /** The scanned text, needed by the server to re-verify; never rendered. */
+  @property({ attribute: false }) qr: string | undefined;
+  @property({ type: Boolean, attribute: 'signed-in' }) signedIn = false;
+  @property() locale: Locale = 'vi';
+
+  @state() private ticked = new Set<string>();
+  @state() private outcome: Outcome = 'idle';
+  @state() private serverReason = '';
+  @state() private showTickHint = false;
+  private idempotencyKey = randomKey();
+
+  static override styles = css`
+    :host {
+      display: block;
+      font-size: 20px;
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    fieldset {
+      border: 2px solid #8a6500;
+      border-radius: 10px;
+      margin: 0 0 12px;
+      padding: 8px 14px 12px;
+      background: #fffaf0;
+    }
+    legend {
+      /* Floated so a two-line instruction sits inside the box instead of across its border. */
+      float: left;
+      width: 100%;
+      padding: 0;
+      margin: 2px 0 4px;
+      font-weight: 700;
+    }
+    legend + label {
+      clear: both;
+    }
+    label {
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      min-height: 48px;
+      cursor: pointer;
+      font-size: 22px;
+    }
+    input[type='checkbox'] {
+      width: 30px;
+      height: 30px;
+      flex: none;
+    }
+    button {
+      font: inherit;
+      font-size: 26px;
+      font-weight: 800;
+      width: 100%;
+      min-height: 72px;
+      border-radius: 12px;
+      border: 3px solid #0b7a34;
+      background: #0b7a34;
+      color: #fff;
+      cursor: pointer;
+    }
+    button.review {
+      background: #5f4500;
+      border-color: #5f4500;
+    }
+    button[aria-disabled='true'] {
+      opacity: 0.55;
+      cursor: not-allowed;
+    }
+    button:focus-visible,
+    input:focus-visible {
+      outline: 4px solid #1565c0;
+      outline-offset: 3px;
+    }
+    .msg {
+      margin: 10px 0 0;
+      font-weight: 700;
+    }
+    .msg.good {
+      color: #0b7a34;
+    }
+    .msg.bad {
+      color: #b71c1c;
+    }
+    .blocked {
+      margin: 0;
+      padding: 12px 16px;
+      border: 3px solid #b71c1c;
+      border-radius: 10px;
+      color: #b71c1c;
+      font-weight: 800;
+      background: #fff;
+    }
+  `;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('result') || changed.has('qr')) {
+      // A new card: fresh ticks, fresh idempotency key (same card again = same key only while shown).
+      this.ticked = new Set();
+      this.outcome = 'idle';
+      this.serverReason = '';
+      this.showTickHint = false;
+      this.idempotencyKey = randomKey();
+    }
+  }
+
+  override render() {
+    const r = this.result;
+    if (!r) return nothing;
+    const t = translator(this.locale);
+    if (r.verdict === 'rejected') {
+      return html`<p class="blocked" data-checkin="blocked">${t('checkin.rejected')}</p>`;
+    }
+    if (!this.signedIn) {
+      return html`<p class="blocked" data-checkin="login-required">${t('checkin.loginRequired')}</p>`;
+    }
+    const review = r.verdict === 'needs_review';
+    const allTicked = !review || REVIEW_ITEMS.every((i) => this.ticked.has(i.id));
+    const finished = this.outcome === 'done' || this.outcome === 'duplicate';
+    const busy = this.outcome === 'busy';
+    const msgKey = OUTCOME_TEXT[this.outcome];
+    return html`
+      ${review
+        ? html`<fieldset>
+            <legend>${t('checkin.reviewIntro')}</legend>
+            ${REVIEW_ITEMS.map(
+              (i) => html`<label
+                ><input
+                  type="checkbox"
+                  data-review=${i.id}
+                  .checked=${this.ticked.has(i.id)}
+                  ?disabled=${finished}
+                  @change=${(e: Event) => this.tick(i.id, (e.target as HTMLInputElement).checked)}
+                />${t(i.label)}</label
+              >`,
+            )}
+          </fieldset>`
+        : nothing}
+      ${finished
+        ? nothing
+        : html`<button
+            type="button"
+            class=${review ? 'review' : ''}
+            data-action="check-in"
+            aria-disabled=${!allTicked || busy ? 'true' : 'false'}
+            @click=${() => void this.confirm()}
+          >
+            ${busy ? t('checkin.busy') : review ? t('checkin.confirmReviewed') : t('checkin.confirm')}
+          </button>`}
+      ${this.showTickHint && !allTicked ? html`<p class="msg bad" role="alert">${t('checkin.reviewRequired')}</p>` : nothing}
+      ${msgKey
+        ? html`<p class="msg ${finished ? 'good' : 'bad'}" role="status" data-checkin-outcome=${this.outcome}>${t(msgKey)}</p>`
+        : nothing}
+      ${this.outcome === 'serverRejected'
+        ? html`<p class="msg bad" role="alert" data-checkin-outcome="serverRejected">${t('checkin.serverRejected', { reason: this.serverReason })}</p>`
+        : nothing}
+    `;
+  }
+
+  private tick(id: string, on: boolean): void {
+    const next = new Set(this.ticked);
+    if (on) next.add(id);
+    else next.delete(id);
+    this.ticked = next;
+    this.dispatchEvent(activityEvent());
+  }
+
+  /** The note stored with the visit: codes plus the Vietnamese wording the receptionist saw. */
+  private reviewNote(): string {
+    const vi = translator('vi');
+    const items = REVIEW_ITEMS.filter((i) => this.ticked.has(i.id)).map((i) => `${i.id}: ${vi(i.label)}`);
+    return vi('checkin.note', { items: items.join('; ') });
+  }
+
+  private async confirm(): Promise<void> {
+    const r = this.result;
+    const qr = this.qr;
+    if (!r || !qr || r.verdict === 'rejected' || this.outcome === 'busy') return;
+    this.dispatchEvent(activityEvent());
+    const review = r.verdict === 'needs_review';
+    if (review && !REVIEW_ITEMS.every((i) => this.ticked.has(i.id))) {
+      this.showTickHint = true;
+      return;
+    }
+    this.outcome = 'busy';
+    const res = await checkIn(review ? { qr, reviewNote: this.reviewNote() } : { qr }, this.idempotencyKey);
+    if (this.result !== r) return; // the screen moved on (cleared or a new card) meanwhile
+    if (res.ok) {
+      this.outcome = res.body?.duplicate ? 'duplicate' : 'done';
+      this.dispatchEvent(checkedInEvent({ duplicate: res.body?.duplicate === true }));
+      return;
+    }
+    const code = res.problem.code;
+    if (res.status === 404 && code !== 'CARD_REJECTED') this.outcome = 'unavailable';
+    else if (res.status === 401) this.outcome = 'sessionExpired';
+    else if (res.status === 403) this.outcome = 'forbidden';
+    else if (code === 'REVIEW_NOTE_REQUIRED') this.outcome = 'reviewNoteRequired';
+    else if (code === 'CARD_REJECTED') {
+      const result = res.problem.result as VerifyResult | undefined;
+      const first = result?.reasons?.find((x) => x.code === result.code) ?? result?.reasons?.[0];
+      this.serverReason = first ? reasonText(first, this.locale, translator(this.locale)) : (res.problem.detail ?? code);
+      this.outcome = 'serverRejected';
+    } else this.outcome = 'error';
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kiosk-check-in': KioskCheckIn;
+  }
+}

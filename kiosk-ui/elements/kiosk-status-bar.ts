@@ -1,0 +1,152 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { getStatus } from '../api/client.js';
+import type { KioskStatus, SessionUser } from '../api/types.js';
+import { statusEvent } from '../events.js';
+import { formatAge, translator, type Locale } from '../i18n/index.js';
+
+/** Sync is "behind" when the oldest unsent visit waits longer than this. */
+export const SYNC_BEHIND_SEC = 3600;
+
+/**
+ * The strip across the top: is the service reachable, how old the trust store is, the demo-keys
+ * warning (big: a kiosk trusting demo keys must never run a real desk), pending sync, and who is
+ * signed in. Polls /api/status and shares each answer with the page as `kiosk-status`.
+ */
+@customElement('kiosk-status-bar')
+export class KioskStatusBar extends LitElement {
+  @property() locale: Locale = 'vi';
+  @property({ attribute: false }) user: SessionUser | undefined;
+  /** Poll interval, ms. */
+  @property({ type: Number }) interval = 10_000;
+
+  @state() private status: KioskStatus | undefined;
+  @state() private reachable: boolean | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  static override styles = css`
+    :host {
+      display: block;
+      font-size: 17px;
+      background: #1d2733;
+      color: #fff;
+    }
+    .row {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 6px 18px;
+      padding: 8px 16px;
+    }
+    .item {
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+    }
+    .dot {
+      width: 14px;
+      height: 14px;
+      border-radius: 50%;
+      display: inline-block;
+    }
+    .up .dot {
+      background: #3ddc84;
+    }
+    .down {
+      font-weight: 800;
+      color: #ffb4a8;
+    }
+    .down .dot {
+      background: #ff5252;
+      border-radius: 2px;
+    }
+    .warn {
+      color: #ffd54f;
+      font-weight: 700;
+    }
+    .spacer {
+      flex: 1;
+    }
+    .demo {
+      background: repeating-linear-gradient(-45deg, #b71c1c 0 24px, #8e0000 24px 48px);
+      color: #fff;
+      font-size: 26px;
+      font-weight: 900;
+      text-align: center;
+      padding: 10px 16px;
+      letter-spacing: 0.02em;
+      border-bottom: 4px solid #ffeb3b;
+    }
+  `;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.poll();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Fetch now (also used after sign-in / check-in so counts update at once). */
+  async poll(): Promise<void> {
+    clearTimeout(this.timer);
+    const res = await getStatus();
+    if (!this.isConnected) return;
+    this.reachable = res.ok;
+    if (res.ok) this.status = res.body;
+    this.dispatchEvent(statusEvent(res.ok ? res.body : undefined));
+    this.timer = setTimeout(() => void this.poll(), this.interval);
+  }
+
+  override render() {
+    const t = translator(this.locale);
+    const s = this.status;
+    const warnings = new Set(s?.warnings ?? []);
+    const demo = this.reachable !== false && (s?.demo === true || warnings.has('DEMO_KEYS'));
+    const trustAge = s?.trust?.crlAgeSec ?? s?.trust?.ageSec;
+    const sync = s?.sync;
+    const syncBehind =
+      warnings.has('SYNC_BEHIND') || (sync?.oldestPendingAgeSec != null && sync.oldestPendingAgeSec > SYNC_BEHIND_SEC);
+    return html`
+      ${demo ? html`<div class="demo" role="alert" data-warning="DEMO_KEYS">⚠ ${t('status.demoKeys')} ⚠</div>` : nothing}
+      <div class="row">
+        ${this.reachable === undefined
+          ? html`<span class="item">${t('status.checking')}</span>`
+          : this.reachable
+            ? html`<span class="item up" data-service="up"><span class="dot" aria-hidden="true"></span>${t('status.online')}</span>`
+            : html`<span class="item down" role="alert" data-service="down"><span class="dot" aria-hidden="true"></span>${t('status.offline')}</span>`}
+        ${trustAge !== undefined
+          ? s?.trust?.stale || warnings.has('TRUST_STALE')
+            ? html`<span class="item warn" data-warning="TRUST_STALE">⚠ ${t('status.trustStale', { age: formatAge(trustAge, t) })}</span>`
+            : html`<span class="item">${t('status.trustAge', { age: formatAge(trustAge, t) })}</span>`
+          : nothing}
+        ${warnings.has('TRUST_REFRESH_FAILED') ? html`<span class="item warn">⚠ ${t('status.trustRefreshFailed')}</span>` : nothing}
+        ${warnings.has('CLOCK_SUSPECT') ? html`<span class="item warn">⚠ ${t('status.clockSuspect')}</span>` : nothing}
+        ${sync && sync.enabled !== false
+          ? html`<span class="item ${syncBehind ? 'warn' : ''}" data-sync-pending=${sync.pending ?? 0}>
+              ${syncBehind
+                ? html`⚠ ${t('status.syncBehind', { age: formatAge(sync.oldestPendingAgeSec ?? SYNC_BEHIND_SEC, t) })} · ${t('status.syncPending', { count: sync.pending ?? 0 })}`
+                : sync.pending
+                  ? t('status.syncPending', { count: sync.pending })
+                  : t('status.syncOk')}
+            </span>`
+          : nothing}
+        <span class="spacer"></span>
+        ${s?.deskId ? html`<span class="item">${t('status.desk', { desk: s.deskId })}</span>` : nothing}
+        <span class="item" data-user=${this.user?.username ?? ''}>
+          ${this.user ? t('status.user', { name: this.user.displayName ?? this.user.username }) : t('status.noUser')}
+        </span>
+        <slot></slot>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kiosk-status-bar': KioskStatusBar;
+  }
+}
