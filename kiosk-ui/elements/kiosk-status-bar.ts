@@ -1,3 +1,4 @@
+import { trustAgeLevel } from '../status/trust-level.js';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { getStatus } from '../api/client.js';
@@ -64,6 +65,13 @@ export class KioskStatusBar extends LitElement {
       color: #ffd54f;
       font-weight: 700;
     }
+    .bad {
+      background: #b71c1c;
+      color: #fff;
+      font-weight: 800;
+      padding: 2px 8px;
+      border-radius: 4px;
+    }
     .spacer {
       flex: 1;
     }
@@ -107,6 +115,7 @@ export class KioskStatusBar extends LitElement {
     const warnings = new Set(s?.warnings ?? []);
     const demo = this.reachable !== false && (s?.demo === true || warnings.has('DEMO_KEYS'));
     const trustAge = s?.trust?.crlAgeSec ?? s?.trust?.ageSec;
+    const trustLevel = trustAgeLevel(trustAge, s?.trust?.maxAgeSec, s?.trust?.stale === true || warnings.has('TRUST_STALE'));
     const sync = s?.sync;
     const syncBehind =
       warnings.has('SYNC_BEHIND') || (sync?.oldestPendingAgeSec != null && sync.oldestPendingAgeSec > SYNC_BEHIND_SEC);
@@ -119,9 +128,9 @@ export class KioskStatusBar extends LitElement {
             ? html`<span class="item up" data-service="up"><span class="dot" aria-hidden="true"></span>${t('status.online')}</span>`
             : html`<span class="item down" role="alert" data-service="down"><span class="dot" aria-hidden="true"></span>${t('status.offline')}</span>`}
         ${trustAge !== undefined
-          ? s?.trust?.stale || warnings.has('TRUST_STALE')
-            ? html`<span class="item warn" data-warning="TRUST_STALE">⚠ ${t('status.trustStale', { age: formatAge(trustAge, t) })}</span>`
-            : html`<span class="item">${t('status.trustAge', { age: formatAge(trustAge, t) })}</span>`
+          ? trustLevel === 'stale'
+            ? html`<span class="item bad" data-warning="TRUST_STALE" data-trust-level="stale">⚠ ${t('status.trustStale', { age: formatAge(trustAge, t) })}</span>`
+            : html`<span class="item ${trustLevel === 'ageing' ? 'warn' : ''}" data-trust-level=${trustLevel}>${trustLevel === 'ageing' ? '⚠ ' : ''}${t('status.trustAge', { age: formatAge(trustAge, t) })}</span>`
           : nothing}
         ${warnings.has('TRUST_REFRESH_FAILED') ? html`<span class="item warn">⚠ ${t('status.trustRefreshFailed')}</span>` : nothing}
         ${warnings.has('CLOCK_SUSPECT') ? html`<span class="item warn">⚠ ${t('status.clockSuspect')}</span>` : nothing}
