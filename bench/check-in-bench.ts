@@ -8,7 +8,7 @@ import { makeDistinctCards, type BenchCard } from './fixtures.js';
 import type { Started } from './processes.js';
 import { round } from './stats.js';
 
-const CHECK_INS = 20_000;
+const CHECK_INS = Number(process.env.BENCH_CHECK_INS ?? 20_000);
 
 export async function benchCheckIns(kiosk: Started, card: BenchCard, password: string) {
   const cards = await makeDistinctCards(card, CHECK_INS);

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock.js';
 import { isConstraintError, type Database } from '../db/database.js';
 import { AppError } from '../errors.js';
+import { SessionCache } from './session-cache.js';
 import type { Role, User } from './types.js';
 
 interface UserRow {
@@ -40,10 +41,16 @@ export interface NewUser {
 }
 
 export class UserRepository {
+  /** Session lookups served from memory; every session-ending or user-changing write here invalidates it. */
+  readonly sessions: SessionCache;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+    opts: { sessionCacheTtlMs?: number } = {},
+  ) {
+    this.sessions = new SessionCache(clock, opts.sessionCacheTtlMs);
+  }
 
   async count(): Promise<number> {
     return (await this.db.get<{ n: number }>('SELECT count(*) AS n FROM users'))?.n ?? 0;
@@ -82,7 +89,11 @@ export class UserRepository {
   /** Disables the user and ends their sessions at once. False when no such user. */
   async disable(username: string): Promise<boolean> {
     const now = this.clock.now();
+    this.sessions.forgetUser(username);
     return this.db.transaction(async (tx) => {
+      // Forgotten again once committed: a lookup that ran between the first forget and the
+      // commit may have cached the old state.
+      tx.afterCommit(() => this.sessions.forgetUser(username));
       const r = await tx.run('UPDATE users SET disabled = 1, updated_at = ? WHERE username = ?', [now, username]);
       if (r.changes === 0) return false;
       await tx.run('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)', [username]);
@@ -93,7 +104,9 @@ export class UserRepository {
   /** Sets a new password hash and ends the user's sessions. False when no such user. */
   async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
     const now = this.clock.now();
+    this.sessions.forgetUser(username);
     return this.db.transaction(async (tx) => {
+      tx.afterCommit(() => this.sessions.forgetUser(username));
       const r = await tx.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?', [passwordHash, now, username]);
       if (r.changes === 0) return false;
       await tx.run('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)', [username]);
@@ -108,19 +121,31 @@ export class UserRepository {
     await this.db.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [tokenHash, userId, now, expiresAt]);
   }
 
-  /** The enabled user owning an unexpired session, else undefined. */
+  /**
+   * The enabled user owning an unexpired session, else undefined. Served from the session cache
+   * when it can be (see session-cache.ts for how stale an answer may be: at most its TTL, and only
+   * for changes made by another process).
+   */
   async userForSession(tokenHash: string): Promise<{ user: User; expiresAt: number } | undefined> {
+    const cached = this.sessions.get(tokenHash);
+    if (cached) return cached;
+    const generation = this.sessions.generation;
     const r = await this.db.get<UserRow & { expires_at: number }>(
       `SELECT u.id, u.username, u.display_name, u.cccd, u.role, u.password_hash, u.disabled, u.created_at, u.updated_at, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`,
       [tokenHash, this.clock.now()],
     );
-    return r ? { user: toUser(r), expiresAt: r.expires_at } : undefined;
+    if (!r) return undefined;
+    const found = { user: toUser(r), expiresAt: r.expires_at };
+    this.sessions.set(tokenHash, found, generation);
+    return found;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
+    this.sessions.forgetSession(tokenHash);
     await this.db.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]);
+    this.sessions.forgetSession(tokenHash);
   }
 
   async deleteExpiredSessions(): Promise<number> {

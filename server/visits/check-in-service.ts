@@ -1,7 +1,8 @@
 /**
  * Check-in: re-verify the scanned card on the server (the browser's verdict is never trusted),
- * then, in one serialised transaction, apply the Idempotency-Key and duplicate-visit rules and
- * append the visit to the hash-chained log (with its sync outbox row).
+ * then apply the duplicate-visit rule and append the visit to the hash-chained log (with its sync
+ * outbox row) in one serialised write: a single INSERT statement without an Idempotency-Key (the
+ * hot path), one transaction with the key's lookup and row when the header is present.
  *
  * Outcomes:
  *   accepted                         → 201 { visit, duplicate: false }
@@ -22,7 +23,8 @@ import type { VerifyService } from '../verification/verify-service.js';
 import { canonicalJson } from './chain.js';
 import { cardKey } from './card-key.js';
 import { uuidv7 } from './uuidv7.js';
-import type { VisitRepository } from './visit-repo.js';
+import type { VisitRow } from './chain.js';
+import type { AppendOptions, AppendResult, VisitRepository } from './visit-repo.js';
 import { toVisit, type Visit } from './visit-view.js';
 
 export const DEFAULT_VISIT_TYPE = '01';
@@ -54,76 +56,107 @@ export interface CheckInDeps {
   duplicateWindowSec: number;
 }
 
+function duplicateOf(existing: VisitRow): { status: number; visitSeq: number; response: StoredResponse } {
+  return { status: 200, visitSeq: existing.seq, response: { ok: { visit: toVisit(existing, { audit: false }), duplicate: true } } };
+}
+
 export class CheckInService {
   constructor(private readonly d: CheckInDeps) {}
 
   async checkIn(operator: User, req: CheckInRequest): Promise<CheckInOutcome> {
     const visitType = req.visitType ?? DEFAULT_VISIT_TYPE;
     const note = req.reviewNote?.trim() || undefined;
-    const requestHash = createHash('sha256')
-      .update(canonicalJson({ qr: req.qr, visitType, reviewNote: note ?? null }), 'utf8')
-      .digest('hex');
-
     // Verification is pure and synchronous: done before queueing so the transaction stays short.
     const result = this.d.verifier.verify(req.qr);
     const now = this.d.clock.now();
     const key = cardKey(result.card, req.qr);
 
-    const stored = await this.d.db.transaction(async (tx): Promise<{ status: number; response: StoredResponse; replayed: boolean }> => {
-      if (req.idempotencyKey !== undefined) {
-        const prior = await this.d.visits.findIdempotency(tx, operator.username, req.idempotencyKey);
+    const content = () => this.#content(operator, result, req.qr, visitType, result.verdict === 'rejected' ? undefined : note, key, now);
+    const since = now - this.d.duplicateWindowSec * 1000;
+
+    let stored: { status: number; response: StoredResponse; replayed: boolean };
+    if (req.idempotencyKey === undefined) {
+      // The hot path: one queued statement (visit + its outbox row by trigger, duplicate rule
+      // folded into the INSERT); no BEGIN/COMMIT round trips.
+      const findRecent = () => this.d.db.read((q) => this.d.visits.findRecentVisitOfCard(q, this.d.facility, key, since));
+      const out = await this.#decide(result, note, since, findRecent, (opts) => this.d.visits.record(content(), opts));
+      stored = { status: out.status, response: out.response, replayed: false };
+    } else {
+      const idempotencyKey = req.idempotencyKey;
+      const requestHash = createHash('sha256')
+        .update(canonicalJson({ qr: req.qr, visitType, reviewNote: note ?? null }), 'utf8')
+        .digest('hex');
+      // With an Idempotency-Key the lookup, the visit and the key's row must be one transaction.
+      stored = await this.d.db.transaction(async (tx) => {
+        const prior = await this.d.visits.findIdempotency(tx, operator.username, idempotencyKey);
         if (prior) {
           if (prior.requestHash !== requestHash) {
             throw new AppError('IDEMPOTENCY_KEY_REUSED', 422, 'This Idempotency-Key was already used with a different request.');
           }
           return { status: prior.status, response: JSON.parse(prior.response) as StoredResponse, replayed: true };
         }
-      }
-      const remember = async (status: number, visitSeq: number, response: StoredResponse) => {
-        if (req.idempotencyKey !== undefined) {
-          await this.d.visits.saveIdempotency(tx, {
-            operator: operator.username,
-            key: req.idempotencyKey,
-            requestHash,
-            status,
-            visitSeq,
-            response: JSON.stringify(response),
-            at: now,
-          });
-        }
-        return { status, response, replayed: false };
-      };
-
-      if (result.verdict !== 'rejected') {
-        const existing = await this.d.visits.findRecentVisitOfCard(tx, this.d.facility, key, now - this.d.duplicateWindowSec * 1000);
-        if (existing) return remember(200, existing.seq, { ok: { visit: toVisit(existing, { audit: false }), duplicate: true } });
-        if (result.verdict === 'needs_review' && !note) {
-          throw new AppError('REVIEW_NOTE_REQUIRED', 422, 'This card needs a check by the receptionist: say what was checked in reviewNote.', {
-            result,
-            reasons: result.reasons,
-          });
-        }
-      }
-
-      const row = await this.d.visits.insert(tx, this.#content(operator, result, req.qr, visitType, result.verdict === 'rejected' ? undefined : note, key, now));
-      if (result.verdict === 'rejected') {
-        return remember(422, row.seq, {
-          problem: {
-            code: 'CARD_REJECTED',
-            status: 422,
-            detail: 'The card was rejected; the attempt is recorded.',
-            extra: { result, reasons: result.reasons, attemptId: row.id },
-          },
+        const findRecent = () => this.d.visits.findRecentVisitOfCard(tx, this.d.facility, key, since);
+        const out = await this.#decide(result, note, since, findRecent, (opts) => this.d.visits.append(tx, content(), opts));
+        await this.d.visits.saveIdempotency(tx, {
+          operator: operator.username,
+          key: idempotencyKey,
+          requestHash,
+          status: out.status,
+          visitSeq: out.visitSeq,
+          response: JSON.stringify(out.response),
+          at: now,
         });
-      }
-      return remember(201, row.seq, { ok: { visit: toVisit(row, { audit: false }), duplicate: false } });
-    });
+        return { status: out.status, response: out.response, replayed: false };
+      });
+    }
 
     if ('problem' in stored.response) {
       const p = stored.response.problem;
       throw new AppError(p.code, p.status, p.detail, { ...p.extra, ...(stored.replayed ? { replayed: true } : {}) });
     }
     return { status: stored.status as 200 | 201, body: stored.response.ok, replayed: stored.replayed };
+  }
+
+  /**
+   * The rules, whichever way the visit is written: a rejected card is recorded as an attempt; a
+   * recent visit of the same card is the answer (duplicate); needs_review needs a note.
+   * `append` writes the visit (applying the duplicate rule when given `unlessRecentSince`);
+   * `findRecent` is only used for needs_review without a note, where nothing is written.
+   */
+  async #decide(
+    result: VerifyResult,
+    note: string | undefined,
+    since: number,
+    findRecent: () => Promise<VisitRow | undefined>,
+    append: (opts: AppendOptions) => Promise<AppendResult>,
+  ): Promise<{ status: number; visitSeq: number; response: StoredResponse }> {
+    if (result.verdict === 'rejected') {
+      const r = await append({});
+      if (!r.inserted) throw new Error('unreachable: no duplicate rule for rejected attempts');
+      return {
+        status: 422,
+        visitSeq: r.row.seq,
+        response: {
+          problem: {
+            code: 'CARD_REJECTED',
+            status: 422,
+            detail: 'The card was rejected; the attempt is recorded.',
+            extra: { result, reasons: result.reasons, attemptId: r.row.id },
+          },
+        },
+      };
+    }
+    if (result.verdict === 'needs_review' && !note) {
+      const existing = await findRecent();
+      if (existing) return duplicateOf(existing);
+      throw new AppError('REVIEW_NOTE_REQUIRED', 422, 'This card needs a check by the receptionist: say what was checked in reviewNote.', {
+        result,
+        reasons: result.reasons,
+      });
+    }
+    const r = await append({ unlessRecentSince: since });
+    if (!r.inserted) return duplicateOf(r.existing);
+    return { status: 201, visitSeq: r.row.seq, response: { ok: { visit: toVisit(r.row, { audit: false }), duplicate: false } } };
   }
 
   #content(operator: User, r: VerifyResult, qr: string, visitType: string, note: string | undefined, key: string, now: number) {

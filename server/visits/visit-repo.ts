@@ -1,11 +1,12 @@
 /**
  * All SQL about visits, the sync outbox, idempotency keys and auditor reads. The write path is
- * built for the check-in hot path: one transaction per check-in, cached prepared statements, and
- * the chain head kept in memory (read once at start; the database queue serialises writers and
- * this service is the only writer of visits).
+ * built for the check-in hot path: a new visit is ONE statement (the duplicate rule folded into
+ * the INSERT, the outbox row written by a trigger in the same implicit transaction), cached
+ * prepared statements, and the chain head kept in memory (read once at start; the database queue
+ * serialises writers and this service is the only writer of visits).
  */
 import { EventEmitter } from 'node:events';
-import type { Database, Queryable, Tx } from '../db/database.js';
+import { DatabaseError, type Database, type Queryable, type Tx } from '../db/database.js';
 import { ChainWalker, GENESIS_HASH, chainHash, type IntegrityReport, type VisitContent, type VisitRow } from './chain.js';
 
 export interface VisitRecordedEvent {
@@ -44,21 +45,70 @@ export interface DaySummaryRow {
 const COLS = 'v.seq, v.id, v.facility, v.desk_id, v.operator, v.operator_name, v.operator_cccd, v.recorded_at, v.checked_at, v.visit_type, v.verdict, v.code, v.reason_codes, v.review_note, v.source, v.card_key, v.card_number, v.ma_so_bhxh, v.card_json, v.issuer, v.key_id, v.rid, v.demo, v.qr_text, v.prev_hash, v.hash';
 const INSERT_VISIT = `INSERT INTO visits (seq, id, facility, desk_id, operator, operator_name, operator_cccd, recorded_at, checked_at, visit_type, verdict, code, reason_codes, review_note, source, card_key, card_number, ma_so_bhxh, card_json, issuer, key_id, rid, demo, qr_text, prev_hash, hash)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const VISIT_VALUES = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`;
+/**
+ * The duplicate-visit rule folded into the insert: the row is written only when this card has no
+ * recorded (non-rejected) visit at this facility since the window's start (the visits_card_window
+ * index answers the NOT EXISTS). changes = 0 means "duplicate"; the existing visit is then read.
+ */
+const INSERT_VISIT_UNLESS_RECENT = `INSERT INTO visits (seq, id, facility, desk_id, operator, operator_name, operator_cccd, recorded_at, checked_at, visit_type, verdict, code, reason_codes, review_note, source, card_key, card_number, ma_so_bhxh, card_json, issuer, key_id, rid, demo, qr_text, prev_hash, hash)
+SELECT ${VISIT_VALUES}
+ WHERE NOT EXISTS (SELECT 1 FROM visits d WHERE d.facility = ? AND d.card_key = ? AND d.recorded_at >= ? AND d.verdict != 'rejected')`;
+/**
+ * The outbox row of every recorded (non-rejected) visit, written by the visit's own INSERT so the
+ * two can never be apart and cost one statement. A TEMP trigger on purpose: it exists only on the
+ * kiosk's own connection, not in the file, so a row inserted into the file by anything else (a
+ * person with the file, another program) still gets no sync record and `audit verify` reports it
+ * as OUTBOX_MISSING, exactly as before this trigger existed; and nobody can drop it from the file.
+ */
+const OUTBOX_TRIGGER = `CREATE TEMP TRIGGER IF NOT EXISTS visits_outbox_row AFTER INSERT ON main.visits
+WHEN NEW.verdict != 'rejected'
+BEGIN INSERT INTO sync_outbox (visit_seq, visit_id) VALUES (NEW.seq, NEW.id); END`;
+/** Rows per multi-row INSERT (26 parameters each; also bounds the statement cache to 64 texts). */
+export const MAX_BATCH = 64;
+/** The recent visits of a batch's cards at one facility (the duplicate rule for a whole batch). */
+const RECENT_OF_CARDS = `SELECT v.seq, v.card_key, v.recorded_at FROM visits v
+ WHERE v.facility = ? AND v.card_key IN (SELECT value FROM json_each(?)) AND v.recorded_at >= ? AND v.verdict != 'rejected'`;
+const insertVisitsSql = (n: number) => `${INSERT_VISIT.slice(0, INSERT_VISIT.indexOf('VALUES'))}VALUES ${Array.from({ length: n }, () => `(${VISIT_VALUES})`).join(', ')}`;
 const VN_OFFSET_MS = 7 * 3600 * 1000;
 const WALK_BATCH = 1000;
 
+/** A new row, or (duplicate rule) the visit already recorded for this card in the window. */
+export type AppendResult = { inserted: true; row: VisitRow } | { inserted: false; existing: VisitRow };
+
+export interface AppendOptions {
+  /**
+   * Apply the duplicate-visit rule: write nothing when this card (content.card_key) has a
+   * non-rejected visit at content.facility recorded at or after this time (ms).
+   */
+  unlessRecentSince?: number;
+}
+
+interface QueuedAppend {
+  content: Omit<VisitContent, 'seq'>;
+  since: number | undefined;
+  resolve: (r: AppendResult) => void;
+  reject: (err: unknown) => void;
+}
+
 export class VisitRepository {
   #head: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
+  #ready = false;
+  /** record() calls waiting for the next group write. */
+  #queued: QueuedAppend[] = [];
+  #batchScheduled = false;
   #events = new EventEmitter();
 
   constructor(readonly db: Database) {
     this.#events.setMaxListeners(50);
   }
 
-  /** Reads the chain head once; call before the first insert. */
+  /** Reads the chain head once and installs the outbox trigger; call before the first insert. */
   async init(): Promise<void> {
+    await this.db.exec(OUTBOX_TRIGGER);
     const r = await this.db.get<{ seq: number; hash: string }>('SELECT seq, hash FROM visits ORDER BY seq DESC LIMIT 1');
     this.#head = r ? { seq: r.seq, hash: r.hash } : { seq: 0, hash: GENESIS_HASH };
+    this.#ready = true;
   }
 
   get head(): { seq: number; hash: string } {
@@ -74,7 +124,7 @@ export class VisitRepository {
     return () => this.#events.off('recorded', listener);
   }
 
-  // ── write path (inside a transaction) ──
+  // ── write path ──
 
   async findIdempotency(q: Queryable, operator: string, key: string): Promise<IdempotencyRecord | undefined> {
     const r = await q.get<{ request_hash: string; status: number; response: string }>(
@@ -105,34 +155,220 @@ export class VisitRepository {
   }
 
   /**
-   * Appends a row to the chain (and, unless rejected, its sync_outbox row) inside `tx`. The head
-   * advances and listeners hear of it only after COMMIT.
+   * Appends a visit (and, by trigger, its sync_outbox row) outside any caller's transaction.
+   *
+   * Group write: calls are collected and written by one database job per batch (up to
+   * MAX_BATCH), so under load a check-in costs a share of a few thread-pool round trips rather
+   * than several of its own (the queue is serial and every round trip also waits for the busy
+   * event loop). A batch is: one SELECT for the duplicate rule of all its cards, one multi-row
+   * INSERT (one statement: atomic, and the outbox trigger fires per row). A lone call is the
+   * single INSERT … WHERE NOT EXISTS statement. The chain links are computed in the job from the
+   * head and the head moves only after the statement succeeded. If a batch's INSERT fails the
+   * rows are retried one by one, so a bad row fails alone. Two calls for the same card in one
+   * batch: the later waits for the next batch, where it finds the first (committed) visit.
    */
-  async insert(tx: Tx, content: Omit<VisitContent, 'seq'>): Promise<VisitRow> {
-    const seq = this.#head.seq + 1;
-    const prevHash = this.#head.hash;
-    const full: VisitContent = { ...content, seq };
-    const row: VisitRow = { ...full, prev_hash: prevHash, hash: chainHash(prevHash, full) };
-    await tx.run(INSERT_VISIT, [
-      row.seq, row.id, row.facility, row.desk_id, row.operator, row.operator_name, row.operator_cccd, row.recorded_at, row.checked_at,
-      row.visit_type, row.verdict, row.code, row.reason_codes, row.review_note, row.source, row.card_key, row.card_number, row.ma_so_bhxh,
-      row.card_json, row.issuer, row.key_id, row.rid, row.demo, row.qr_text, row.prev_hash, row.hash,
-    ]);
-    const outbox = row.verdict !== 'rejected';
-    if (outbox) await tx.run('INSERT INTO sync_outbox (visit_seq, visit_id) VALUES (?, ?)', [row.seq, row.id]);
-    tx.afterCommit(() => {
-      this.#head = { seq: row.seq, hash: row.hash };
-      const event: VisitRecordedEvent = { seq: row.seq, id: row.id, verdict: row.verdict, outbox };
-      // Listeners run outside the queue job: a slow or throwing listener cannot stall writes.
-      setImmediate(() => {
+  record(content: Omit<VisitContent, 'seq'>, opts: AppendOptions = {}): Promise<AppendResult> {
+    if (opts.unlessRecentSince !== undefined && content.verdict === 'rejected') {
+      return Promise.reject(new DatabaseError('the duplicate rule does not apply to rejected attempts'));
+    }
+    return new Promise((resolve, reject) => {
+      this.#queued.push({ content, since: opts.unlessRecentSince, resolve, reject });
+      this.#scheduleBatch();
+    });
+  }
+
+  #scheduleBatch(): void {
+    if (this.#batchScheduled || this.#queued.length === 0) return;
+    this.#batchScheduled = true;
+    let started = false;
+    // The next batch is scheduled when this job has finished (from outside it: a job may not
+    // queue another), so whatever arrives meanwhile is written together.
+    this.db
+      .autocommit(async (q) => {
+        started = true;
+        const batch = this.#queued.splice(0, MAX_BATCH);
+        try {
+          await this.#writeBatch(q, batch);
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      })
+      .then(
+        () => {
+          this.#batchScheduled = false;
+          this.#scheduleBatch();
+        },
+        (err: unknown) => {
+          this.#batchScheduled = false;
+          // The job never ran (the database is closed): nobody else will answer the waiting calls.
+          if (!started) for (const b of this.#queued.splice(0)) b.reject(err);
+          else this.#scheduleBatch();
+        },
+      );
+  }
+
+  async #writeBatch(q: Queryable, batch: QueuedAppend[]): Promise<void> {
+    if (!this.#ready) throw new DatabaseError('VisitRepository.init() must run before the first insert');
+    if (batch.length === 1 && batch[0]!.since !== undefined) {
+      // Alone: the duplicate rule folded into the INSERT is one statement.
+      const b = batch[0]!;
+      const r = await this.#appendOne(q, b.content, b.since);
+      b.resolve(r);
+      return;
+    }
+    // The same card twice in one batch: the later one waits for the next batch (it will then see
+    // the earlier one's committed row and be its duplicate).
+    const seen = new Set<string>();
+    const now: QueuedAppend[] = [];
+    const later: QueuedAppend[] = [];
+    for (const b of batch) {
+      if (b.since === undefined) now.push(b);
+      else {
+        const k = `${b.content.facility}\u0000${b.content.card_key}`;
+        if (seen.has(k)) later.push(b);
+        else {
+          seen.add(k);
+          now.push(b);
+        }
+      }
+    }
+    if (later.length > 0) this.#queued.unshift(...later);
+
+    const existing = await this.#recentVisits(q, now);
+    const toWrite: QueuedAppend[] = [];
+    const dupSeqs = new Map<QueuedAppend, number>();
+    for (const b of now) {
+      const seq = existing.get(b);
+      if (seq === undefined) toWrite.push(b);
+      else dupSeqs.set(b, seq);
+    }
+    if (dupSeqs.size > 0) {
+      const rows = await q.all<VisitRow>(`SELECT ${COLS} FROM visits v WHERE v.seq IN (SELECT value FROM json_each(?))`, [JSON.stringify([...new Set(dupSeqs.values())])]);
+      const bySeq = new Map(rows.map((r) => [r.seq, r]));
+      for (const [b, seq] of dupSeqs) {
+        const row = bySeq.get(seq);
+        if (row) b.resolve({ inserted: false, existing: row });
+        else b.reject(new DatabaseError('duplicate rule matched a visit that cannot be read back'));
+      }
+    }
+    if (toWrite.length === 0) return;
+
+    const rows = this.#link(toWrite.map((b) => b.content));
+    try {
+      await q.run(insertVisitsSql(rows.length), rows.flatMap(visitValues));
+    } catch {
+      // The statement wrote nothing (one statement, one implicit transaction): retry one by one
+      // so that only the row at fault fails.
+      for (const b of toWrite) {
+        try {
+          b.resolve(await this.#appendOne(q, b.content, undefined));
+        } catch (err) {
+          b.reject(err);
+        }
+      }
+      return;
+    }
+    this.#committed(rows);
+    toWrite.forEach((b, i) => b.resolve({ inserted: true, row: rows[i]! }));
+  }
+
+  /** For each call with a duplicate rule: the seq of its card's newest recent visit, if any. */
+  async #recentVisits(q: Queryable, batch: readonly QueuedAppend[]): Promise<Map<QueuedAppend, number>> {
+    const found = new Map<QueuedAppend, number>();
+    const byFacility = new Map<string, QueuedAppend[]>();
+    for (const b of batch) {
+      if (b.since === undefined) continue;
+      const list = byFacility.get(b.content.facility) ?? [];
+      list.push(b);
+      byFacility.set(b.content.facility, list);
+    }
+    for (const [facility, list] of byFacility) {
+      const minSince = Math.min(...list.map((b) => b.since!));
+      const hits = await q.all<{ seq: number; card_key: string; recorded_at: number }>(RECENT_OF_CARDS, [
+        facility,
+        JSON.stringify(list.map((b) => b.content.card_key)),
+        minSince,
+      ]);
+      for (const b of list) {
+        // Each call's own window start, exactly as findRecentVisitOfCard would apply it.
+        let best: number | undefined;
+        for (const h of hits) if (h.card_key === b.content.card_key && h.recorded_at >= b.since! && (best === undefined || h.seq > best)) best = h.seq;
+        if (best !== undefined) found.set(b, best);
+      }
+    }
+    return found;
+  }
+
+  /** One row in its own statement (the duplicate rule folded in when `since` is given). */
+  async #appendOne(q: Queryable, content: Omit<VisitContent, 'seq'>, since: number | undefined): Promise<AppendResult> {
+    const r = await this.#writeOne(q, content, since);
+    if (r.inserted) this.#committed([r.row]);
+    return r;
+  }
+
+  /** Writes one row; the caller moves the head once the write is committed. */
+  async #writeOne(q: Queryable, content: Omit<VisitContent, 'seq'>, since: number | undefined): Promise<AppendResult> {
+    if (!this.#ready) throw new DatabaseError('VisitRepository.init() must run before the first insert');
+    if (since !== undefined && content.verdict === 'rejected') throw new DatabaseError('the duplicate rule does not apply to rejected attempts');
+    const row = this.#link([content])[0]!;
+    if (since !== undefined) {
+      const r = await q.run(INSERT_VISIT_UNLESS_RECENT, [...visitValues(row), row.facility, row.card_key, since]);
+      if (r.changes === 0) {
+        const existing = await this.findRecentVisitOfCard(q, row.facility, row.card_key, since);
+        if (!existing) throw new DatabaseError('duplicate rule matched a visit that cannot be read back');
+        return { inserted: false, existing };
+      }
+    } else {
+      await q.run(INSERT_VISIT, visitValues(row));
+    }
+    return { inserted: true, row };
+  }
+
+  /** Chains rows onto the current head (tentatively: the head itself is not moved here). */
+  #link(contents: ReadonlyArray<Omit<VisitContent, 'seq'>>): VisitRow[] {
+    let { seq, hash } = this.#head;
+    return contents.map((c) => {
+      const full: VisitContent = { ...c, seq: ++seq };
+      const row: VisitRow = { ...full, prev_hash: hash, hash: chainHash(hash, full) };
+      hash = row.hash;
+      return row;
+    });
+  }
+
+  /** Rows that are committed: the head moves to the last, listeners hear of each. */
+  #committed(rows: readonly VisitRow[]): void {
+    const last = rows[rows.length - 1];
+    if (!last) return;
+    this.#head = { seq: last.seq, hash: last.hash };
+    const events = rows.map((row): VisitRecordedEvent => ({ seq: row.seq, id: row.id, verdict: row.verdict, outbox: row.verdict !== 'rejected' }));
+    // Listeners run outside the queue job: a slow or throwing listener cannot stall writes.
+    setImmediate(() => {
+      for (const event of events) {
         try {
           this.#events.emit('recorded', event);
         } catch {
           // A listener's failure is its own business; the visit is committed.
         }
-      });
+      }
     });
-    return row;
+  }
+
+  /**
+   * Appends a row to the chain (and, unless rejected, its sync_outbox row) inside `tx`, unless
+   * the duplicate rule finds a recent visit. The head advances and listeners hear of it only
+   * after COMMIT: a failed, rolled-back or duplicate write leaves the head where it was.
+   */
+  async append(tx: Tx, content: Omit<VisitContent, 'seq'>, opts: AppendOptions = {}): Promise<AppendResult> {
+    const r = await this.#writeOne(tx, content, opts.unlessRecentSince);
+    if (r.inserted) tx.afterCommit(() => this.#committed([r.row]));
+    return r;
+  }
+
+  /** Appends unconditionally inside `tx` (seeding, tests); see append(). */
+  async insert(tx: Tx, content: Omit<VisitContent, 'seq'>): Promise<VisitRow> {
+    const r = await this.append(tx, content);
+    if (!r.inserted) throw new DatabaseError('unreachable: no duplicate rule was asked for');
+    return r.row;
   }
 
   // ── reads ──
@@ -225,6 +461,14 @@ export class VisitRepository {
     }
     return report;
   }
+}
+
+function visitValues(row: VisitRow): Array<string | number | null> {
+  return [
+    row.seq, row.id, row.facility, row.desk_id, row.operator, row.operator_name, row.operator_cccd, row.recorded_at, row.checked_at,
+    row.visit_type, row.verdict, row.code, row.reason_codes, row.review_note, row.source, row.card_key, row.card_number, row.ma_so_bhxh,
+    row.card_json, row.issuer, row.key_id, row.rid, row.demo, row.qr_text, row.prev_hash, row.hash,
+  ];
 }
 
 function whereClause(f: VisitFilter): { where: string[]; params: Array<string | number> } {

@@ -94,3 +94,25 @@ describe('Database transactions', () => {
     expect(await db.get('SELECT * FROM missing')).toBeUndefined();
   });
 });
+
+describe('Database.autocommit', () => {
+  it('runs a job without BEGIN: its statement commits alone; hooks run on success, are dropped on a throw', async () => {
+    const db = await openDatabase(join(tempDir(), 't.sqlite'));
+    open.push(db);
+    await db.exec('CREATE TABLE t (v TEXT UNIQUE)');
+    const hooks: string[] = [];
+    await db.autocommit(async (q) => {
+      await q.run('INSERT INTO t VALUES (?)', ['a']);
+      q.afterCommit(() => hooks.push('a'));
+    });
+    await expect(
+      db.autocommit(async (q) => {
+        await q.run('INSERT INTO t VALUES (?)', ['a']); // UNIQUE: the statement fails, nothing written
+        q.afterCommit(() => hooks.push('never'));
+      }),
+    ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT' });
+    expect(hooks).toEqual(['a']);
+    expect(await db.all('SELECT v FROM t')).toEqual([{ v: 'a' }]);
+    await expect(db.autocommit(async () => db.get('SELECT 1'))).rejects.toThrow(/nested/);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * The check-in write path: the outbox trigger, the duplicate rule folded into the insert, group
+ * writes, and the chain head under failures.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../../server/db/database.js';
+import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
+import { chainHash, contentOf } from '../../../server/visits/chain.js';
+import { VisitRepository } from '../../../server/visits/visit-repo.js';
+
+const dbs: Database[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dbs.splice(0)) await d.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function openRepo(dir?: string) {
+  const d = dir ?? mkdtempSync(join(tmpdir(), 'kiosk-writes-'));
+  if (!dir) dirs.push(d);
+  const { db } = await openKioskDatabase(d, 0);
+  dbs.push(db);
+  const repo = new VisitRepository(db);
+  await repo.init();
+  return { db, repo, dir: d };
+}
+
+let ids = 0;
+function content(card: string, opts: { verdict?: 'accepted' | 'needs_review' | 'rejected'; at?: number; id?: string } = {}) {
+  ids++;
+  return {
+    id: opts.id ?? `019a0000-0000-7000-8000-${String(ids).padStart(12, '0')}`, facility: '12001', desk_id: 'desk-1', operator: 'a',
+    operator_name: 'A', operator_cccd: null, recorded_at: opts.at ?? 10_000, checked_at: 'x', visit_type: '01', verdict: opts.verdict ?? 'accepted',
+    code: 'OK', reason_codes: '["OK"]', review_note: null, source: 'signed', card_key: `card:${card}`, card_number: null, ma_so_bhxh: null,
+    card_json: null, issuer: null, key_id: null, rid: null, demo: 0, qr_text: 'q',
+  };
+}
+
+const outboxRows = (db: Database) => db.all<{ visit_seq: number; visit_id: string }>('SELECT visit_seq, visit_id FROM sync_outbox ORDER BY visit_seq');
+
+describe('VisitRepository.record', () => {
+  it('the trigger writes the outbox row with the visit (never for a rejected attempt)', async () => {
+    const { db, repo } = await openRepo();
+    const a = await repo.record(content('A'), { unlessRecentSince: 0 });
+    const r = await repo.record(content('R', { verdict: 'rejected' }));
+    const n = await repo.record(content('N', { verdict: 'needs_review' }), { unlessRecentSince: 0 });
+    expect([a.inserted, r.inserted, n.inserted]).toEqual([true, true, true]);
+    expect(await outboxRows(db)).toEqual([
+      { visit_seq: 1, visit_id: a.inserted ? a.row.id : '' },
+      { visit_seq: 3, visit_id: n.inserted ? n.row.id : '' },
+    ]);
+    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 3 });
+  });
+
+  it('the duplicate rule: within the window → the existing visit, nothing written; rejected and older visits do not count', async () => {
+    const { db, repo } = await openRepo();
+    await repo.record(content('A', { verdict: 'rejected', at: 5_000 }));
+    const first = await repo.record(content('A', { at: 10_000 }), { unlessRecentSince: 10_000 - 600_000 });
+    const again = await repo.record(content('A', { at: 20_000 }), { unlessRecentSince: 20_000 - 600_000 });
+    expect(first.inserted).toBe(true);
+    expect(again).toMatchObject({ inserted: false, existing: { seq: 2, card_key: 'card:A' } });
+    // Outside the window it is a new visit.
+    const later = await repo.record(content('A', { at: 700_000 }), { unlessRecentSince: 700_000 - 600_000 });
+    expect(later).toMatchObject({ inserted: true, row: { seq: 3 } });
+    expect(repo.head.seq).toBe(3);
+    expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM visits'))!.n).toBe(3);
+  });
+
+  it('under concurrency: each card once, duplicates answered with that row, the chain intact', async () => {
+    const { db, repo } = await openRepo();
+    const calls = [];
+    for (let i = 0; i < 60; i++) calls.push(repo.record(content(`C${i % 20}`), { unlessRecentSince: 0 }));
+    for (let i = 0; i < 5; i++) calls.push(repo.record(content(`X${i}`, { verdict: 'rejected' })));
+    const out = await Promise.all(calls);
+    expect(out.filter((r) => r.inserted)).toHaveLength(25);
+    const byCard = new Map<string, number>();
+    for (const r of out) {
+      const row = r.inserted ? r.row : r.existing;
+      if (row.verdict === 'rejected') continue;
+      const seen = byCard.get(row.card_key);
+      if (seen !== undefined) expect(row.seq).toBe(seen);
+      byCard.set(row.card_key, row.seq);
+    }
+    expect(byCard.size).toBe(20);
+    expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM visits'))!.n).toBe(25);
+    expect(await outboxRows(db)).toHaveLength(20);
+    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 25, headSeq: 25, headHash: repo.head.hash });
+  });
+
+  it('a failing write fails alone and never advances the head (alone and inside a group)', async () => {
+    const { db, repo } = await openRepo();
+    const first = await repo.record(content('A'), { unlessRecentSince: 0 });
+    if (!first.inserted) throw new Error('expected a row');
+    const head = repo.head;
+    // The same id again violates UNIQUE(id).
+    await expect(repo.record(content('B', { id: first.row.id }), { unlessRecentSince: 0 })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT' });
+    expect(repo.head).toEqual(head);
+    // In a group: the bad row rejects, its neighbours are written and linked without it.
+    const group = [
+      repo.record(content('C'), { unlessRecentSince: 0 }),
+      repo.record(content('D', { id: first.row.id }), { unlessRecentSince: 0 }),
+      repo.record(content('E', { verdict: 'rejected' })),
+      repo.record(content('F'), { unlessRecentSince: 0 }),
+    ];
+    const settled = await Promise.allSettled(group);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(repo.head.seq).toBe(4);
+    const rows = await db.all<{ seq: number; card_key: string }>('SELECT seq, card_key FROM visits ORDER BY seq');
+    expect(rows.map((r) => r.card_key)).toEqual(['card:A', 'card:C', 'card:E', 'card:F']);
+    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 4, headHash: repo.head.hash });
+  });
+
+  it('a rolled-back transaction does not advance the head', async () => {
+    const { db, repo } = await openRepo();
+    await repo.record(content('A'), { unlessRecentSince: 0 });
+    const head = repo.head;
+    await expect(
+      db.transaction(async (tx) => {
+        await repo.append(tx, content('B'), { unlessRecentSince: 0 });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(repo.head).toEqual(head);
+    await repo.record(content('B'), { unlessRecentSince: 0 });
+    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 2 });
+  });
+
+  it('the outbox trigger lives only on the kiosk connection: a row inserted by anything else has no sync record and audit verify says so', async () => {
+    const { repo, dir } = await openRepo();
+    const a = await repo.record(content('A'), { unlessRecentSince: 0 });
+    if (!a.inserted) throw new Error('expected a row');
+    // Another connection (as someone with the file would have), correctly chained.
+    const { db: other } = await openKioskDatabase(dir, 0);
+    dbs.push(other);
+    expect(await other.all("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%outbox%'")).toEqual([]);
+    const c = { ...content('Z'), seq: 2 };
+    const row = { ...c, prev_hash: a.row.hash, hash: chainHash(a.row.hash, contentOf({ ...c, prev_hash: '', hash: '' })) };
+    const cols = Object.keys(row);
+    await other.run(`INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`, Object.values(row) as Array<string | number | null>);
+    expect(await other.all('SELECT visit_seq FROM sync_outbox')).toEqual([{ visit_seq: 1 }]);
+    expect(await new VisitRepository(other).verifyChain()).toMatchObject({ intact: false, firstBrokenSeq: 2, problem: 'OUTBOX_MISSING' });
+  });
+
+  it('refuses to write before init()', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'kiosk-writes-'));
+    dirs.push(d);
+    const { db } = await openKioskDatabase(d, 0);
+    dbs.push(db);
+    await expect(new VisitRepository(db).record(content('A'), { unlessRecentSince: 0 })).rejects.toThrow(/init/);
+  });
+});
