@@ -22,6 +22,8 @@ export interface AuditVisit {
   source?: string;
   card?: { fullName?: string; cardNumber?: string; maSoBhxh?: string; birthDate?: string };
   hash: string;
+  /** Sync to the medical-history store: none (never sent, e.g. rejected), pending, sent, parked. */
+  sync?: { state: 'none' | 'pending' | 'sent' | 'parked'; attempts?: number; sentAt?: string; lastError?: string; parkedReason?: string };
 }
 
 export interface Summary {

@@ -58,6 +58,7 @@ export class AuditTable extends LightElement {
               <th>${t('table.visitType')}</th>
               <th>${t('table.reasons')}</th>
               <th>${t('table.note')}</th>
+              <th>${t('table.sync')}</th>
             </tr>
           </thead>
           <tbody>
@@ -73,6 +74,7 @@ export class AuditTable extends LightElement {
                 <td>${v.visitType}</td>
                 <td class="mono small">${v.reasonCodes.join(', ')}</td>
                 <td>${v.reviewNote ?? ''}</td>
+                <td class="sync ${v.sync?.state ?? 'none'}" data-sync=${v.sync?.state ?? 'none'} title=${v.sync?.lastError ?? ''}>${syncLabel(t, v.sync)}</td>
               </tr>`,
             )}
           </tbody>
@@ -82,5 +84,19 @@ export class AuditTable extends LightElement {
       <p class="muted">${t('table.count', { n: this.items.length })}</p>
       ${this.next ? html`<button type="button" id="audit-more" ?disabled=${this.loading} @click=${() => this.load(true)}>${t('table.more')}</button>` : nothing}
     </section>`;
+  }
+}
+
+/** One visit's sync state in the auditor's words; a parked visit names the store's reason. */
+function syncLabel(t: Translate, sync: AuditVisit['sync']): string {
+  switch (sync?.state) {
+    case 'pending':
+      return t('sync.pending');
+    case 'sent':
+      return t('sync.sent');
+    case 'parked':
+      return t('sync.parked', { reason: sync.parkedReason ?? '?' });
+    default:
+      return t('sync.none');
   }
 }

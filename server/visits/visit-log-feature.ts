@@ -3,6 +3,7 @@
  * on a fresh start), builds the repositories and services, and returns its routers and a
  * close() that drains the database queue.
  */
+import { listParked, syncStatesFor } from '../sync/outbox-repo.js';
 import type { Router } from 'express';
 import type { Clock, Random } from '../clock.js';
 import type { KioskConfig } from '../config.js';
@@ -71,7 +72,12 @@ export async function startVisitLog(deps: VisitLogDeps): Promise<VisitLogFeature
       sessionRoutes({ auth, deskId: config.deskId, sessionTtlSec: config.sessionTtlSec }),
       checkInRoutes({ checkIns, requireRole }),
       visitRoutes({ visits, facility: config.facility, deskId: config.deskId, requireRole }),
-      auditRoutes({ visits, clock, requireRole }),
+      auditRoutes({
+        visits,
+        clock,
+        requireRole,
+        sync: { statesFor: (ids) => syncStatesFor(db, ids), parked: (o) => listParked(db, o) },
+      }),
       adminRoutes({ users, random, requireRole }),
     ];
     logger.info('visit log open', { visits: visits.head.seq });

@@ -134,6 +134,9 @@ describe('receptionist checks in, auditor sees it on /audit', () => {
     expect(rowText).toContain('Nguyễn Đức Thiện');
     expect(rowText).toContain(ACCOUNTS.receptionist.displayName);
     expect(rowText).toContain('Hợp lệ');
+    // Sync is off in this kiosk, so the visit waits in the outbox; the auditor sees that.
+    expect(await row!.$eval('td[data-sync]', (td) => td.getAttribute('data-sync'))).toBe('pending');
+    expect(rowText).toContain('Đang chờ gửi');
 
     await page.waitForSelector('#audit-integrity[data-state="ok"]', { timeout: 15_000 });
     await page.waitForSelector('#chart-per-day g[data-total="1"]');

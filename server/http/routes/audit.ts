@@ -18,6 +18,7 @@ import {
   vnDayStartMs,
 } from '../../audit/filters.js';
 import { currentUser } from './session-auth.js';
+import type { SyncState } from '../../sync/outbox-repo.js';
 
 const CSV_BATCH = 250;
 const DAY_MS = 86_400_000;
@@ -26,7 +27,25 @@ const DAY_MS = 86_400_000;
  * The auditor's API (role auditor only). Every read is itself recorded in audit_reads (who,
  * when, which endpoint, which filter) before the data is sent.
  */
-export function auditRoutes(deps: { visits: VisitRepository; clock: Clock; requireRole: (...roles: Role[]) => RequestHandler }): Router {
+/** Sync state of visits, from the sync module's outbox (server/sync/outbox-repo.ts). */
+export interface AuditSyncStates {
+  statesFor(visitIds: readonly string[]): Promise<Map<string, SyncState>>;
+  parked(opts: { limit: number; afterSeq?: number }): Promise<SyncState[]>;
+}
+
+/** What an auditor sees of a visit's sync: no internal retry schedule, the outcome and why. */
+export function syncView(s: SyncState | undefined): Record<string, unknown> {
+  if (!s) return { state: 'none' };
+  return {
+    state: s.state,
+    attempts: s.attempts,
+    ...(s.sentAt !== null ? { sentAt: new Date(s.sentAt).toISOString() } : {}),
+    ...(s.lastError !== null ? { lastError: s.lastError } : {}),
+    ...(s.parkedReason !== null ? { parkedReason: s.parkedReason } : {}),
+  };
+}
+
+export function auditRoutes(deps: { visits: VisitRepository; clock: Clock; requireRole: (...roles: Role[]) => RequestHandler; sync: AuditSyncStates }): Router {
   const r = Router();
   const auditor = deps.requireRole('auditor');
   const record = (username: string, endpoint: string, filter: unknown) => deps.visits.recordAuditRead(username, endpoint, filter, deps.clock.now());
@@ -41,7 +60,12 @@ export function auditRoutes(deps: { visits: VisitRepository; clock: Clock; requi
     const rows = await deps.visits.search(filter, { limit: limit + 1, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    res.json({ items: page.map((row) => toVisit(row, { audit: true })), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null });
+    // Each visit's sync state (rejected attempts have none: they are never sent).
+    const states = await deps.sync.statesFor(page.map((row) => row.id));
+    res.json({
+      items: page.map((row) => ({ ...toVisit(row, { audit: true }), sync: syncView(states.get(row.id)) })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
+    });
   });
 
   r.get('/api/audit/visits.csv', auditor, async (req, res) => {
@@ -123,6 +147,25 @@ export function auditRoutes(deps: { visits: VisitRepository; clock: Clock; requi
       checkedAt: new Date(deps.clock.now()).toISOString(),
       ...(rep.firstBrokenSeq !== undefined ? { firstBrokenSeq: rep.firstBrokenSeq } : {}),
       ...(rep.problem ? { problem: rep.problem } : {}),
+    });
+  });
+
+  /**
+   * Visits the medical-history store refused (conflict or invalid), parked with the reason:
+   * never retried forever, never silently dropped. Oldest first; `cursor` continues.
+   */
+  r.get('/api/audit/sync/parked', auditor, async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    parseFilter(q, ['limit', 'cursor']);
+    const limit = parseLimit(q);
+    const afterSeq = parseCursor(q);
+    await record(currentUser(res).username, 'sync/parked', { limit, ...(afterSeq !== undefined ? { cursor: afterSeq } : {}) });
+    const rows = await deps.sync.parked({ limit: limit + 1, ...(afterSeq !== undefined ? { afterSeq } : {}) });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    res.json({
+      items: page.map((s) => ({ visitId: s.visitId, seq: s.visitSeq, ...syncView(s) })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.visitSeq) : null,
     });
   });
 

@@ -114,6 +114,31 @@ describe('GET /api/audit/summary', () => {
   });
 });
 
+describe('sync state for auditors', () => {
+  it('shows each visit\'s sync state, and parked visits with the store\'s reason', async () => {
+    const list = await get('/api/audit/visits');
+    const byVerdict = (v: string) => list.json.items.filter((x: { verdict: string }) => x.verdict === v);
+    // Sync is off in this kiosk: accepted visits wait in the outbox; rejected attempts are never sent.
+    for (const v of byVerdict('accepted')) expect(v.sync).toMatchObject({ state: 'pending', attempts: 0 });
+    for (const v of byVerdict('rejected')) expect(v.sync).toEqual({ state: 'none' });
+
+    const parkedId = byVerdict('accepted')[0].id as string;
+    const { db } = await openKioskDatabase(k.dataDir, NOW);
+    try {
+      await db.run("UPDATE sync_outbox SET state = 'parked', attempts = 1, parked_reason = 'CONFLICT:ID_CONFLICT' WHERE visit_id = ?", [parkedId]);
+    } finally {
+      await db.close();
+    }
+    const parked = await get('/api/audit/sync/parked');
+    expect(parked.status).toBe(200);
+    expect(parked.json).toMatchObject({ items: [{ visitId: parkedId, state: 'parked', attempts: 1, parkedReason: 'CONFLICT:ID_CONFLICT' }], nextCursor: null });
+    const again = await get('/api/audit/visits');
+    expect(again.json.items.find((x: { id: string }) => x.id === parkedId).sync).toMatchObject({ state: 'parked', parkedReason: 'CONFLICT:ID_CONFLICT' });
+    expect((await get('/api/audit/sync/parked?cursor=%27%20OR%201%3D1')).status).toBe(400);
+    expect((await get('/api/audit/sync/parked?verdict=accepted')).status).toBe(400);
+  });
+});
+
 describe('GET /api/audit/integrity and the audit trail', () => {
   it('reports intact, count and head hash; every auditor read is recorded with its filter', async () => {
     const r = await get('/api/audit/integrity');

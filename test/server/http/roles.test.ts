@@ -24,6 +24,7 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Role; body?: () 
   { method: 'GET', path: '/api/audit/summary', allowed: 'auditor' },
   { method: 'GET', path: '/api/audit/integrity', allowed: 'auditor' },
   { method: 'GET', path: '/api/audit/reads', allowed: 'auditor' },
+  { method: 'GET', path: '/api/audit/sync/parked', allowed: 'auditor' },
   { method: 'GET', path: '/api/admin/users', allowed: 'admin' },
   {
     method: 'POST',
