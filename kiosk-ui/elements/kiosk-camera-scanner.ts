@@ -1,4 +1,4 @@
-import { Html5Qrcode, Html5QrcodeSupportedFormats } from 'html5-qrcode';
+import { Html5Qrcode } from 'html5-qrcode';
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { scanEvent } from '../events.js';
@@ -6,6 +6,7 @@ import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { installBarcodeDetector } from '../scan/barcode-polyfill.js';
 import { loadCameraId, pickCamera, saveCameraId, type CameraLike } from '../scan/camera-choice.js';
 import { RecentScans } from '../scan/recent-scans.js';
+import { SCAN_START_CONFIG, SCANNER_CONFIG } from '../scan/scanner-config.js';
 
 type CameraState = 'starting' | 'running' | 'none' | 'denied' | 'failed';
 
@@ -92,15 +93,13 @@ export class KioskCameraScanner extends LitElement {
         this.camState = 'none';
         return;
       }
-      const scanner = new Html5Qrcode(this.regionId, {
-        verbose: false,
-        formatsToSupport: [Html5QrcodeSupportedFormats.QR_CODE],
-        useBarCodeDetectorIfSupported: true,
-      });
+      const scanner = new Html5Qrcode(this.regionId, SCANNER_CONFIG);
       this.scanner = scanner;
+      // Benchmark marks (bench/scan-latency.ts): camera asked for, camera running, code read.
+      performance.mark('bhyt:camera-start');
       await scanner.start(
         chosen.id,
-        { fps: 10 },
+        { ...SCAN_START_CONFIG },
         (text) => this.onDecoded(text),
         () => undefined, // "no QR in this frame": the normal case, many times a second
       );
@@ -108,6 +107,7 @@ export class KioskCameraScanner extends LitElement {
         await this.release();
         return;
       }
+      performance.mark('bhyt:camera-running');
       this.cameraId = chosen.id;
       saveCameraId(chosen.id);
       this.camState = 'running';
@@ -143,6 +143,7 @@ export class KioskCameraScanner extends LitElement {
 
   private onDecoded(text: string): void {
     if (!text || !this.recent.accept(text, performance.now())) return;
+    performance.mark('bhyt:camera-decoded');
     this.dispatchEvent(scanEvent({ text, source: 'camera' }));
   }
 

@@ -209,6 +209,7 @@ export class KioskVerdictPanel extends LitElement {
     if (this.result) {
       this.setAttribute('data-verdict', this.result.verdict);
       this.setAttribute('data-code', this.result.code);
+      markPainted();
     } else {
       this.removeAttribute('data-verdict');
       this.removeAttribute('data-code');
@@ -269,6 +270,14 @@ export class KioskVerdictPanel extends LitElement {
       <span>${r.text}${r.portalCode ? html`<span class="portal">${t('verdict.portalCode', { code: r.portalCode })}</span>` : nothing}</span>
     </li>`;
   }
+}
+
+/**
+ * `bhyt:verdict-painted` once the frame showing the verdict has been painted (a task after the
+ * next animation frame): the end point of the benchmark's scan-to-verdict latency.
+ */
+function markPainted(): void {
+  requestAnimationFrame(() => setTimeout(() => performance.mark('bhyt:verdict-painted'), 0));
 }
 
 declare global {
