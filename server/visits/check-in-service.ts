@@ -66,8 +66,8 @@ export class CheckInService {
   async checkIn(operator: User, req: CheckInRequest): Promise<CheckInOutcome> {
     const visitType = req.visitType ?? DEFAULT_VISIT_TYPE;
     const note = req.reviewNote?.trim() || undefined;
-    // Verification is pure and synchronous: done before queueing so the transaction stays short.
-    const result = this.d.verifier.verify(req.qr);
+    // Verified before queueing so the write stays short; the ECDSA step runs on the thread pool.
+    const result = await this.d.verifier.verifyAsync(req.qr);
     const now = this.d.clock.now();
     const key = cardKey(result.card, req.qr);
 
