@@ -1,9 +1,10 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { systemClock, systemRandom, type Clock, type Random } from './clock.js';
 import type { KioskConfig } from './config.js';
 import { createApp } from './http/app.js';
+import { withFastVerify } from './http/routes/verify.js';
 import type { StatusSection } from './http/routes/status.js';
 import { createLogger, type Logger } from './logger.js';
 import { makeRoleGate } from './http/routes/session-auth.js';
@@ -102,9 +103,13 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     statusSections,
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
-    s.once('error', reject);
+  const server: Server = createServer(withFastVerify(verifier, logger, app));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 30_000;

@@ -8,7 +8,6 @@ import type { TrustHolder } from '../trust/trust-holder.js';
 import type { VerifyService } from '../verification/verify-service.js';
 import { notFound, problemHandler } from './problem.js';
 import { statusRoutes, type StatusSection } from './routes/status.js';
-import { verifyRoutes } from './routes/verify.js';
 import { securityHeaders } from './security-headers.js';
 
 /** JSON bodies are small: a QR text is at most a few kilobytes. */
@@ -42,7 +41,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use('/api', express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
 
-  app.use(verifyRoutes(deps.verifier));
+  // POST /api/verify is served before Express (routes/verify.ts, withFastVerify).
   app.use(
     statusRoutes({
       config: deps.config,

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -8,16 +9,17 @@ import type { Logger } from '../logger.js';
  * with no internals, logged with the request id only.
  */
 export function sendProblem(
-  res: Parameters<RequestHandler>[1],
+  res: ServerResponse,
   status: number,
   code: string,
   detail?: string,
   extra?: Record<string, unknown>,
 ): void {
-  res
-    .status(status)
-    .type('application/problem+json')
-    .send(JSON.stringify({ type: `urn:bhyt-kiosk:problem:${code}`, title: code, status, code, ...(detail ? { detail } : {}), ...extra }));
+  const body = JSON.stringify({ type: `urn:bhyt-kiosk:problem:${code}`, title: code, status, code, ...(detail ? { detail } : {}), ...extra });
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** Maps body-parser and other framework errors (they carry `type` / `status`) to stable codes. */

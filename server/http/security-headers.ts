@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
 /**
@@ -5,17 +6,26 @@ import type { RequestHandler } from 'express';
  * a CSP that allows only our own scripts plus WebAssembly (the QR decoder is ZXing compiled to
  * wasm and served from this server, never a CDN).
  */
+const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['X-Frame-Options', 'DENY'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Permissions-Policy', 'camera=(self), microphone=(), geolocation=()'],
+  [
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  ],
+]);
+
+/** Sets the security headers; API responses are also never cached. */
+export function applySecurityHeaders(res: ServerResponse, isApi: boolean): void {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+  if (isApi) res.setHeader('Cache-Control', 'no-store');
+}
+
 export const securityHeaders: RequestHandler = (req, res, next) => {
-  res.set({
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'Permissions-Policy': 'camera=(self), microphone=(), geolocation=()',
-    'Content-Security-Policy':
-      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  });
-  if (req.path.startsWith('/api/')) res.set('Cache-Control', 'no-store');
+  applySecurityHeaders(res, req.path.startsWith('/api/'));
   next();
 };

@@ -1,22 +1,59 @@
-import { Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import type { VerifyService } from '../../verification/verify-service.js';
+import { readJsonBody } from '../json-body.js';
+import { sendProblem } from '../problem.js';
+import { applySecurityHeaders } from '../security-headers.js';
 import { rejectUnknownFields, requireJsonObject, requireString } from '../validate.js';
 
 /** Longest `qr` accepted in a request; longer scans are no card (the verifier caps it lower). */
 export const MAX_QR_FIELD = 8192;
+/** The same body limit as the Express app's (BODY_LIMIT in app.ts): a QR text is kilobytes. */
+const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
  * POST /api/verify {"qr": "..."} → 200 with the verification result for any card, good or bad.
  * Only a malformed request is an error. Verifying needs no session: it records nothing and
  * shows only what the patient's own phone already shows.
+ *
+ * Why this one endpoint is served before Express: it is the kiosk's hot path (every scan, and
+ * integrations batch-checking exports), it is stateless, and profiling showed Express's
+ * per-request machinery (router, body-parser, response helpers) costing several times the
+ * verification itself on this hardware (docs/performance.md). It uses the same validation,
+ * security headers, problem+json rendering and verifier as the rest of the service; only the
+ * dispatch differs. Everything else goes to the Express app.
  */
-export function verifyRoutes(verifier: VerifyService): Router {
-  const r = Router();
-  r.post('/api/verify', async (req, res) => {
-    const body = requireJsonObject(req.body);
-    rejectUnknownFields(body, ['qr']);
-    const qr = requireString(body, 'qr', { max: MAX_QR_FIELD });
-    res.json(await verifier.verifyAsync(qr));
-  });
-  return r;
+export function withFastVerify(
+  verifier: VerifyService,
+  logger: Logger,
+  app: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    if (req.method !== 'POST' || !isVerifyPath(req.url)) return app(req, res);
+    applySecurityHeaders(res, true);
+    handleVerify(req, res, verifier).catch((err: unknown) => {
+      if (res.headersSent) return;
+      if (err instanceof AppError) return sendProblem(res, err.status, err.code, err.detail, err.extra);
+      logger.error('unexpected error', { path: '/api/verify', error: err instanceof Error ? err.name : typeof err });
+      sendProblem(res, 500, 'INTERNAL', 'Something went wrong on the kiosk service.');
+    });
+  };
+}
+
+function isVerifyPath(url: string | undefined): boolean {
+  if (url === undefined || !url.startsWith('/api/verify')) return false;
+  const rest = url.slice('/api/verify'.length);
+  return rest === '' || rest === '/' || rest.startsWith('?');
+}
+
+async function handleVerify(req: IncomingMessage, res: ServerResponse, verifier: VerifyService): Promise<void> {
+  const body = requireJsonObject(await readJsonBody(req, BODY_LIMIT_BYTES));
+  rejectUnknownFields(body, ['qr']);
+  const qr = requireString(body, 'qr', { max: MAX_QR_FIELD });
+  const json = JSON.stringify(await verifier.verifyAsync(qr));
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
 }

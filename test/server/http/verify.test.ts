@@ -58,6 +58,28 @@ describe('POST /api/verify', () => {
     expect(await res.json()).toMatchObject({ code: 'BODY_INVALID' });
   });
 
+  it('refuses a body in another charset with 415', async () => {
+    const res = await post('/api/verify', JSON.stringify({ qr: 'x' }), { 'content-type': 'application/json; charset=iso-8859-1' });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: 'UNSUPPORTED_ENCODING' });
+  });
+
+  it('sends the security headers on results and on problems alike', async () => {
+    for (const res of [await post('/api/verify', JSON.stringify({ qr: 'x' })), await post('/api/verify', '{')]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
+  it('ignores a query string, and answers other methods with 404 problem+json', async () => {
+    expect((await post('/api/verify?source=scanner', JSON.stringify({ qr: 'x' }))).status).toBe(200);
+    const get = await fetch(kiosk.url + '/api/verify');
+    expect(get.status).toBe(404);
+    expect(await get.json()).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await post('/api/verifyx', JSON.stringify({ qr: 'x' }))).status).toBe(404);
+  });
+
   it('answers 404 problem+json for an unknown API path', async () => {
     const res = await fetch(kiosk.url + '/api/nope');
     expect(res.status).toBe(404);
