@@ -79,8 +79,10 @@ export async function benchSync(workDir: string, trustFile: string) {
     try {
       const deadline = Date.now() + 240_000;
       for (;;) {
-        const s = (await (await fetch(kiosk.url + '/api/status')).json()) as { sync?: { pending?: number; parked?: number } };
-        if (s.sync?.pending === 0) {
+        const s = (await (await fetch(kiosk.url + '/api/status')).json()) as { sync?: { pending?: number; parked?: number; state?: string } };
+        // 'idle' too: while the worker is still 'starting' it has not counted the backlog yet and
+        // reports pending 0, which would end the timing before a single visit was sent.
+        if (s.sync?.pending === 0 && s.sync.state === 'idle') {
           if (s.sync.parked) throw new Error(`${s.sync.parked} visits parked`);
           break;
         }

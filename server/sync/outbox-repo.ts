@@ -44,8 +44,11 @@ export type ItemOutcome =
 
 /** The worker's view of the outbox; the SQLite implementation is `SqliteOutbox`. */
 export interface OutboxRepository {
-  /** The oldest pending items, in visit sequence order. */
-  nextBatch(limit: number): Promise<OutboxItem[]>;
+  /**
+   * The oldest pending items, in visit sequence order; with `afterSeq`, only those after it (the
+   * worker reads the next batch ahead while the previous one is still being acknowledged).
+   */
+  nextBatch(limit: number, afterSeq?: number): Promise<OutboxItem[]>;
   /** Applies a batch's per-item outcomes (one transaction); each counts one attempt. */
   recordOutcomes(outcomes: readonly ItemOutcome[], now: number): Promise<void>;
   /** The whole batch failed (network, 5xx, timeout): one attempt each, the error, the next try. */
@@ -82,6 +85,13 @@ function placeholders(n: number): string {
   return new Array(n).fill('?').join(', ');
 }
 
+/**
+ * A batch's sequence numbers as one JSON parameter (`IN (SELECT value FROM json_each(?))`): one
+ * statement text whatever the batch size, so the connection's statement cache stays small.
+ */
+const seqList = (seqs: readonly number[]) => JSON.stringify(seqs);
+const IN_SEQS = 'visit_seq IN (SELECT value FROM json_each(?))';
+
 /** Maps a visit row to the store's item: only what the patient's yearly book needs. */
 export function toPayload(r: PendingRow): Record<string, string> {
   const p: Record<string, string> = {
@@ -115,14 +125,14 @@ const STATE_COLUMNS = 'visit_seq, visit_id, state, attempts, last_error, next_at
 export class SqliteOutbox implements OutboxRepository {
   constructor(private readonly db: Database) {}
 
-  async nextBatch(limit: number): Promise<OutboxItem[]> {
+  async nextBatch(limit: number, afterSeq = 0): Promise<OutboxItem[]> {
     const rows = await this.db.all<PendingRow>(
       `SELECT o.visit_seq AS seq, v.id, v.facility, v.ma_so_bhxh, v.card_number, v.visit_type, v.recorded_at, v.verdict, v.source
          FROM sync_outbox o JOIN visits v ON v.seq = o.visit_seq
-        WHERE o.state = 'pending'
+        WHERE o.state = 'pending' AND o.visit_seq > ?
         ORDER BY o.visit_seq
         LIMIT ?`,
-      [limit],
+      [afterSeq, limit],
     );
     return rows.map((r) => ({ seq: r.seq, visitId: r.id, payload: toPayload(r) }));
   }
@@ -131,14 +141,16 @@ export class SqliteOutbox implements OutboxRepository {
     if (outcomes.length === 0) return;
     const sent = outcomes.filter((o) => o.kind === 'sent').map((o) => o.seq);
     const parked = outcomes.filter((o): o is Extract<ItemOutcome, { kind: 'parked' }> => o.kind === 'parked');
+    const markSent = `UPDATE sync_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, next_attempt_at = 0
+                        WHERE state = 'pending' AND ${IN_SEQS}`;
+    // The usual case, everything acknowledged: one statement, atomic on its own (no BEGIN/COMMIT
+    // round trips through the connection's queue).
+    if (parked.length === 0) {
+      await this.db.run(markSent, [now, seqList(sent)]);
+      return;
+    }
     await this.db.transaction(async (tx) => {
-      if (sent.length > 0) {
-        await tx.run(
-          `UPDATE sync_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, next_attempt_at = 0
-            WHERE state = 'pending' AND visit_seq IN (${placeholders(sent.length)})`,
-          [now, ...sent],
-        );
-      }
+      if (sent.length > 0) await tx.run(markSent, [now, seqList(sent)]);
       for (const p of parked) {
         const reason = p.reason.slice(0, MAX_ERROR_CHARS);
         await tx.run(
@@ -154,8 +166,8 @@ export class SqliteOutbox implements OutboxRepository {
     if (seqs.length === 0) return;
     await this.db.run(
       `UPDATE sync_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
-        WHERE state = 'pending' AND visit_seq IN (${placeholders(seqs.length)})`,
-      [error.slice(0, MAX_ERROR_CHARS), nextAttemptAt, ...seqs],
+        WHERE state = 'pending' AND ${IN_SEQS}`,
+      [error.slice(0, MAX_ERROR_CHARS), nextAttemptAt, seqList(seqs)],
     );
   }
 

@@ -7,14 +7,21 @@
  * the store answers with `duplicate`. Items the store refuses for good (`conflict`, `invalid`)
  * are parked with the reason for auditors rather than retried forever.
  *
- * Batches go in visit sequence order. After a failed batch the whole queue waits (exponential
- * backoff, full jitter, capped), so order is kept and a struggling store is not hammered. All
- * state is in the database, so a restart simply carries on.
+ * Batches go in visit sequence order, one request at a time: batch N+1 leaves only once batch N
+ * was acknowledged. What overlaps is the kiosk's own database work — while batch N is at the
+ * store the worker already reads batch N+1 (the visits after N's last sequence number), and
+ * while N+1 is at the store it records N's acknowledgement — so a drain is paced by the store,
+ * not by the sum of both sides. Should the kiosk die before N's acknowledgement is recorded, N is
+ * simply sent again and the store answers `duplicate`.
+ *
+ * After a failed batch the whole queue waits (exponential backoff, full jitter, capped), so order
+ * is kept and a struggling store is not hammered. All state is in the database, so a restart
+ * simply carries on.
  */
 import type { Clock, Random } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
-import type { ItemOutcome, OutboxRepository, OutboxStats } from './outbox-repo.js';
+import type { ItemOutcome, OutboxItem, OutboxRepository, OutboxStats } from './outbox-repo.js';
 import { SyncTransportError, type BatchSender } from './store-client.js';
 
 export interface SyncWorkerOptions {
@@ -43,7 +50,8 @@ export interface SyncStatus {
 }
 
 export const DEFAULTS = {
-  batchSize: 200,
+  // The store's limit (MAX_BATCH_ITEMS): a drain pays the per-request costs as rarely as it can.
+  batchSize: 500,
   baseBackoffMs: 1_000,
   maxBackoffMs: 5 * 60_000,
   stopGraceMs: 5_000,
@@ -86,6 +94,10 @@ export class SyncWorker {
   private woken = false;
   private wakeIdle: (() => void) | undefined;
   private statsRefresh: Promise<void> | undefined;
+  /** The next batch, read while the current one is at the store (see the header). */
+  private readAhead: Promise<OutboxItem[]> | undefined;
+  /** Recording the last acknowledged batch's outcomes (and fresh counts) in the background. */
+  private bookkeeping: Promise<void> | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -200,11 +212,14 @@ export class SyncWorker {
         if (!(await this.step())) break;
       } catch (err) {
         // A database hiccup (busy, disk full…): keep the service up and try again later.
+        await this.quiesce();
         if (this.stopping) break;
         this.logger.error('sync step failed', { code: 'SYNC_INTERNAL', error: err instanceof Error ? err.name : typeof err });
         await this.backoff('SYNC_INTERNAL', 'internal error while syncing (see the service log)');
       }
     }
+    // Whatever was acknowledged is recorded before the worker reports itself stopped.
+    await this.quiesce();
     this.state = 'stopped';
     this.emit();
   }
@@ -212,7 +227,13 @@ export class SyncWorker {
   /** One batch (or one idle wait). Returns false when the worker must stop. */
   private async step(): Promise<boolean> {
     this.woken = false;
-    const batch = await this.outbox.nextBatch(this.batchLimit);
+    let batch = await this.takeReadAhead();
+    if (batch === undefined || batch.length === 0) {
+      // Nothing read ahead (or nothing after the last batch): once the last acknowledgement is
+      // recorded, read from the head of the queue, which also finds visits an auditor requeued.
+      await this.settle();
+      batch = await this.outbox.nextBatch(this.batchLimit);
+    }
     if (batch.length === 0) {
       this.stats = await this.outbox.stats();
       this.state = 'idle';
@@ -223,6 +244,7 @@ export class SyncWorker {
     this.state = 'sending';
     this.lastAttemptAt = this.clock.now();
     this.emit();
+    this.startReadAhead(batch[batch.length - 1]!.seq);
     let results;
     try {
       results = await this.sender.postBatch(
@@ -230,6 +252,8 @@ export class SyncWorker {
         this.abandon.signal,
       );
     } catch (err) {
+      // The batch was not acknowledged: it goes again, so whatever was read behind it is stale.
+      await this.quiesce();
       if (!(err instanceof SyncTransportError)) throw err;
       if (err.code === 'ABORTED') return false; // stopping: the batch stays pending
       if (err.code === 'STORE_REFUSED_BATCH') return this.refused(batch, err);
@@ -243,15 +267,54 @@ export class SyncWorker {
         ? { seq: b.seq, kind: 'sent' }
         : { seq: b.seq, kind: 'parked', reason: `${r.status.toUpperCase()}${r.code ? `:${r.code}` : ''}${r.detail ? ` ${r.detail}` : ''}` };
     });
-    await this.outbox.recordOutcomes(outcomes, this.clock.now());
     const parked = outcomes.filter((o) => o.kind === 'parked').length;
     if (parked > 0) this.logger.warn('store refused visits; parked for auditors', { code: 'SYNC_PARKED', count: parked });
     this.failures = 0;
     this.batchLimit = this.opts.batchSize;
+    // The previous batch's bookkeeping (started when this batch left, long done by now) first:
+    // acknowledgements are recorded in batch order and one failure surfaces before the next.
+    await this.settle();
+    this.bookkeeping = this.record(outcomes);
+    return true;
+  }
+
+  /** Marks a batch's visits sent or parked, then refreshes the counts /api/status shows. */
+  private async record(outcomes: readonly ItemOutcome[]): Promise<void> {
+    await this.outbox.recordOutcomes(outcomes, this.clock.now());
     this.lastSuccessAt = this.clock.now();
     this.stats = await this.outbox.stats();
     this.emit();
-    return true;
+  }
+
+  /** Waits for the last batch's bookkeeping; a failure there is the current step's failure. */
+  private async settle(): Promise<void> {
+    const pending = this.bookkeeping;
+    this.bookkeeping = undefined;
+    await pending;
+  }
+
+  private startReadAhead(afterSeq: number): void {
+    const items = this.outbox.nextBatch(this.batchLimit, afterSeq);
+    // Consumed (and its error surfaced) by takeReadAhead, or dropped by quiesce.
+    items.catch(() => undefined);
+    this.readAhead = items;
+  }
+
+  private takeReadAhead(): Promise<OutboxItem[]> | undefined {
+    const ahead = this.readAhead;
+    this.readAhead = undefined;
+    return ahead;
+  }
+
+  /** Drops any read-ahead and lets the bookkeeping finish (its failure is logged, not thrown). */
+  private async quiesce(): Promise<void> {
+    const ahead = this.readAhead;
+    this.readAhead = undefined;
+    await ahead?.catch(() => undefined);
+    await this.settle().catch((err: unknown) => {
+      // The visits stay pending and are sent again; the store answers `duplicate`.
+      this.logger.error('sync bookkeeping failed', { code: 'SYNC_INTERNAL', error: err instanceof Error ? err.name : typeof err });
+    });
   }
 
   /**

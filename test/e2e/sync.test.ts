@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openKioskDatabase } from '../../server/db/open-kiosk-db.js';
 import { syncStatesFor } from '../../server/sync/outbox-repo.js';
+import { DEFAULTS as SYNC_DEFAULTS } from '../../server/sync/worker.js';
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
 import { maSoFor, seedKioskDataDir, type SeedVisit } from '../server/sync/seed-visits.js';
 import {
@@ -27,6 +28,8 @@ import {
 const KEY_A = 'e2e-key-facility-12001-aaaaaaaaaaaa';
 const KEY_B = 'e2e-key-facility-79002-bbbbbbbbbbbb';
 const KEY_AGENCY = 'e2e-key-agency-reader-cccccccccccc';
+/** Six of the worker's batches: enough for a store that fails every third batch and hangs on the fourth. */
+const N_FAULTY = 6 * SYNC_DEFAULTS.batchSize;
 
 let root: string;
 let issuer: TestIssuer;
@@ -135,7 +138,7 @@ describe('sync to the medical-history store (real processes)', () => {
 
   it('store answers 500 to every third batch and never answers another: still exactly once', async () => {
     const kioskDir = dir('kiosk');
-    const ids = await seedKioskDataDir(kioskDir, backlog(1000));
+    const ids = await seedKioskDataDir(kioskDir, backlog(N_FAULTY));
     const storePort = await freePort();
     // Faults strike after the store committed: the kiosk cannot know its batch arrived.
     const store = await track(
@@ -151,17 +154,17 @@ describe('sync to the medical-history store (real processes)', () => {
     expect(done.sync.lastError.code).toMatch(/^STORE_(SERVER_ERROR|TIMEOUT)$/);
 
     const held = await storeVisitIds(store.url, KEY_A);
-    expect(held).toHaveLength(1000);
-    expect(new Set(held).size).toBe(1000);
+    expect(held).toHaveLength(N_FAULTY);
+    expect(new Set(held).size).toBe(N_FAULTY);
     expect([...held].sort()).toEqual([...ids].sort());
 
     const totals = storeBatchTotals(store.output());
-    expect(totals.stored).toBe(1000);
+    expect(totals.stored).toBe(N_FAULTY);
     expect(totals.duplicate).toBeGreaterThan(0); // resends after lost answers were acknowledged, not stored again
     expect(totals.conflict + totals.invalid).toBe(0);
     expect(await k.kill('SIGTERM')).toBe(0);
     const states = await outboxStates(kioskDir, ids);
-    expect(states).toMatchObject({ sent: 1000 });
+    expect(states).toMatchObject({ sent: N_FAULTY });
     expect(states.retried).toBeGreaterThan(0);
   });
 

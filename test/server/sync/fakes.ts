@@ -25,9 +25,9 @@ export class FakeOutbox implements OutboxRepository {
       this.rows.push({ seq, visitId: `v${seq}`, recordedAt, state: 'pending', attempts: 0, lastError: null, nextAttemptAt: 0, sentAt: null, parkedReason: null });
     }
   }
-  async nextBatch(limit: number): Promise<OutboxItem[]> {
+  async nextBatch(limit: number, afterSeq = 0): Promise<OutboxItem[]> {
     return this.rows
-      .filter((r) => r.state === 'pending')
+      .filter((r) => r.state === 'pending' && r.seq > afterSeq)
       .slice(0, limit)
       .map((r) => ({ seq: r.seq, visitId: r.visitId, payload: { id: r.visitId } }));
   }

@@ -43,6 +43,10 @@ describe('SqliteOutbox', () => {
     // Fields a visit lacks are left out (the store then refuses the item; it gets parked).
     expect(Object.keys(batch[2]!.payload).sort()).toEqual(['checkedInAt', 'facility', 'id', 'verdict', 'visitType']);
     expect(await outbox.nextBatch(2)).toHaveLength(2);
+    // Reading ahead: only visits after the given sequence number.
+    expect((await outbox.nextBatch(10, 1)).map((b) => b.seq)).toEqual([3, 4]);
+    expect((await outbox.nextBatch(1, 3)).map((b) => b.seq)).toEqual([4]);
+    expect(await outbox.nextBatch(10, 4)).toEqual([]);
     expect(await outbox.stats()).toEqual({ pending: 3, parked: 0, oldestPendingAt: T0 });
   });
 
@@ -65,6 +69,20 @@ describe('SqliteOutbox', () => {
     expect(await requeueParked(db, ids[1]!)).toBe(true);
     expect(await requeueParked(db, ids[1]!)).toBe(false);
     expect((await outbox.nextBatch(10)).map((b) => b.seq)).toEqual([2, 3]);
+  });
+
+  it('marks a whole acknowledged batch sent at once, whatever its size', async () => {
+    const seeded = await seedVisits(db, Array.from({ length: 600 }, (_, i) => ({ recordedAt: T0 + i })));
+    const outbox = new SqliteOutbox(db);
+    const batch = await outbox.nextBatch(500);
+    expect(batch).toHaveLength(500);
+    await outbox.recordOutcomes(batch.map((b) => ({ seq: b.seq, kind: 'sent' as const })), T0 + 9000);
+    expect(await outbox.stats()).toEqual({ pending: 100, parked: 0, oldestPendingAt: T0 + 500 });
+    const states = await syncStatesFor(db, seeded);
+    expect(states.get(seeded[499]!)).toMatchObject({ state: 'sent', attempts: 1, sentAt: T0 + 9000 });
+    expect(states.get(seeded[500]!)).toMatchObject({ state: 'pending', attempts: 0 });
+    await outbox.recordFailure(seeded.slice(500).map((_, i) => 501 + i), 'STORE_TIMEOUT: no answer within 30 s', T0 + 10_000);
+    expect((await syncStatesFor(db, seeded)).get(seeded[599]!)).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: T0 + 10_000 });
   });
 
   it('leaves the visit log chain intact (outbox rows are never deleted)', async () => {

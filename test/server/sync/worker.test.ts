@@ -218,17 +218,85 @@ describe('SyncWorker', () => {
     outbox.add(2);
     const real = outbox.nextBatch.bind(outbox);
     let broken = true;
-    outbox.nextBatch = async (n) => {
+    outbox.nextBatch = async (n, after) => {
       if (broken) {
         broken = false;
         throw Object.assign(new Error('SQLITE_BUSY'), { code: 'SQLITE_BUSY' });
       }
-      return real(n);
+      return real(n, after);
     };
     worker.start();
     await until(worker, () => outbox.count('sent') === 2);
     expect(sleeps).toHaveLength(1);
     expect(worker.status().lastError).toMatchObject({ code: 'SYNC_INTERNAL' });
+    await worker.stop();
+  });
+
+  it('sends the next batch while the previous acknowledgement is still being recorded, never marking a visit before its ack', async () => {
+    const { outbox, sender, worker } = setup();
+    outbox.add(9);
+    // Hold the recording of every acknowledgement until the next batch has reached the store.
+    const realRecord = outbox.recordOutcomes.bind(outbox);
+    const held: Array<() => void> = [];
+    let thirdHeld!: () => void;
+    const third = new Promise<void>((r) => (thirdHeld = r));
+    outbox.recordOutcomes = (outcomes, now) =>
+      new Promise<void>((resolve, reject) => {
+        held.push(() => realRecord(outcomes, now).then(resolve, reject));
+        if (outcomes[0]!.seq === 7) thirdHeld();
+      });
+    const sentWhenPosted: number[] = [];
+    sender.handler = async (ids) => {
+      sentWhenPosted.push(outbox.count('sent'));
+      // Nothing of this batch is marked before its answer.
+      expect(ids.every((id) => outbox.rows.find((r) => r.visitId === id)!.state === 'pending')).toBe(true);
+      held.shift()?.();
+      return ids.map(() => 'stored' as const);
+    };
+    worker.start();
+    await third;
+    expect(sender.calls).toEqual([['v1', 'v2', 'v3'], ['v4', 'v5', 'v6'], ['v7', 'v8', 'v9']]);
+    // Batch 2 left before batch 1 was marked; batch 3 after batch 1, before batch 2.
+    expect(sentWhenPosted).toEqual([0, 0, 3]);
+    expect(outbox.count('sent')).toBe(6);
+    held.shift()!();
+    await until(worker, () => outbox.count('sent') === 9 && worker.status().state === 'idle');
+    expect(outbox.rows.every((r) => r.attempts === 1)).toBe(true);
+    await worker.stop();
+  });
+
+  it('a failure to record an acknowledgement sends that batch again (the store answers duplicate)', async () => {
+    const { outbox, sender, worker, sleeps } = setup();
+    outbox.add(5);
+    const realRecord = outbox.recordOutcomes.bind(outbox);
+    let broken = true;
+    outbox.recordOutcomes = async (outcomes, now) => {
+      if (broken) {
+        broken = false;
+        throw Object.assign(new Error('SQLITE_FULL'), { code: 'SQLITE_FULL' });
+      }
+      return realRecord(outcomes, now);
+    };
+    worker.start();
+    await until(worker, () => outbox.count('sent') === 5 && worker.status().state === 'idle');
+    expect(sleeps).toHaveLength(1);
+    expect(worker.status().lastError).toMatchObject({ code: 'SYNC_INTERNAL' });
+    // The first batch went twice; each visit was marked once.
+    expect(sender.calls.filter((c) => c[0] === 'v1')).toHaveLength(2);
+    expect(outbox.rows.every((r) => r.state === 'sent' && r.attempts === 1)).toBe(true);
+    await worker.stop();
+  });
+
+  it('drops what it read ahead when a batch fails, and resends from the failed batch in order', async () => {
+    let calls = 0;
+    const { outbox, sender, worker } = setup(async (ids) => {
+      if (++calls === 2) throw serverError();
+      return ids.map(() => 'stored' as const);
+    });
+    outbox.add(7);
+    worker.start();
+    await until(worker, () => outbox.count('sent') === 7 && worker.status().state === 'idle');
+    expect(sender.calls).toEqual([['v1', 'v2', 'v3'], ['v4', 'v5', 'v6'], ['v4', 'v5', 'v6'], ['v7']]);
     await worker.stop();
   });
 
