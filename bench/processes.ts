@@ -20,6 +20,17 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 export const ROOT = join(import.meta.dirname, '..');
 
+/**
+ * The Node flags the service runs with for real, read from package.json's `start` script, so the
+ * benchmark measures the service exactly as `npm start` runs it (e.g. --max-semi-space-size).
+ */
+export function serviceNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const m = /\bnode\s+((?:--\S+\s+)*)dist\/server\/main\.js/.exec(pkg.scripts.start);
+  if (!m) throw new Error('package.json start script does not run node … dist/server/main.js');
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
 export interface Started {
   child: ChildProcess;
   url: string;

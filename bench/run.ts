@@ -11,7 +11,7 @@ import { benchCheckIns } from './check-in-bench.js';
 import { makeBenchCard } from './fixtures.js';
 import { benchHttpVerify } from './http-bench.js';
 import { benchPeer } from './peer-bench.js';
-import { freePort, ROOT, startProcess } from './processes.js';
+import { freePort, ROOT, serviceNodeFlags, startProcess } from './processes.js';
 import { benchScan } from './scan-bench.js';
 import { benchSync } from './sync-bench.js';
 import { writeBenchTrust } from './trust-file.js';
@@ -48,7 +48,7 @@ await section('http', async () => {
   const port = await freePort();
   const password = await createBenchReceptionist(join(workDir, 'kiosk-http'));
   const kiosk = await startProcess({
-    entry: ['dist/server/main.js', '--port', String(port), '--data-dir', join(workDir, 'kiosk-http'), '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
+    entry: [...serviceNodeFlags(), 'dist/server/main.js', '--port', String(port), '--data-dir', join(workDir, 'kiosk-http'), '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
     port,
     readyPath: '/api/status',
   });

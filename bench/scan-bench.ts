@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBenchCard } from './fixtures.js';
-import { freePort, startProcess } from './processes.js';
+import { freePort, serviceNodeFlags, startProcess } from './processes.js';
 import { cardFor, cleanFrame, DISTORTIONS, makeScanCases } from './scan-cases.js';
 import { caseItem, LAB_DECODERS, runDecodeLab, type LabDecoder, type LabOutcome } from './scan-lab.js';
 import { measureCameraToVerdict, measureWedgeToVerdict } from './scan-latency.js';
@@ -39,7 +39,7 @@ export async function benchScan(workDir: string, opts: ScanBenchOptions = {}): P
   // 1. Latency, against a kiosk service of our own.
   const port = await freePort();
   const kiosk = await startProcess({
-    entry: ['dist/server/main.js', '--port', String(port), '--data-dir', join(dir, 'kiosk'), '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
+    entry: [...serviceNodeFlags(), 'dist/server/main.js', '--port', String(port), '--data-dir', join(dir, 'kiosk'), '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
     port,
     readyPath: '/api/status',
   });

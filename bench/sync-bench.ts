@@ -10,7 +10,7 @@ import { systemRandom } from '../server/clock.js';
 import { openKioskDatabase } from '../server/db/open-kiosk-db.js';
 import { uuidv7 } from '../server/visits/uuidv7.js';
 import { VisitRepository } from '../server/visits/visit-repo.js';
-import { freePort, startProcess } from './processes.js';
+import { freePort, serviceNodeFlags, startProcess } from './processes.js';
 import { round } from './stats.js';
 
 const BACKLOG = 20_000;
@@ -71,7 +71,7 @@ export async function benchSync(workDir: string, trustFile: string) {
   try {
     const t0 = performance.now();
     const kiosk = await startProcess({
-      entry: ['dist/server/main.js', '--port', String(kioskPort), '--data-dir', kioskDir, '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
+      entry: [...serviceNodeFlags(), 'dist/server/main.js', '--port', String(kioskPort), '--data-dir', kioskDir, '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
       port: kioskPort,
       readyPath: '/api/status',
       env: { KIOSK_SYNC_URL: store.url, KIOSK_SYNC_KEY: key },

@@ -9,7 +9,10 @@
  * the Database itself from inside would wait for itself, so that is detected and refused.
  *
  * Prepared statements are cached per SQL text (check-in is the hot path: a handful of
- * statements per transaction, no re-parsing).
+ * statements per transaction, no re-parsing). The cache is bounded (MAX_CACHED_STATEMENTS, least
+ * recently used goes first): every prepared statement holds native memory (its compiled program
+ * and its last bound values) for as long as it lives, and SQL texts built from filters (auditor
+ * searches) would otherwise accumulate for the life of the process.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
@@ -56,10 +59,22 @@ export function isConstraintError(err: unknown): boolean {
 
 const insideJob = new AsyncLocalStorage<Database>();
 
+/** Prepared statements kept per connection (the hot path uses about a dozen). */
+export const MAX_CACHED_STATEMENTS = 64;
+
+interface CachedStatement {
+  ready: Promise<sqlite3.Statement>;
+  /** Calls currently using it: an entry in use is never finalised by eviction. */
+  users: number;
+}
+
 export class Database implements Queryable {
   readonly file: string;
   #db: sqlite3.Database;
-  #statements = new Map<string, Promise<sqlite3.Statement>>();
+  /** Map order is recency order (a use re-inserts the entry last). */
+  #statements = new Map<string, CachedStatement>();
+  /** Finalisations of evicted statements still under way (close waits for them). */
+  #finalizing = new Set<Promise<void>>();
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
   #pending = 0;
@@ -146,11 +161,10 @@ export class Database implements Queryable {
     if (this.#closed) return;
     this.#closed = true;
     await this.#tail.catch(() => undefined);
-    for (const p of this.#statements.values()) {
-      const s = await p.catch(() => undefined);
-      if (s) await new Promise<void>((r) => s.finalize(() => r()));
-    }
+    const entries = [...this.#statements.values()];
     this.#statements.clear();
+    for (const e of entries) await finalize(e.ready);
+    await Promise.all(this.#finalizing);
     await new Promise<void>((resolve, reject) => this.#db.close((err) => (err ? reject(err) : resolve())));
   }
 
@@ -172,31 +186,63 @@ export class Database implements Queryable {
     });
   }
 
-  #statement(sql: string): Promise<sqlite3.Statement> {
-    let p = this.#statements.get(sql);
-    if (!p) {
-      p = new Promise((resolve, reject) => {
+  /** Number of prepared statements currently cached (tests). */
+  get cachedStatements(): number {
+    return this.#statements.size;
+  }
+
+  /** Runs `fn` with the cached (or newly prepared) statement for `sql`. */
+  async #withStatement<T>(sql: string, fn: (s: sqlite3.Statement) => Promise<T>): Promise<T> {
+    let e = this.#statements.get(sql);
+    if (e) {
+      this.#statements.delete(sql); // re-inserted last: most recently used
+    } else {
+      const ready = new Promise<sqlite3.Statement>((resolve, reject) => {
         const s = this.#db.prepare(sql, (err) => (err ? reject(err) : resolve(s)));
       });
+      const entry: CachedStatement = { ready, users: 0 };
       // A statement that failed to prepare is not cached (the error goes to the caller).
-      p.catch(() => this.#statements.delete(sql));
-      this.#statements.set(sql, p);
+      ready.catch(() => {
+        if (this.#statements.get(sql) === entry) this.#statements.delete(sql);
+      });
+      e = entry;
     }
-    return p;
+    this.#statements.set(sql, e);
+    e.users++;
+    try {
+      return await fn(await e.ready);
+    } finally {
+      e.users--;
+      this.#evict();
+    }
+  }
+
+  /** Finalises the least recently used idle statements beyond the cap. */
+  #evict(): void {
+    if (this.#statements.size <= MAX_CACHED_STATEMENTS) return;
+    for (const [sql, e] of this.#statements) {
+      if (this.#statements.size <= MAX_CACHED_STATEMENTS) break;
+      if (e.users > 0) continue;
+      this.#statements.delete(sql);
+      const done = finalize(e.ready).finally(() => this.#finalizing.delete(done));
+      this.#finalizing.add(done);
+    }
   }
 
   /** Unqueued access: only ever handed to code already running inside a queued job. */
   #direct(): Queryable {
     return {
-      run: async (sql, params = []) => {
-        const s = await this.#statement(sql);
-        return new Promise<RunResult>((resolve, reject) => {
-          s.run(params, function (this: sqlite3.RunResult, err: Error | null) {
-            if (err) reject(err);
-            else resolve({ changes: this.changes, lastID: this.lastID });
-          });
-        });
-      },
+      run: (sql, params = []) =>
+        this.#withStatement(
+          sql,
+          (s) =>
+            new Promise<RunResult>((resolve, reject) => {
+              s.run(params, function (this: sqlite3.RunResult, err: Error | null) {
+                if (err) reject(err);
+                else resolve({ changes: this.changes, lastID: this.lastID });
+              });
+            }),
+        ),
       // `get` uses `all`: it runs the statement to completion and resets it, so no read
       // transaction stays open between jobs.
       get: async <T>(sql: string, params: Params = []) => (await this.#allRows<T>(sql, params))[0],
@@ -205,16 +251,25 @@ export class Database implements Queryable {
     };
   }
 
-  async #allRows<T>(sql: string, params: Params): Promise<T[]> {
-    const s = await this.#statement(sql);
-    return new Promise<T[]>((resolve, reject) => {
-      s.all(params, (err: Error | null, rows: unknown[]) => (err ? reject(err) : resolve(rows as T[])));
-    });
+  #allRows<T>(sql: string, params: Params): Promise<T[]> {
+    return this.#withStatement(
+      sql,
+      (s) =>
+        new Promise<T[]>((resolve, reject) => {
+          s.all(params, (err: Error | null, rows: unknown[]) => (err ? reject(err) : resolve(rows as T[])));
+        }),
+    );
   }
 
   #execRaw(sql: string): Promise<void> {
     return new Promise((resolve, reject) => this.#db.exec(sql, (err) => (err ? reject(err) : resolve())));
   }
+}
+
+/** Finalises a (possibly failed) prepared statement; never rejects. */
+async function finalize(ready: Promise<sqlite3.Statement>): Promise<void> {
+  const s = await ready.catch(() => undefined);
+  if (s) await new Promise<void>((r) => s.finalize(() => r()));
 }
 
 function runHooks(hooks: ReadonlyArray<() => void>): void {

@@ -64,12 +64,38 @@ SELECT ${VISIT_VALUES}
 const OUTBOX_TRIGGER = `CREATE TEMP TRIGGER IF NOT EXISTS visits_outbox_row AFTER INSERT ON main.visits
 WHEN NEW.verdict != 'rejected'
 BEGIN INSERT INTO sync_outbox (visit_seq, visit_id) VALUES (NEW.seq, NEW.id); END`;
-/** Rows per multi-row INSERT (26 parameters each; also bounds the statement cache to 64 texts). */
+/** Rows per group write (26 parameters each). */
 export const MAX_BATCH = 64;
+/**
+ * The row counts a group INSERT is prepared for. A group of n rows uses the smallest shape that
+ * holds it and fills the rest with NULL rows, which the statement drops (see insertVisitsSql).
+ * Why: one prepared statement per distinct n (up to 64 of them, the larger ones tens of KB of
+ * VDBE code each, and every one keeping its last bound values alive) was megabytes of native
+ * memory that never went away; four shapes are a fraction of that, and a group is still ONE
+ * statement (atomic, one round trip).
+ */
+export const INSERT_SHAPES = [1, 8, 32, MAX_BATCH] as const;
+const COLUMNS = VISIT_VALUES.split(',').length;
 /** The recent visits of a batch's cards at one facility (the duplicate rule for a whole batch). */
 const RECENT_OF_CARDS = `SELECT v.seq, v.card_key, v.recorded_at FROM visits v
  WHERE v.facility = ? AND v.card_key IN (SELECT value FROM json_each(?)) AND v.recorded_at >= ? AND v.verdict != 'rejected'`;
-const insertVisitsSql = (n: number) => `${INSERT_VISIT.slice(0, INSERT_VISIT.indexOf('VALUES'))}VALUES ${Array.from({ length: n }, () => `(${VISIT_VALUES})`).join(', ')}`;
+/**
+ * The group INSERT for up to `shape` rows: the rows come from a VALUES list and padding rows
+ * (all NULL) are filtered out by `column1` (seq, never NULL in a real row). Column affinity and
+ * row order are those of a plain multi-row INSERT.
+ */
+const insertVisitsSql = (shape: number) =>
+  `${INSERT_VISIT.slice(0, INSERT_VISIT.indexOf('VALUES'))}SELECT * FROM (VALUES ${Array.from({ length: shape }, () => `(${VISIT_VALUES})`).join(', ')}) WHERE column1 IS NOT NULL`;
+const INSERT_SQL_BY_SHAPE = new Map<number, string>(INSERT_SHAPES.map((n) => [n, insertVisitsSql(n)]));
+
+/** The prepared group INSERT for `rows` rows and its parameters (padded with NULL rows). */
+export function groupInsert(rows: ReadonlyArray<VisitRow>): { sql: string; params: Array<string | number | null> } {
+  const shape = INSERT_SHAPES.find((n) => n >= rows.length);
+  if (shape === undefined) throw new DatabaseError(`a group write holds at most ${MAX_BATCH} rows`);
+  const params: Array<string | number | null> = rows.flatMap(visitValues);
+  for (let i = params.length, end = shape * COLUMNS; i < end; i++) params.push(null);
+  return { sql: INSERT_SQL_BY_SHAPE.get(shape)!, params };
+}
 const VN_OFFSET_MS = 7 * 3600 * 1000;
 const WALK_BATCH = 1000;
 
@@ -255,7 +281,8 @@ export class VisitRepository {
 
     const rows = this.#link(toWrite.map((b) => b.content));
     try {
-      await q.run(insertVisitsSql(rows.length), rows.flatMap(visitValues));
+      const { sql, params } = groupInsert(rows);
+      await q.run(sql, params);
     } catch {
       // The statement wrote nothing (one statement, one implicit transaction): retry one by one
       // so that only the row at fault fails.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../server/db/database.js';
+import { MAX_CACHED_STATEMENTS, openDatabase, type Database } from '../../../server/db/database.js';
 import { migrate } from '../../../server/db/migrate.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { KIOSK_MIGRATIONS } from '../../../server/db/schema.js';
@@ -92,6 +92,31 @@ describe('Database transactions', () => {
     await expect(db.get('SELECT * FROM missing')).rejects.toThrow(/no such table/);
     await db.exec('CREATE TABLE missing (x INTEGER)');
     expect(await db.get('SELECT * FROM missing')).toBeUndefined();
+  });
+});
+
+describe('Database statement cache', () => {
+  it('is bounded: the least recently used idle statements are finalised, and re-prepared when used again', async () => {
+    const db = await openDatabase(join(tempDir(), 't.sqlite'));
+    open.push(db);
+    await db.exec('CREATE TABLE t (v INTEGER)');
+    const texts = Array.from({ length: MAX_CACHED_STATEMENTS + 20 }, (_, i) => `SELECT ${i} AS n, count(*) AS c FROM t`);
+    for (const [i, sql] of texts.entries()) expect(await db.get(sql)).toEqual({ n: i, c: 0 });
+    expect(db.cachedStatements).toBe(MAX_CACHED_STATEMENTS);
+    // An evicted text still works (prepared again).
+    expect(await db.get(texts[0]!)).toEqual({ n: 0, c: 0 });
+    expect(db.cachedStatements).toBe(MAX_CACHED_STATEMENTS);
+  });
+
+  it('never finalises a statement in use: many texts at once inside one job', async () => {
+    const db = await openDatabase(join(tempDir(), 't.sqlite'));
+    open.push(db);
+    await db.exec('CREATE TABLE t (v INTEGER)');
+    const n = MAX_CACHED_STATEMENTS * 2;
+    const out = await db.read((q) => Promise.all(Array.from({ length: n }, (_, i) => q.get<{ n: number }>(`SELECT ${i} AS n FROM (SELECT 1)`))));
+    expect(out.map((r) => r?.n)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(db.cachedStatements).toBeLessThanOrEqual(MAX_CACHED_STATEMENTS);
+    await db.close(); // waits for the evicted statements' finalisation
   });
 });
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { chainHash, contentOf } from '../../../server/visits/chain.js';
-import { VisitRepository } from '../../../server/visits/visit-repo.js';
+import { INSERT_SHAPES, MAX_BATCH, VisitRepository } from '../../../server/visits/visit-repo.js';
 
 const dbs: Database[] = [];
 const dirs: string[] = [];
@@ -142,6 +142,26 @@ describe('VisitRepository.record', () => {
     await other.run(`INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`, Object.values(row) as Array<string | number | null>);
     expect(await other.all('SELECT visit_seq FROM sync_outbox')).toEqual([{ visit_seq: 1 }]);
     expect(await new VisitRepository(other).verifyChain()).toMatchObject({ intact: false, firstBrokenSeq: 2, problem: 'OUTBOX_MISSING' });
+  });
+
+  it('groups of every size up to MAX_BATCH use a few statement shapes, padded rows dropped, the chain intact', async () => {
+    const { db, repo } = await openRepo();
+    await repo.record(content('warm'), { unlessRecentSince: 0 }); // the lone-insert statement
+    const before = db.cachedStatements;
+    const sizes = [2, 7, 8, 9, 31, 33, MAX_BATCH];
+    let total = 1;
+    for (const [g, n] of sizes.entries()) {
+      // Queued in one tick: the first call goes alone, the rest form one group behind it.
+      const out = await Promise.all(Array.from({ length: n + 1 }, (_, i) => repo.record(content(`G${g}-${i}`), { unlessRecentSince: 0 })));
+      expect(out.every((r) => r.inserted)).toBe(true);
+      total += n + 1;
+    }
+    // New statements: the group duplicate-rule read and one INSERT per shape used (8, 32, 64),
+    // not one per group size.
+    expect(db.cachedStatements - before).toBe(1 + INSERT_SHAPES.filter((s) => s >= 8).length);
+    expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM visits'))!.n).toBe(total);
+    expect(await outboxRows(db)).toHaveLength(total);
+    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: total, headSeq: total, headHash: repo.head.hash });
   });
 
   it('refuses to write before init()', async () => {
