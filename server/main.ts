@@ -37,6 +37,21 @@ async function main(): Promise<number | undefined> {
     }
     throw err;
   }
+  if (service.trust.current.demo) {
+    // Said loudly and in plain words, not only in the JSON log: nobody should run a front desk
+    // on the bundled demo keys by accident.
+    process.stderr.write(
+      [
+        '',
+        '!!! ──────────────────────────────────────────────────────────────────────────── !!!',
+        '!!!  DEMO ISSUER TRUSTED (keys/demo-issuer): its private key is public.           !!!',
+        '!!!  Anyone can make cards this kiosk accepts. Development and tests only.        !!!',
+        '!!!  KHÓA THỬ NGHIỆM — KHÔNG DÙNG TẠI QUẦY TIẾP NHẬN THẬT.                          !!!',
+        '!!! ──────────────────────────────────────────────────────────────────────────── !!!',
+        '',
+      ].join('\n') + '\n',
+    );
+  }
   const stop = (signal: string) => {
     logger.info('shutting down', { signal });
     const force = setTimeout(() => process.exit(1), 15_000);
