@@ -1,4 +1,4 @@
-import type { KioskStatus, Problem, SessionUser, VerifyResult } from './types.js';
+import type { KioskStatus, Problem, RecentVisit, SessionUser, VerifyResult } from './types.js';
 
 /**
  * Typed calls to the kiosk service (same origin). Every call resolves to a tagged outcome instead
@@ -53,6 +53,11 @@ export function getSession(): Promise<ApiOutcome<{ user: SessionUser }>> {
 
 export function login(username: string, password: string): Promise<ApiOutcome<{ user: SessionUser }>> {
   return call('POST', '/api/session', { username, password });
+}
+
+/** This desk's latest visits (receptionist). */
+export function getRecentVisits(limit: number): Promise<ApiOutcome<{ items: RecentVisit[] }>> {
+  return call('GET', `/api/visits/recent?limit=${encodeURIComponent(String(limit))}`);
 }
 
 export function logout(): Promise<ApiOutcome<void>> {

@@ -48,3 +48,13 @@ export interface Problem {
   detail?: string;
   [extra: string]: unknown;
 }
+
+/** A visit as GET /api/visits/recent returns it (the receptionist's view). */
+export interface RecentVisit {
+  id: string;
+  seq: number;
+  recordedAt: string;
+  verdict: 'accepted' | 'needs_review' | 'rejected';
+  visitType: string;
+  card?: { fullName?: string; cardNumber?: string; maSoBhxh?: string; birthDate?: string };
+}

@@ -11,6 +11,8 @@ import './kiosk-camera-scanner.js';
 import './kiosk-check-in.js';
 import './kiosk-login.js';
 import './kiosk-paste-box.js';
+import './kiosk-recent-visits.js';
+import type { KioskRecentVisits } from './kiosk-recent-visits.js';
 import './kiosk-status-bar.js';
 import './kiosk-verdict-panel.js';
 import type { KioskStatusBar } from './kiosk-status-bar.js';
@@ -42,6 +44,7 @@ export class BhytKioskApp extends LitElement {
 
   @query('kiosk-verdict-panel') private panel!: KioskVerdictPanel;
   @query('kiosk-status-bar') private statusBar!: KioskStatusBar;
+  @query('kiosk-recent-visits') private recent!: KioskRecentVisits | null;
 
   private readonly sound = new SoundCues();
   /** `?clear=SECONDS` overrides the server's setting (tests, demos). */
@@ -150,6 +153,7 @@ export class BhytKioskApp extends LitElement {
     this.verifyFailed = false;
     this.clearsIn = undefined;
     this.liveText = '';
+    this.recent?.close();
     const active = document.activeElement;
     if (active instanceof HTMLElement && active !== document.body) active.blur();
   }
@@ -202,6 +206,7 @@ export class BhytKioskApp extends LitElement {
         </section>
         <section class="tools-col">
           <kiosk-paste-box .locale=${this.locale}></kiosk-paste-box>
+          <kiosk-recent-visits .locale=${this.locale} .clearSec=${this.clearSec} ?signed-in=${this.user?.role === 'receptionist'}></kiosk-recent-visits>
           <kiosk-login .locale=${this.locale}></kiosk-login>
         </section>
       </main>

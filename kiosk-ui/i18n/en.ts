@@ -59,6 +59,12 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'camera.label': 'Camera view for QR scanning',
 
   'paste.heading': 'Paste the card code (if scanning fails)',
+  'recent.heading': "This desk's recent check-ins",
+  'recent.empty': 'No check-ins yet.',
+  'recent.error': 'Could not load the list.',
+  'recent.accepted': 'Valid',
+  'recent.needs_review': 'Checked',
+  'recent.rejected': 'Not valid',
   'paste.label': 'QR code content',
   'paste.placeholder': 'shc:/… or the paper card QR content',
   'paste.submit': 'Check',

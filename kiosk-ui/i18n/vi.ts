@@ -60,6 +60,12 @@ export const vi = {
   'camera.label': 'Hình ảnh camera quét mã QR',
 
   'paste.heading': 'Dán mã thẻ (khi không quét được)',
+  'recent.heading': 'Lượt tiếp nhận gần đây tại quầy',
+  'recent.empty': 'Chưa có lượt tiếp nhận nào.',
+  'recent.error': 'Không tải được danh sách.',
+  'recent.accepted': 'Hợp lệ',
+  'recent.needs_review': 'Đã kiểm tra',
+  'recent.rejected': 'Không hợp lệ',
   'paste.label': 'Nội dung mã QR',
   'paste.placeholder': 'shc:/… hoặc nội dung mã QR thẻ giấy',
   'paste.submit': 'Kiểm tra',

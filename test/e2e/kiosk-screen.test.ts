@@ -306,4 +306,21 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
     await shoot(page, '7-accepted-duplicate');
     expect(b.errors).toEqual([]);
   });
+
+  it("shows this desk's recent check-ins on request, and forgets them when the screen clears", async () => {
+    await page.keyboard.press('Escape');
+    await page.click('kiosk-recent-visits >>> summary');
+    await page.waitForFunction(() => document.querySelector('kiosk-recent-visits')?.shadowRoot?.querySelectorAll('li[data-visit-id]').length === 2);
+    const text = await page.$eval('kiosk-recent-visits', (el) => el.shadowRoot!.textContent ?? '');
+    expect(text).toContain('Nguyễn Đức Thiện');
+    await shoot(page, '8-recent-visits');
+    // A new scan and Esc back to the scan state: the list closes and its names are gone.
+    await page.keyboard.type(validQr, { delay: 1 });
+    await page.keyboard.press('Enter');
+    await waitForVerdict(page);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.querySelector('kiosk-recent-visits')?.shadowRoot?.querySelectorAll('li').length === 0);
+    expect(await page.$eval('kiosk-recent-visits', (el) => el.shadowRoot!.textContent ?? '')).not.toContain('Nguyễn');
+    expect(b.errors).toEqual([]);
+  });
 });
