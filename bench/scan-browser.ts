@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer';
+import { CHROMIUM_PATH, chromiumArgs } from '../test/helpers/chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 
 export interface BenchBrowser {
   browser: Browser;
@@ -16,19 +17,7 @@ export interface BenchBrowser {
 
 export async function launchBenchBrowser(opts: { fakeVideo?: string } = {}): Promise<BenchBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'bhyt-scan-chromium-'));
-  const args = [
-    '--no-sandbox',
-    '--headless=new',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-    '--autoplay-policy=no-user-gesture-required',
-    `--user-data-dir=${profile}`,
-  ];
-  if (opts.fakeVideo) args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.fakeVideo}`);
+  const args = chromiumArgs(profile, opts);
   const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, protocolTimeout: 120_000 });
   return {
     browser,

@@ -1,3 +1,4 @@
+import { HEALTH_CARD_TYPE } from './fhir-names.js';
 import { reason } from './reasons.js';
 import type { Reason } from './types.js';
 
@@ -7,7 +8,7 @@ import type { Reason } from './types.js';
  * whose problems are findings that still let time and revocation be checked.
  */
 
-export const HEALTH_CARD_TYPE = 'https://smarthealth.cards#health-card';
+export { HEALTH_CARD_TYPE };
 const FHIR_4_0 = /^4\.0\.\d+$/;
 const RID = /^[A-Za-z0-9_-]{1,24}$/;
 

@@ -10,14 +10,18 @@ import { AppError } from '../errors.js';
 import { PROVINCES } from './tables.js';
 import type { Gender } from './types.js';
 
-export const HEALTH_CARD_TYPE = 'https://smarthealth.cards#health-card';
-export const FHIR_VERSION = '4.0.1';
-export const BHXH_ID_SYSTEM = 'urn:vn:bhxh:ma-so';
-export const BHYT_CLASS_SYSTEM = 'urn:vn:bhyt:class';
-export const CLASS_OBJECT_CODE = 'doi-tuong';
-export const CLASS_BENEFIT_LEVEL = 'muc-huong';
-export const EXT_FIVE_YEARS = 'urn:vn:bhyt:du-5-nam';
-export const EXT_AREA_CODE = 'urn:vn:bhyt:khu-vuc';
+import {
+  BHXH_ID_SYSTEM,
+  BHYT_CLASS_SYSTEM,
+  CLASS_BENEFIT_LEVEL,
+  CLASS_OBJECT_CODE,
+  EXT_AREA_CODE,
+  EXT_FIVE_YEARS,
+  FHIR_VERSION,
+  HEALTH_CARD_TYPE,
+} from './fhir-names.js';
+
+export { BHXH_ID_SYSTEM, BHYT_CLASS_SYSTEM, CLASS_BENEFIT_LEVEL, CLASS_OBJECT_CODE, EXT_AREA_CODE, EXT_FIVE_YEARS, FHIR_VERSION, HEALTH_CARD_TYPE };
 /** Coverage.payor is mandatory in FHIR R4; used when the card names no issuing office. */
 export const DEFAULT_PAYOR = 'Bảo hiểm xã hội Việt Nam';
 

@@ -1,3 +1,4 @@
+import { BHXH_ID_SYSTEM, BHYT_CLASS_SYSTEM, CLASS_BENEFIT_LEVEL, CLASS_OBJECT_CODE, EXT_AREA_CODE, EXT_FIVE_YEARS } from './fhir-names.js';
 import { credentialInvalid } from './credential.js';
 import { isFhirDate, isIsoDay } from './dates.js';
 import { reason } from './reasons.js';
@@ -9,12 +10,6 @@ import type { CardFields, Gender, Reason } from './types.js';
  * CARD_NUMBER_INVALID for the numbers printed on the card); absent optional fields are omitted.
  */
 
-export const SYSTEM_MA_SO = 'urn:vn:bhxh:ma-so';
-export const SYSTEM_CLASS = 'urn:vn:bhyt:class';
-export const CLASS_OBJECT = 'doi-tuong';
-export const CLASS_BENEFIT = 'muc-huong';
-export const EXT_FIVE_YEARS = 'urn:vn:bhyt:du-5-nam';
-export const EXT_AREA = 'urn:vn:bhyt:khu-vuc';
 
 const MA_SO = /^\d{10}$/;
 const OBJECT_CODE = /^[A-Z]{2}$/;
@@ -43,10 +38,10 @@ function classKind(type: unknown): string | undefined {
   if (!isObj(type)) return undefined;
   if (Array.isArray(type.coding)) {
     for (const c of type.coding as unknown[]) {
-      if (isObj(c) && c.system === SYSTEM_CLASS && typeof c.code === 'string') return c.code;
+      if (isObj(c) && c.system === BHYT_CLASS_SYSTEM && typeof c.code === 'string') return c.code;
     }
   }
-  if (typeof type.text === 'string' && type.text.startsWith(SYSTEM_CLASS + '#')) return type.text.slice(SYSTEM_CLASS.length + 1);
+  if (typeof type.text === 'string' && type.text.startsWith(BHYT_CLASS_SYSTEM + '#')) return type.text.slice(BHYT_CLASS_SYSTEM.length + 1);
   return undefined;
 }
 
@@ -63,7 +58,7 @@ function readPatient(p: Json, card: CardFields, reasons: Reason[]): void {
 
   if (Array.isArray(p.identifier)) {
     for (const id of p.identifier as unknown[]) {
-      if (!isObj(id) || id.system !== SYSTEM_MA_SO) continue;
+      if (!isObj(id) || id.system !== BHXH_ID_SYSTEM) continue;
       if (typeof id.value === 'string' && MA_SO.test(id.value)) card.maSoBhxh = id.value;
       else reasons.push(reason('CARD_NUMBER_INVALID', { message_en: 'The social-insurance number (mã số BHXH) is not 10 digits.' }));
       break;
@@ -78,10 +73,10 @@ function readCoverage(c: Json, card: CardFields, reasons: Reason[]): void {
     for (const cl of c.class as unknown[]) {
       if (!isObj(cl)) continue;
       const kind = classKind(cl.type);
-      if (kind === CLASS_OBJECT) {
+      if (kind === CLASS_OBJECT_CODE) {
         if (typeof cl.value === 'string' && OBJECT_CODE.test(cl.value)) card.objectCode = cl.value;
         else reasons.push(reason('CARD_NUMBER_INVALID', { message_en: 'The object code class is not two capital letters.' }));
-      } else if (kind === CLASS_BENEFIT) {
+      } else if (kind === CLASS_BENEFIT_LEVEL) {
         if (typeof cl.value === 'string' && BENEFIT.test(cl.value)) card.benefitLevel = Number(cl.value);
         else reasons.push(reason('CARD_NUMBER_INVALID', { portalCode: '053', message_en: 'The benefit level class is not 1–5.' }));
       }
@@ -114,7 +109,7 @@ function readCoverage(c: Json, card: CardFields, reasons: Reason[]): void {
       if (ext.url === EXT_FIVE_YEARS) {
         if (isIsoDay(ext.valueDate)) card.fiveYearDate = ext.valueDate;
         else reasons.push(credentialInvalid('du-5-nam extension not a date'));
-      } else if (ext.url === EXT_AREA) {
+      } else if (ext.url === EXT_AREA_CODE) {
         if (typeof ext.valueCode === 'string' && AREA.test(ext.valueCode)) card.areaCode = ext.valueCode;
         else reasons.push(credentialInvalid('khu-vuc extension not a code'));
       }

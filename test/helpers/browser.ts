@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { CHROMIUM_PATH, chromiumArgs } from './chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 
 export interface TestBrowser {
   browser: Browser;
@@ -20,21 +21,7 @@ export interface TestBrowser {
 
 export async function launchBrowser(opts: { fakeVideo?: string } = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
-  const args = [
-    '--no-sandbox',
-    '--headless=new',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-    '--autoplay-policy=no-user-gesture-required',
-    `--user-data-dir=${profile}`,
-  ];
-  if (opts.fakeVideo) {
-    args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.fakeVideo}`);
-  }
+  const args = chromiumArgs(profile, opts);
   const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args, protocolTimeout: 60_000 });
   const errors: string[] = [];
   return {
