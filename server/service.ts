@@ -88,6 +88,7 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   const sync = startSync({ config, db: visitLog.db, onVisitRecorded: (l) => visitLog.visits.onVisitRecorded(l), clock, random, logger });
   statusSections.push(sync.statusSection);
   closables.push(sync);
+  await sync.ready;
   // ── end of feature modules ─────────────────────────────────────────────────────────────
 
   const app = createApp({

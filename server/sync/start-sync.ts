@@ -15,6 +15,8 @@ import { SyncWorker, type SyncWorkerOptions } from './worker.js';
 export interface SyncModule {
   /** Undefined when sync is off (no KIOSK_SYNC_URL / KIOSK_SYNC_KEY). */
   worker: SyncWorker | undefined;
+  /** Resolves once the backlog is counted (status is right from the first request). */
+  ready: Promise<void>;
   statusSection: StatusSection;
   close(): Promise<void>;
 }
@@ -32,7 +34,7 @@ export function startSync(deps: {
   const { config } = deps;
   if (!config.syncUrl || !config.syncKey) {
     deps.logger.info('sync to the medical-history store is off (KIOSK_SYNC_URL / KIOSK_SYNC_KEY unset)', { code: 'SYNC_OFF' });
-    return { worker: undefined, statusSection: { name: 'sync', get: () => ({ enabled: false }) }, close: async () => undefined };
+    return { worker: undefined, ready: Promise.resolve(), statusSection: { name: 'sync', get: () => ({ enabled: false }) }, close: async () => undefined };
   }
   const client = new HistoryStoreClient(config.syncUrl, config.syncKey, config.syncTimeoutSec * 1000);
   const worker = new SyncWorker(new SqliteOutbox(deps.db), client, deps.clock, deps.random, deps.logger, {
@@ -46,6 +48,7 @@ export function startSync(deps: {
   deps.logger.info('sync to the medical-history store is on', { url: new URL(config.syncUrl).origin });
   return {
     worker,
+    ready: worker.counted(),
     statusSection: { name: 'sync', get: () => worker.status(), warnings: () => worker.warnings() },
     async close() {
       unsubscribe();

@@ -94,6 +94,7 @@ export class SyncWorker {
   private woken = false;
   private wakeIdle: (() => void) | undefined;
   private statsRefresh: Promise<void> | undefined;
+  private firstCount: Promise<void> | undefined;
   /** The next batch, read while the current one is at the store (see the header). */
   private readAhead: Promise<OutboxItem[]> | undefined;
   /** Recording the last acknowledged batch's outcomes (and fresh counts) in the background. */
@@ -112,6 +113,20 @@ export class SyncWorker {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     this.opts = { ...DEFAULTS, sleep: abortableSleep, ...given };
     this.batchLimit = this.opts.batchSize;
+  }
+
+  /**
+   * Resolves once the outbox has been counted, so /api/status never shows a backlog left from
+   * before a restart as "0 pending" while the worker is still starting.
+   */
+  counted(): Promise<void> {
+    this.firstCount ??= this.outbox.stats().then(
+      (s) => {
+        if (this.state === 'starting') this.stats = s;
+      },
+      () => undefined,
+    );
+    return this.firstCount;
   }
 
   /** Starts draining (whatever is pending from before a restart goes first). */

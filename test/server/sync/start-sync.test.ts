@@ -64,6 +64,22 @@ describe('sync wired into the kiosk service', () => {
     }
   });
 
+  it('counts a backlog left from before a restart before the first status answer', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
+    await seedKioskDataDir(dataDir, Array.from({ length: 30 }, (_, i) => ({ recordedAt: NOW - 3_600_000 + i })));
+    // Nothing listens on port 9 on loopback: the store is down, so nothing drains meanwhile.
+    const kiosk = await startTestKiosk({
+      trustFile: issuer.trustFile,
+      clock: fixedClock(NOW),
+      flags: ['--data-dir', dataDir, '--sync-url', 'http://127.0.0.1:9', '--sync-key', KEY_A],
+    });
+    try {
+      expect((await status(kiosk.url)).sync.pending).toBe(30);
+    } finally {
+      await kiosk.close();
+    }
+  });
+
   it('drains a backlog left from before a restart into the store', async () => {
     const store = await startTestStore();
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
