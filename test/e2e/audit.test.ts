@@ -4,7 +4,7 @@
  * badge and the charts. The kiosk screen is another team's; it is driven only through its DOM
  * (its login form's input names and `data-signed-in`), with the API as the fallback for login.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
@@ -12,6 +12,9 @@ import { build } from 'vite';
 import { CHROMIUM_PATH, chromiumArgs } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, cardNumber, PASSWORD, startLogKiosk, type LogKiosk } from '../server/visits/fixtures.js';
+
+/** Screenshots to look at (test artifacts, not committed). */
+const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
 
 let k: LogKiosk;
 let browser: Browser;
@@ -128,6 +131,9 @@ describe('receptionist checks in, auditor sees it on /audit', () => {
 
     await page.waitForSelector('#audit-integrity[data-state="ok"]', { timeout: 15_000 });
     await page.waitForSelector('#chart-per-day g[data-total="1"]');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.setViewport({ width: 1280, height: 800 });
+    await page.screenshot({ path: join(SHOTS, 'audit-landscape.png'), fullPage: true });
 
     // The CSV link carries the filters.
     await page.type('#filter-cardNumber', cardNumber(77));
