@@ -6,12 +6,11 @@ import type { KioskConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { TrustHolder } from '../trust/trust-holder.js';
 import type { VerifyService } from '../verification/verify-service.js';
+import { BODY_LIMIT_BYTES, jsonBody } from './json-body.js';
 import { notFound, problemHandler } from './problem.js';
 import { statusRoutes, type StatusSection } from './routes/status.js';
 import { securityHeaders } from './security-headers.js';
 
-/** JSON bodies are small: a QR text is at most a few kilobytes. */
-export const BODY_LIMIT = '16kb';
 
 export interface AppDeps {
   config: KioskConfig;
@@ -39,7 +38,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', false);
   app.use(securityHeaders);
-  app.use('/api', express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use('/api', jsonBody(BODY_LIMIT_BYTES));
 
   // POST /api/verify is served before Express (routes/verify.ts, withFastVerify).
   app.use(

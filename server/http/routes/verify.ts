@@ -2,15 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { VerifyService } from '../../verification/verify-service.js';
-import { readJsonBody } from '../json-body.js';
+import { BODY_LIMIT_BYTES, readJsonBody } from '../json-body.js';
 import { sendProblem } from '../problem.js';
 import { applySecurityHeaders } from '../security-headers.js';
 import { rejectUnknownFields, requireJsonObject, requireString } from '../validate.js';
 
 /** Longest `qr` accepted in a request; longer scans are no card (the verifier caps it lower). */
 export const MAX_QR_FIELD = 8192;
-/** The same body limit as the Express app's (BODY_LIMIT in app.ts): a QR text is kilobytes. */
-const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
  * POST /api/verify {"qr": "..."} → 200 with the verification result for any card, good or bad.
