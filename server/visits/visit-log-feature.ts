@@ -49,7 +49,7 @@ export async function startVisitLog(deps: VisitLogDeps): Promise<VisitLogFeature
   const { db, fresh } = await openKioskDatabase(config.dataDir, clock.now());
   try {
     const users = new UserRepository(db, clock);
-    const visits = new VisitRepository(db);
+    const visits = new VisitRepository(db, { duplicateWindowMs: config.duplicateWindowSec * 1000 });
     await visits.init();
     if (fresh && config.demoAccounts && (await users.count()) === 0) {
       const created = await createDemoAccounts(users, random);

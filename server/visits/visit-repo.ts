@@ -76,9 +76,6 @@ export const MAX_BATCH = 64;
  */
 export const INSERT_SHAPES = [1, 8, 32, MAX_BATCH] as const;
 const COLUMNS = VISIT_VALUES.split(',').length;
-/** The recent visits of a batch's cards at one facility (the duplicate rule for a whole batch). */
-const RECENT_OF_CARDS = `SELECT v.seq, v.card_key, v.recorded_at FROM visits v
- WHERE v.facility = ? AND v.card_key IN (SELECT value FROM json_each(?)) AND v.recorded_at >= ? AND v.verdict != 'rejected'`;
 /**
  * The group INSERT for up to `shape` rows: the rows come from a VALUES list and padding rows
  * (all NULL) are filtered out by `column1` (seq, never NULL in a real row). Column affinity and
@@ -124,9 +121,22 @@ export class VisitRepository {
   #queued: QueuedAppend[] = [];
   #batchScheduled = false;
   #events = new EventEmitter();
+  /**
+   * The duplicate rule's working set for group writes: per facility + card key, the newest
+   * non-rejected visit (seq) and the latest time one was recorded. This process is the log's
+   * only writer (every commit passes #committed), so it mirrors the table; it spares each group
+   * write a SELECT round trip, which under load waited behind the whole thread pool.
+   */
+  #recent = new Map<string, { seq: number; at: number }>();
+  readonly #recentKeepMs: number;
 
-  constructor(readonly db: Database) {
+  /** `duplicateWindowMs`: the longest duplicate window in use (default 24 h). */
+  constructor(
+    readonly db: Database,
+    opts: { duplicateWindowMs?: number } = {},
+  ) {
     this.#events.setMaxListeners(50);
+    this.#recentKeepMs = Math.max(opts.duplicateWindowMs ?? 86_400_000, 60_000);
   }
 
   /** Reads the chain head once and installs the outbox trigger; call before the first insert. */
@@ -134,7 +144,33 @@ export class VisitRepository {
     await this.db.exec(OUTBOX_TRIGGER);
     const r = await this.db.get<{ seq: number; hash: string }>('SELECT seq, hash FROM visits ORDER BY seq DESC LIMIT 1');
     this.#head = r ? { seq: r.seq, hash: r.hash } : { seq: 0, hash: GENESIS_HASH };
+    // Visits recent enough for the duplicate rule, measured from the newest one (not this
+    // machine's clock, which may be off): what group writes check instead of a SELECT.
+    const recent = await this.db.all<{ seq: number; facility: string; card_key: string; recorded_at: number }>(
+      `SELECT seq, facility, card_key, recorded_at FROM visits
+        WHERE verdict != 'rejected' AND recorded_at >= (SELECT coalesce(max(recorded_at), 0) FROM visits) - ?
+        ORDER BY seq`,
+      [this.#recentKeepMs],
+    );
+    this.#recent.clear();
+    for (const v of recent) this.#remember(v.facility, v.card_key, v.seq, v.recorded_at);
     this.#ready = true;
+  }
+
+  #remember(facility: string, cardKey: string, seq: number, at: number): void {
+    const key = `${facility}\u0000${cardKey}`;
+    const prev = this.#recent.get(key);
+    // Re-inserted so the Map's order stays oldest-first, which makes pruning a walk from the front.
+    if (prev) this.#recent.delete(key);
+    this.#recent.set(key, { seq, at: prev ? Math.max(prev.at, at) : at });
+  }
+
+  #prune(newestAt: number): void {
+    const cutoff = newestAt - this.#recentKeepMs;
+    for (const [key, v] of this.#recent) {
+      if (v.at >= cutoff) break;
+      this.#recent.delete(key);
+    }
   }
 
   get head(): { seq: number; hash: string } {
@@ -260,7 +296,7 @@ export class VisitRepository {
     }
     if (later.length > 0) this.#queued.unshift(...later);
 
-    const existing = await this.#recentVisits(q, now);
+    const existing = this.#recentVisits(now);
     const toWrite: QueuedAppend[] = [];
     const dupSeqs = new Map<QueuedAppend, number>();
     for (const b of now) {
@@ -300,28 +336,13 @@ export class VisitRepository {
   }
 
   /** For each call with a duplicate rule: the seq of its card's newest recent visit, if any. */
-  async #recentVisits(q: Queryable, batch: readonly QueuedAppend[]): Promise<Map<QueuedAppend, number>> {
+  /** The batch's calls whose card already has a visit in their window, with that visit's seq. */
+  #recentVisits(batch: readonly QueuedAppend[]): Map<QueuedAppend, number> {
     const found = new Map<QueuedAppend, number>();
-    const byFacility = new Map<string, QueuedAppend[]>();
     for (const b of batch) {
       if (b.since === undefined) continue;
-      const list = byFacility.get(b.content.facility) ?? [];
-      list.push(b);
-      byFacility.set(b.content.facility, list);
-    }
-    for (const [facility, list] of byFacility) {
-      const minSince = Math.min(...list.map((b) => b.since!));
-      const hits = await q.all<{ seq: number; card_key: string; recorded_at: number }>(RECENT_OF_CARDS, [
-        facility,
-        JSON.stringify(list.map((b) => b.content.card_key)),
-        minSince,
-      ]);
-      for (const b of list) {
-        // Each call's own window start, exactly as findRecentVisitOfCard would apply it.
-        let best: number | undefined;
-        for (const h of hits) if (h.card_key === b.content.card_key && h.recorded_at >= b.since! && (best === undefined || h.seq > best)) best = h.seq;
-        if (best !== undefined) found.set(b, best);
-      }
+      const hit = this.#recent.get(`${b.content.facility}\u0000${b.content.card_key}`);
+      if (hit !== undefined && hit.at >= b.since) found.set(b, hit.seq);
     }
     return found;
   }
@@ -367,6 +388,8 @@ export class VisitRepository {
     const last = rows[rows.length - 1];
     if (!last) return;
     this.#head = { seq: last.seq, hash: last.hash };
+    for (const row of rows) if (row.verdict !== 'rejected') this.#remember(row.facility, row.card_key, row.seq, row.recorded_at);
+    this.#prune(last.recorded_at);
     const events = rows.map((row): VisitRecordedEvent => ({ seq: row.seq, id: row.id, verdict: row.verdict, outbox: row.verdict !== 'rejected' }));
     // Listeners run outside the queue job: a slow or throwing listener cannot stall writes.
     setImmediate(() => {
