@@ -7,55 +7,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemRandom } from '../server/clock.js';
-import { openKioskDatabase } from '../server/db/open-kiosk-db.js';
-import { uuidv7 } from '../server/visits/uuidv7.js';
-import { VisitRepository } from '../server/visits/visit-repo.js';
+import { seedKioskDataDir } from '../test/server/sync/seed-visits.js';
 import { freePort, serviceNodeFlags, startProcess } from './processes.js';
 import { round } from './stats.js';
 
 const BACKLOG = 20_000;
-
-async function seedBacklog(dataDir: string, n: number, now: number): Promise<void> {
-  const { db } = await openKioskDatabase(dataDir, now);
-  try {
-    const repo = new VisitRepository(db);
-    await repo.init();
-    for (let i = 0; i < n; i++) {
-      const at = now - (n - i) * 1000;
-      const id = uuidv7(at, systemRandom);
-      const maSo = String(4_000_000_000 + i);
-      await db.transaction(async (tx) => {
-        await repo.insert(tx, {
-          id,
-          facility: '12001',
-          desk_id: 'desk-1',
-          operator: 'bench',
-          operator_name: 'Bench Operator',
-          operator_cccd: null,
-          recorded_at: at,
-          checked_at: new Date(at).toISOString(),
-          visit_type: '01',
-          verdict: 'accepted',
-          code: 'OK',
-          reason_codes: '["OK"]',
-          review_note: null,
-          source: 'signed',
-          card_key: `bench:${id}`,
-          card_number: `DN412${maSo}`,
-          ma_so_bhxh: maSo,
-          card_json: null,
-          issuer: null,
-          key_id: null,
-          rid: null,
-          demo: 0,
-          qr_text: 'bench',
-        });
-      });
-    }
-  } finally {
-    await db.close();
-  }
-}
 
 export async function benchSync(workDir: string, trustFile: string) {
   const kioskDir = join(workDir, 'kiosk-sync');
@@ -63,7 +19,9 @@ export async function benchSync(workDir: string, trustFile: string) {
   const key = 'bench-store-key-' + systemRandom.bytes(16).toString('hex');
   const keysFile = join(workDir, 'store-keys.json');
   writeFileSync(keysFile, JSON.stringify({ [key]: '12001' }), { mode: 0o600 });
-  await seedBacklog(kioskDir, BACKLOG, Date.now());
+  // Recorded through the visit repository, one transaction each, as check-ins leave them.
+  const now = Date.now();
+  await seedKioskDataDir(kioskDir, Array.from({ length: BACKLOG }, (_, i) => ({ recordedAt: now - (BACKLOG - i) * 1000 })));
 
   const storePort = await freePort();
   const store = await startProcess({ entry: ['dist/server/history-store/main.js', '--port', String(storePort), '--data', storeDir, '--keys', keysFile], port: storePort, readyPath: '/healthz' });
