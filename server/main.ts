@@ -2,6 +2,7 @@
  * Entry point of the kiosk service: `npm start -- [flags]`. Reads configuration once, refuses to
  * start with a clear message on any mistake, and drains gracefully on SIGINT/SIGTERM.
  */
+import { drainOnSignals, runMain } from './process-lifecycle.js';
 import { loadConfig, usage } from './config.js';
 import { ConfigError, TrustStoreError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -52,26 +53,8 @@ async function main(): Promise<number | undefined> {
       ].join('\n') + '\n',
     );
   }
-  const stop = (signal: string) => {
-    logger.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    service.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  drainOnSignals(service, logger);
   return undefined;
 }
 
-main().then(
-  (code) => {
-    if (code !== undefined) process.exit(code);
-  },
-  (err: unknown) => {
-    process.stderr.write(`bhyt-kiosk: fatal: ${err instanceof Error ? err.name : 'error'}\n`);
-    process.exit(1);
-  },
-);
+runMain('bhyt-kiosk', main);

@@ -3,6 +3,7 @@
  *   npm run history-store -- --port P --data DIR --keys FILE
  * Refuses to start with a clear message on any configuration mistake; drains on SIGINT/SIGTERM.
  */
+import { drainOnSignals, runMain } from '../process-lifecycle.js';
 import { ConfigError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { historyStoreUsage, loadHistoryStoreConfig } from './config.js';
@@ -38,26 +39,8 @@ async function main(): Promise<number | undefined> {
     }
     throw err;
   }
-  const stop = (signal: string) => {
-    logger.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  drainOnSignals(running, logger);
   return undefined;
 }
 
-main().then(
-  (code) => {
-    if (code !== undefined) process.exit(code);
-  },
-  (err: unknown) => {
-    process.stderr.write(`history-store: fatal: ${err instanceof Error ? err.name : 'error'}\n`);
-    process.exit(1);
-  },
-);
+runMain('history-store', main);
