@@ -50,11 +50,4 @@ export interface Problem {
 }
 
 /** A visit as GET /api/visits/recent returns it (the receptionist's view). */
-export interface RecentVisit {
-  id: string;
-  seq: number;
-  recordedAt: string;
-  verdict: 'accepted' | 'needs_review' | 'rejected';
-  visitType: string;
-  card?: { fullName?: string; cardNumber?: string; maSoBhxh?: string; birthDate?: string };
-}
+export type { Visit as RecentVisit } from '../../server/visits/visit-view.js';

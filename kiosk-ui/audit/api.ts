@@ -1,4 +1,5 @@
 /** The auditor page's calls to the kiosk service (same origin, session cookie). */
+import type { AuditVisit } from '../../server/http/routes/audit.js';
 
 export interface SessionUser {
   username: string;
@@ -7,24 +8,8 @@ export interface SessionUser {
   deskId: string;
 }
 
-export interface AuditVisit {
-  id: string;
-  seq: number;
-  facility: string;
-  deskId: string;
-  operator: { username: string; displayName: string; cccd?: string };
-  recordedAt: string;
-  visitType: string;
-  verdict: 'accepted' | 'needs_review' | 'rejected';
-  code: string;
-  reasonCodes: string[];
-  reviewNote?: string;
-  source?: string;
-  card?: { fullName?: string; cardNumber?: string; maSoBhxh?: string; birthDate?: string };
-  hash: string;
-  /** Sync to the medical-history store: none (never sent, e.g. rejected), pending, sent, parked. */
-  sync?: { state: 'none' | 'pending' | 'sent' | 'parked'; attempts?: number; sentAt?: string; lastError?: string; parkedReason?: string };
-}
+/** A listed visit: the service's own type (type-only import: nothing of the server is bundled). */
+export type { AuditVisit } from '../../server/http/routes/audit.js';
 
 export interface Summary {
   from: string;

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import type { Role } from '../../users/types.js';
 import type { VisitRepository } from '../../visits/visit-repo.js';
-import { toVisit } from '../../visits/visit-view.js';
+import { toVisit, type Visit } from '../../visits/visit-view.js';
 import { BOM, CSV_HEADER, csvLine, visitCsvLine } from '../../audit/csv.js';
 import {
   CSV_PARAMS,
@@ -34,7 +34,19 @@ export interface AuditSyncStates {
 }
 
 /** What an auditor sees of a visit's sync: no internal retry schedule, the outcome and why. */
-export function syncView(s: SyncState | undefined): Record<string, unknown> {
+export interface SyncView {
+  /** none: never sent (a rejected attempt has no outbox row). */
+  state: 'none' | SyncState['state'];
+  attempts?: number;
+  sentAt?: string;
+  lastError?: string;
+  parkedReason?: string;
+}
+
+/** A visit as GET /api/audit/visits lists it. */
+export type AuditVisit = Visit & { sync: SyncView };
+
+export function syncView(s: SyncState | undefined): SyncView {
   if (!s) return { state: 'none' };
   return {
     state: s.state,
@@ -63,7 +75,7 @@ export function auditRoutes(deps: { visits: VisitRepository; clock: Clock; requi
     // Each visit's sync state (rejected attempts have none: they are never sent).
     const states = await deps.sync.statesFor(page.map((row) => row.id));
     res.json({
-      items: page.map((row) => ({ ...toVisit(row, { audit: true }), sync: syncView(states.get(row.id)) })),
+      items: page.map((row): AuditVisit => ({ ...toVisit(row, { audit: true }), sync: syncView(states.get(row.id)) })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
     });
   });
