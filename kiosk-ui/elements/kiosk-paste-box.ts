@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { scanEvent } from '../events.js';
+import { detailsStyles } from './details-styles.js';
 import { translator, type Locale } from '../i18n/index.js';
 
 /** Same cap as the server's policy default: no card QR is longer. */
@@ -18,24 +19,9 @@ export class KioskPasteBox extends LitElement {
   @state() private error: 'tooLong' | undefined;
   @query('textarea') private textarea!: HTMLTextAreaElement;
 
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 18px;
-    }
-    details {
-      border: 2px solid #9aa4b1;
-      border-radius: 10px;
-      padding: 8px 12px;
-      background: #fff;
-    }
-    summary {
-      cursor: pointer;
-      font-weight: 700;
-      min-height: 32px;
-      display: list-item;
-    }
-    summary:focus-visible,
+  static override styles = [
+    detailsStyles,
+    css`
     textarea:focus-visible,
     button:focus-visible {
       outline: 4px solid #1565c0;
@@ -71,7 +57,8 @@ export class KioskPasteBox extends LitElement {
       color: #b71c1c;
       font-weight: 700;
     }
-  `;
+  `,
+  ];
 
   override render() {
     const t = translator(this.locale);

@@ -4,6 +4,7 @@ import { getRecentVisits } from '../api/client.js';
 import type { RecentVisit } from '../api/types.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { formatDate } from '../verdict/format.js';
+import { detailsStyles } from './details-styles.js';
 
 const LIMIT = 10;
 
@@ -22,26 +23,9 @@ export class KioskRecentVisits extends LitElement {
   @state() private error: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 18px;
-    }
-    details {
-      border: 2px solid #9aa4b1;
-      border-radius: 10px;
-      padding: 8px 12px;
-      background: #fff;
-    }
-    summary {
-      cursor: pointer;
-      font-weight: 700;
-      min-height: 32px;
-    }
-    summary:focus-visible {
-      outline: 4px solid #1565c0;
-      outline-offset: 2px;
-    }
+  static override styles = [
+    detailsStyles,
+    css`
     ol {
       list-style: none;
       margin: 8px 0 0;
@@ -63,7 +47,8 @@ export class KioskRecentVisits extends LitElement {
     .muted {
       color: #55606c;
     }
-  `;
+  `,
+  ];
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

@@ -1,0 +1,25 @@
+import { css } from 'lit';
+
+/** The fold-out boxes under the camera (paste box, recent check-ins) look and behave alike. */
+export const detailsStyles = css`
+  :host {
+    display: block;
+    font-size: 18px;
+  }
+  details {
+    border: 2px solid #9aa4b1;
+    border-radius: 10px;
+    padding: 8px 12px;
+    background: #fff;
+  }
+  summary {
+    cursor: pointer;
+    font-weight: 700;
+    min-height: 32px;
+    display: list-item;
+  }
+  summary:focus-visible {
+    outline: 4px solid #1565c0;
+    outline-offset: 2px;
+  }
+`;
