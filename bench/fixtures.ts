@@ -1,5 +1,6 @@
 /** A realistic demo card and its trust snapshot, made fresh for each benchmark run. */
 import { generateKeyPairSync } from 'node:crypto';
+import { demoCardInput } from '../server/issuer/demo-card.js';
 import { issueCard, type CardSigner, type IssueCardInput } from '../server/card/issue.js';
 import { buildTrustSnapshot } from '../server/trust/build-snapshot.js';
 import { ecThumbprint } from '../server/trust/thumbprint.js';
@@ -16,18 +17,13 @@ export interface BenchCard {
   now: number;
 }
 
-export const BENCH_CARD: IssueCardInput = {
-  fullName: 'Nguyễn Thị Minh Khai',
-  birthDate: '1987-06-15',
-  gender: 'female',
-  cardNumber: 'DN4121201234567',
-  registeredFacility: '12001',
-  validFrom: '2026-01-01',
-  validTo: '2026-12-31',
-  fiveYearDate: '2028-01-01',
-  areaCode: 'K1',
-  issuedBy: 'BHXH tỉnh Lai Châu',
-};
+/**
+ * A realistic card valid on the day the benchmark runs: the demo issuer's sample holder (its
+ * coverage follows the current Vietnam year) under another name.
+ */
+export function benchCardInput(now: number): IssueCardInput {
+  return { ...demoCardInput(now), fullName: 'Nguyễn Thị Minh Khai', birthDate: '1987-06-15', gender: 'female' };
+}
 
 export async function makeBenchCard(now = Date.now()): Promise<BenchCard> {
   const iss = 'https://bench-issuer.example.vn';
@@ -37,7 +33,7 @@ export async function makeBenchCard(now = Date.now()): Promise<BenchCard> {
   const publicJwk = { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, kid, use: 'sig', alg: 'ES256' };
   const trust = buildTrustSnapshot({ updatedAt: new Date(now).toISOString(), issuers: [{ iss, name: 'Bench', jwks: { keys: [publicJwk] } }] });
   const signer = { iss, kid, privateKey };
-  const card = await issueCard(BENCH_CARD, signer, { now: now - 60_000, rid: 'benchRid01' });
+  const card = await issueCard(benchCardInput(now), signer, { now: now - 60_000, rid: 'benchRid01' });
   return { signer, iss, kid, publicJwk, trust, jws: card.jws, qrText: card.qrText, now };
 }
 
@@ -46,7 +42,7 @@ export async function makeDistinctCards(card: BenchCard, n: number): Promise<str
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const maSo = String(1_200_000_000 + i);
-    const issued = await issueCard({ ...BENCH_CARD, cardNumber: `DN412${maSo}` }, card.signer, { now: card.now - 60_000 });
+    const issued = await issueCard({ ...benchCardInput(card.now), cardNumber: `DN412${maSo}` }, card.signer, { now: card.now - 60_000 });
     out.push(issued.qrText);
   }
   return out;

@@ -4,7 +4,7 @@
  * the same signer and seed give the same frames, so rates are comparable between runs.
  */
 import { issueCard, signCardPayload, type CardSigner } from '../server/card/issue.js';
-import { BENCH_CARD } from './fixtures.js';
+import { benchCardInput } from './fixtures.js';
 import { mulberry32, qrModules, renderQr, type GreyFrame, type QrModules, type Scene } from './scan-render.js';
 
 export type Distortion = 'clean' | 'dense' | 'rotation' | 'perspective' | 'blur' | 'lowContrast' | 'glare' | 'moire' | 'noise' | 'small';
@@ -40,7 +40,7 @@ function words(rnd: () => number, max: number): string {
 /** A normal card: realistic name and payor, a distinct card number (~940-character JWS). */
 async function normalCard(signer: CardSigner, now: number, i: number, rnd: () => number): Promise<ScanCard> {
   const issued = await issueCard(
-    { ...BENCH_CARD, fullName: words(rnd, 28), cardNumber: `DN412${String(1_300_000_000 + i)}` },
+    { ...benchCardInput(now), fullName: words(rnd, 28), cardNumber: `DN412${String(1_300_000_000 + i)}` },
     signer,
     { now: now - 60_000, rid: `scanRid${String(i).padStart(3, '0')}` },
   );
@@ -61,7 +61,7 @@ export function cardFor(text: string, jwsChars: number): ScanCard {
  */
 async function denseCard(signer: CardSigner, now: number, i: number, target: number, rnd: () => number): Promise<ScanCard> {
   const issued = await issueCard(
-    { ...BENCH_CARD, fullName: words(rnd, 95), issuedBy: words(rnd, 95), cardNumber: `DN412${String(1_400_000_000 + i)}` },
+    { ...benchCardInput(now), fullName: words(rnd, 95), issuedBy: words(rnd, 95), cardNumber: `DN412${String(1_400_000_000 + i)}` },
     signer,
     { now: now - 60_000 },
   );

@@ -3,24 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { issueCard, type IssueCardInput } from '../../server/card/issue.js';
+import { demoCardInput } from '../../server/issuer/demo-card.js';
 import { ecThumbprint } from '../../server/trust/thumbprint.js';
 
 /** The SMART Health Cards spec's example issuer, as published in ../shared/vectors. */
 export const SPEC_ISS = 'https://spec.smarthealth.cards/examples/issuer';
 export const VECTORS = resolve(process.cwd(), '../shared/vectors');
 
-export const SAMPLE_CARD: IssueCardInput = {
-  fullName: 'Nguyễn Đức Thiện',
-  birthDate: '1990-03-20',
-  gender: 'male',
-  cardNumber: 'DN4121201234567',
-  registeredFacility: '12001',
-  validFrom: '2026-01-01',
-  validTo: '2026-12-31',
-  fiveYearDate: '2028-01-01',
-  areaCode: 'K1',
-  issuedBy: 'BHXH tỉnh Lai Châu',
-};
+/** The demo issuer's sample holder, covered through 2026 (the year the tests' clocks are frozen in). */
+export const SAMPLE_CARD: IssueCardInput = demoCardInput(Date.parse('2026-06-01T00:00:00Z'));
 
 /**
  * A throwaway issuer (fresh P-256 key) plus a trust file that trusts it and the spec's example

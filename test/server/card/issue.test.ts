@@ -1,3 +1,4 @@
+import { SAMPLE_CARD } from '../../helpers/spec-trust.js';
 import { createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,18 +13,7 @@ import { ecThumbprint } from '../../../server/trust/thumbprint.js';
 const NOW = Date.parse('2026-11-25T02:00:00.750Z'); // fractional second on purpose
 const ISS = 'https://demo-issuer.bhyt-kiosk.invalid';
 
-const INPUT: IssueCardInput = {
-  fullName: 'Nguyễn Đức Thiện',
-  birthDate: '1990-03-20',
-  gender: 'male',
-  cardNumber: 'DN4121201234567',
-  registeredFacility: '12001',
-  validFrom: '2026-01-01',
-  validTo: '2026-12-31',
-  fiveYearDate: '2028-01-01',
-  areaCode: 'K1',
-  issuedBy: 'BHXH tỉnh Lai Châu',
-};
+const INPUT: IssueCardInput = SAMPLE_CARD;
 
 let signer: CardSigner;
 let publicKey: KeyObject;
