@@ -31,7 +31,10 @@ export async function makeBenchCard(now = Date.now()): Promise<BenchCard> {
   const pub = publicKey.export({ format: 'jwk' }) as { crv: string; x: string; y: string };
   const kid = ecThumbprint(pub);
   const publicJwk = { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, kid, use: 'sig', alg: 'ES256' };
-  const trust = buildTrustSnapshot({ updatedAt: new Date(now).toISOString(), issuers: [{ iss, name: 'Bench', jwks: { keys: [publicJwk] } }] });
+  const trust = buildTrustSnapshot({
+    updatedAt: new Date(now).toISOString(),
+    issuers: [{ iss, name: 'Bench', jwks: { keys: [publicJwk] } }],
+  });
   const signer = { iss, kid, privateKey };
   const card = await issueCard(benchCardInput(now), signer, { now: now - 60_000, rid: 'benchRid01' });
   return { signer, iss, kid, publicJwk, trust, jws: card.jws, qrText: card.qrText, now };

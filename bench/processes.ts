@@ -41,7 +41,13 @@ export interface Started {
 }
 
 /** Starts a Node entry point and waits (bounded) until `readyPath` answers 200. */
-export async function startProcess(opts: { entry: string[]; port: number; readyPath: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Started> {
+export async function startProcess(opts: {
+  entry: string[];
+  port: number;
+  readyPath: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<Started> {
   const t0 = performance.now();
   const child = spawn(process.execPath, opts.entry, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);

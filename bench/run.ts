@@ -48,7 +48,19 @@ await section('http', async () => {
   const port = await freePort();
   const password = await createBenchReceptionist(join(workDir, 'kiosk-http'));
   const kiosk = await startProcess({
-    entry: [...serviceNodeFlags(), 'dist/server/main.js', '--port', String(port), '--data-dir', join(workDir, 'kiosk-http'), '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
+    entry: [
+      ...serviceNodeFlags(),
+      'dist/server/main.js',
+      '--port',
+      String(port),
+      '--data-dir',
+      join(workDir, 'kiosk-http'),
+      '--trust-file',
+      trustFile,
+      '--trust-refresh',
+      '0',
+      '--no-demo-accounts',
+    ],
     port,
     readyPath: '/api/status',
   });
@@ -109,7 +121,9 @@ const lines = [`bhyt-kiosk benchmark ${out.date} — ${machine.cpu}, ${machine.c
 lines.push(`${'key'.padEnd(30)}${'value'.padStart(12)}  ${'goal'.padEnd(9)}met`);
 for (const [key, goal, ok] of rows) {
   const v = get(key);
-  lines.push(`${key.padEnd(30)}${(v === undefined ? 'n/a' : String(v)).padStart(12)}  ${goal.padEnd(9)}${v === undefined ? 'not measured' : goal === '—' ? '' : ok(v) ? 'yes' : 'MISSED'}`);
+  lines.push(
+    `${key.padEnd(30)}${(v === undefined ? 'n/a' : String(v)).padStart(12)}  ${goal.padEnd(9)}${v === undefined ? 'not measured' : goal === '—' ? '' : ok(v) ? 'yes' : 'MISSED'}`,
+  );
 }
 for (const [k, e] of Object.entries(errors)) lines.push(`! ${k}: ${e}`);
 lines.push('', `peer: ${(out as Json & { peer?: { name?: string } }).peer?.name ?? 'n/a'}`, 'written: bench/results.json');

@@ -39,7 +39,19 @@ export async function benchScan(workDir: string, opts: ScanBenchOptions = {}): P
   // 1. Latency, against a kiosk service of our own.
   const port = await freePort();
   const kiosk = await startProcess({
-    entry: [...serviceNodeFlags(), 'dist/server/main.js', '--port', String(port), '--data-dir', join(dir, 'kiosk'), '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
+    entry: [
+      ...serviceNodeFlags(),
+      'dist/server/main.js',
+      '--port',
+      String(port),
+      '--data-dir',
+      join(dir, 'kiosk'),
+      '--trust-file',
+      trustFile,
+      '--trust-refresh',
+      '0',
+      '--no-demo-accounts',
+    ],
     port,
     readyPath: '/api/status',
   });
@@ -47,7 +59,11 @@ export async function benchScan(workDir: string, opts: ScanBenchOptions = {}): P
     const y4m = writeStillY4m(join(dir, 'card.y4m'), cleanFrame(cardFor(card.qrText, card.jws.length)));
     const cam = await measureCameraToVerdict(kiosk.url, y4m, opts.cameraRuns ?? 20);
     const pick = (k: keyof (typeof cam)[number]) => cam.map((r) => r[k]);
-    out.cameraToVerdictMs = { p50: round(median(pick('cameraToVerdictMs'))), p95: round(percentile(pick('cameraToVerdictMs'), 95)), runs: cam.length };
+    out.cameraToVerdictMs = {
+      p50: round(median(pick('cameraToVerdictMs'))),
+      p95: round(percentile(pick('cameraToVerdictMs'), 95)),
+      runs: cam.length,
+    };
     out.cameraBreakdownMsP50 = {
       cameraStartup: round(median(pick('cameraStartupMs'))),
       runningToDecoded: round(median(pick('runningToDecodedMs'))),
@@ -75,19 +91,24 @@ export async function benchScan(workDir: string, opts: ScanBenchOptions = {}): P
   );
   out.decodeMisreads = lab.filter((r) => r.misread).length;
   // Main-thread cost of a camera tick that finds nothing (the price of trying harder).
-  const idle = (d: LabDecoder) => by(d).filter((r) => !r.ok).map((r) => r.msPerTick);
+  const idle = (d: LabDecoder) =>
+    by(d)
+      .filter((r) => !r.ok)
+      .map((r) => r.msPerTick);
   out.decodeMsPerEmptyTickP50 = Object.fromEntries(LAB_DECODERS.map((d) => [d, idle(d).length ? round(median(idle(d)), 1) : null]));
   out.decodeCases = {
     count: cases.length,
     ticks,
     perDistortion: Object.fromEntries(DISTORTIONS.map((k) => [k, cases.filter((c) => c.kind === k).length])),
     symbolVersions: [...new Set(cases.map((c) => c.card.modules.version))].sort((a, b) => a - b),
-    missedByKiosk: by('kiosk').filter((r) => !r.ok).map((r) => r.id),
+    missedByKiosk: by('kiosk')
+      .filter((r) => !r.ok)
+      .map((r) => r.id),
   };
   out.decoders = {
     html5qrcodeJs: 'html5-qrcode 2.3.8, built-in JS ZXing port only (useBarCodeDetectorIfSupported: false)',
     kioskBefore: 'html5-qrcode + barcode-detector ponyfill (ZXing C++ wasm, default options), alternating with the JS decoder',
-    kiosk: 'html5-qrcode + the kiosk\'s ZxingBarcodeDetector (kiosk-ui/scan/zxing-detector.ts), alternating with the JS decoder',
+    kiosk: "html5-qrcode + the kiosk's ZxingBarcodeDetector (kiosk-ui/scan/zxing-detector.ts), alternating with the JS decoder",
     best: 'zxing-wasm readBarcodes, every pass (binarisers, blur, 2× upscale, denoise) on the frame and its mirror',
   };
   log(`decode rate kiosk ${out.decodeRate} (${JSON.stringify(out.decodeRateByDecoder)})`);

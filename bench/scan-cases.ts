@@ -9,7 +9,18 @@ import { mulberry32, qrModules, renderQr, type GreyFrame, type QrModules, type S
 
 export type Distortion = 'clean' | 'dense' | 'rotation' | 'perspective' | 'blur' | 'lowContrast' | 'glare' | 'moire' | 'noise' | 'small';
 
-export const DISTORTIONS: readonly Distortion[] = ['clean', 'dense', 'rotation', 'perspective', 'blur', 'lowContrast', 'glare', 'moire', 'noise', 'small'];
+export const DISTORTIONS: readonly Distortion[] = [
+  'clean',
+  'dense',
+  'rotation',
+  'perspective',
+  'blur',
+  'lowContrast',
+  'glare',
+  'moire',
+  'noise',
+  'small',
+];
 
 export interface ScanCard {
   text: string;
@@ -25,7 +36,10 @@ export interface ScanCase {
   scene: Scene;
 }
 
-const SYLLABLES = 'Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Thị Văn Minh Khai Thiện Hương Lan Tuấn Dũng Quỳnh Phượng Xuân Thu Đông Nhật Ánh Bảo Châu Diệp Giang Hiếu Khánh Lộc Phúc Thảo Uyên Vy Yến'.split(' ');
+const SYLLABLES =
+  'Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Thị Văn Minh Khai Thiện Hương Lan Tuấn Dũng Quỳnh Phượng Xuân Thu Đông Nhật Ánh Bảo Châu Diệp Giang Hiếu Khánh Lộc Phúc Thảo Uyên Vy Yến'.split(
+    ' ',
+  );
 const PAD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 function words(rnd: () => number, max: number): string {
@@ -101,7 +115,8 @@ export async function makeScanCases(signer: CardSigner, now: number, seed = 2026
   // Distortions alternate normal and dense cards: every case is a version-19+ symbol.
   const pick = (i: number) => (i % 2 === 0 ? normal[(i * 3) % normal.length]! : dense[i % dense.length]!);
   const cases: ScanCase[] = [];
-  const add = (kind: Distortion, i: number, card: ScanCard, scene: Scene) => cases.push({ id: `${kind}-${i}`, kind, card, scene: { seed: seed + cases.length, ...scene } });
+  const add = (kind: Distortion, i: number, card: ScanCard, scene: Scene) =>
+    cases.push({ id: `${kind}-${i}`, kind, card, scene: { seed: seed + cases.length, ...scene } });
 
   normal.forEach((card, i) => add('clean', i, card, sceneFor('clean', i, card.modules)));
   dense.forEach((card, i) => add('dense', i, card, sceneFor('dense', i, card.modules)));
@@ -131,7 +146,16 @@ export function sceneFor(kind: Distortion, i: number, m: QrModules): Scene {
     case 'lowContrast':
       return { ...base, black: lerp(100, 124, i), white: lerp(140, 132, i), blurSigma: 0.7, noiseSigma: 2 };
     case 'glare':
-      return { ...base, glare: { cx: 320 + lerp(-60, 60, i), cy: 240 + lerp(40, -40, i), rx: lerp(90, 170, i), ry: lerp(60, 110, i), strength: lerp(170, 320, i) } };
+      return {
+        ...base,
+        glare: {
+          cx: 320 + lerp(-60, 60, i),
+          cy: 240 + lerp(40, -40, i),
+          rx: lerp(90, 170, i),
+          ry: lerp(60, 110, i),
+          strength: lerp(170, 320, i),
+        },
+      };
     case 'moire':
       return {
         ...base,
@@ -139,7 +163,14 @@ export function sceneFor(kind: Distortion, i: number, m: QrModules): Scene {
         rotationDeg: lerp(1, 4, i),
         black: 35,
         white: 215,
-        screen: { screenPxPerModule: lerp(5.3, 3.1, i), fill: lerp(0.85, 0.65, i), gapLevel: lerp(0.8, 0.4, i), amplitude: lerp(0.08, 0.4, i), periodPx: lerp(23, 9, i), angleDeg: lerp(20, 65, i) },
+        screen: {
+          screenPxPerModule: lerp(5.3, 3.1, i),
+          fill: lerp(0.85, 0.65, i),
+          gapLevel: lerp(0.8, 0.4, i),
+          amplitude: lerp(0.08, 0.4, i),
+          periodPx: lerp(23, 9, i),
+          angleDeg: lerp(20, 65, i),
+        },
       };
     case 'noise':
       return { ...base, noiseSigma: lerp(18, 60, i) };
@@ -154,5 +185,10 @@ export function renderCase(c: ScanCase, width = 640, height = 480): GreyFrame {
 
 /** A clean, static frame of a card (whole-pixel modules, as large as fits): the latency benchmark's camera. */
 export function cleanFrame(card: ScanCard, width = 640, height = 480): GreyFrame {
-  return renderQr(card.modules, { modulePx: Math.floor(fit(card.modules, 1, height)), background: 255, black: 0, white: 255 }, width, height);
+  return renderQr(
+    card.modules,
+    { modulePx: Math.floor(fit(card.modules, 1, height)), background: 255, black: 0, white: 255 },
+    width,
+    height,
+  );
 }

@@ -59,7 +59,11 @@ let best: ZxingBarcodeDetector | undefined;
 
 async function setup(): Promise<void> {
   if (shims) return;
-  preparePonyfill({ overrides: { locateFile: (p: string, prefix: string) => (p.endsWith('.wasm') ? new URL(ZXING_WASM_PATH, document.baseURI).href : prefix + p) } });
+  preparePonyfill({
+    overrides: {
+      locateFile: (p: string, prefix: string) => (p.endsWith('.wasm') ? new URL(ZXING_WASM_PATH, document.baseURI).href : prefix + p),
+    },
+  });
   const js = shimFor(undefined, false);
   const before = shimFor(PonyfillDetector, true);
   // The kiosk's own installer decides what window.BarcodeDetector is.

@@ -103,13 +103,26 @@ export async function runDecodeLab(
       for (const decoder of decoders) {
         const r = await page.evaluate(
           (d, g, t) =>
-            (globalThis as unknown as { scanLab: { decode(d: string, g: string, t: number): Promise<{ text?: string; tick?: number; msPerTick: number }> } }).scanLab.decode(d, g, t),
+            (
+              globalThis as unknown as {
+                scanLab: { decode(d: string, g: string, t: number): Promise<{ text?: string; tick?: number; msPerTick: number }> };
+              }
+            ).scanLab.decode(d, g, t),
           decoder,
           grey,
           ticks,
         );
         const text = r.text ?? undefined;
-        row.push({ id: item.id, kind: item.kind, text, decoder, ok: item.expected !== undefined && text === item.expected, misread: text !== undefined && text !== item.expected, tick: r.tick ?? undefined, msPerTick: r.msPerTick });
+        row.push({
+          id: item.id,
+          kind: item.kind,
+          text,
+          decoder,
+          ok: item.expected !== undefined && text === item.expected,
+          misread: text !== undefined && text !== item.expected,
+          tick: r.tick ?? undefined,
+          msPerTick: r.msPerTick,
+        });
       }
       opts.onItem?.(row);
       outcomes.push(...row);

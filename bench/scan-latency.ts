@@ -22,19 +22,36 @@ export interface CameraRun {
 type Marks = Record<string, number>;
 
 const readMarks = (page: Page) =>
-  page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('bhyt:')).map((m) => [m.name, m.startTime])) as Record<string, number>);
+  page.evaluate(
+    () =>
+      Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('bhyt:'))
+          .map((m) => [m.name, m.startTime]),
+      ) as Record<string, number>,
+  );
 
 const paintedCount = (page: Page) => page.evaluate(() => performance.getEntriesByName('bhyt:verdict-painted').length);
 
 async function waitForPaintedCount(page: Page, n: number, timeout: number): Promise<void> {
-  await page.waitForFunction((k: number) => performance.getEntriesByName('bhyt:verdict-painted').length >= k, { timeout, polling: 'raf' }, n);
+  await page.waitForFunction(
+    (k: number) => performance.getEntriesByName('bhyt:verdict-painted').length >= k,
+    { timeout, polling: 'raf' },
+    n,
+  );
 }
 
 /**
  * `runs` page loads with the fake camera showing `y4m` (a card): each load is a clean start
  * (new page state, camera started afresh, nothing remembered).
  */
-export async function measureCameraToVerdict(kioskUrl: string, y4m: string, runs: number, onRun?: (r: CameraRun) => void): Promise<CameraRun[]> {
+export async function measureCameraToVerdict(
+  kioskUrl: string,
+  y4m: string,
+  runs: number,
+  onRun?: (r: CameraRun) => void,
+): Promise<CameraRun[]> {
   const b = await launchBenchBrowser({ fakeVideo: y4m });
   const out: CameraRun[] = [];
   try {
@@ -49,7 +66,8 @@ export async function measureCameraToVerdict(kioskUrl: string, y4m: string, runs
       const running = m['bhyt:camera-running'];
       const decoded = m['bhyt:camera-decoded'];
       const painted = m['bhyt:verdict-painted'];
-      if (start === undefined || running === undefined || decoded === undefined || painted === undefined) throw new Error(`missing marks: ${Object.keys(m).join(', ')}`);
+      if (start === undefined || running === undefined || decoded === undefined || painted === undefined)
+        throw new Error(`missing marks: ${Object.keys(m).join(', ')}`);
       const verdict = await page.$eval('kiosk-verdict-panel', (el) => el.getAttribute('data-verdict'));
       if (verdict !== 'accepted') throw new Error(`camera run: verdict ${verdict}, expected accepted (is the bench issuer trusted?)`);
       if (i === 0) continue;

@@ -24,7 +24,10 @@ export interface QrModules {
 export function qrModules(text: string, ecc: 'L' | 'M' = 'M'): QrModules {
   const m = /^shc:\/(\d+)$/.exec(text);
   const segments: QRCodeSegment[] = m
-    ? [{ data: Buffer.from('shc:/', 'utf8'), mode: 'byte' }, { data: m[1]!, mode: 'numeric' }]
+    ? [
+        { data: Buffer.from('shc:/', 'utf8'), mode: 'byte' },
+        { data: m[1]!, mode: 'numeric' },
+      ]
     : [{ data: Buffer.from(text, 'utf8'), mode: 'byte' }];
   const qr = QRCode.create(segments, { errorCorrectionLevel: ecc });
   return { size: qr.modules.size, version: qr.version, dark: Uint8Array.from(qr.modules.data) };
@@ -82,7 +85,17 @@ function invert3(m: Mat3): Mat3 {
   const B = -(d * i - f * g);
   const C = d * h - e * g;
   const det = a * A + b * B + c * C;
-  return [A / det, -(b * i - c * h) / det, (b * f - c * e) / det, B / det, (a * i - c * g) / det, -(a * f - c * d) / det, C / det, -(a * h - b * g) / det, (a * e - b * d) / det];
+  return [
+    A / det,
+    -(b * i - c * h) / det,
+    (b * f - c * e) / det,
+    B / det,
+    (a * i - c * g) / det,
+    -(a * f - c * d) / det,
+    C / det,
+    -(a * h - b * g) / det,
+    (a * e - b * d) / det,
+  ];
 }
 
 /**
@@ -167,7 +180,12 @@ export function renderQr(mod: QrModules, scene: Scene, width = 640, height = 480
   const out = new Uint8Array(width * height);
   const g = scene.glare;
   const sc = screen && screen.amplitude > 0 ? screen : undefined;
-  const wave = sc ? { kx: (Math.cos((sc.angleDeg * Math.PI) / 180) * 2 * Math.PI) / sc.periodPx, ky: (Math.sin((sc.angleDeg * Math.PI) / 180) * 2 * Math.PI) / sc.periodPx } : undefined;
+  const wave = sc
+    ? {
+        kx: (Math.cos((sc.angleDeg * Math.PI) / 180) * 2 * Math.PI) / sc.periodPx,
+        ky: (Math.sin((sc.angleDeg * Math.PI) / 180) * 2 * Math.PI) / sc.periodPx,
+      }
+    : undefined;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let v = img[y * width + x]!;

@@ -21,15 +21,34 @@ export async function benchSync(workDir: string, trustFile: string) {
   writeFileSync(keysFile, JSON.stringify({ [key]: '12001' }), { mode: 0o600 });
   // Recorded through the visit repository, one transaction each, as check-ins leave them.
   const now = Date.now();
-  await seedKioskDataDir(kioskDir, Array.from({ length: BACKLOG }, (_, i) => ({ recordedAt: now - (BACKLOG - i) * 1000 })));
+  await seedKioskDataDir(
+    kioskDir,
+    Array.from({ length: BACKLOG }, (_, i) => ({ recordedAt: now - (BACKLOG - i) * 1000 })),
+  );
 
   const storePort = await freePort();
-  const store = await startProcess({ entry: ['dist/server/history-store/main.js', '--port', String(storePort), '--data', storeDir, '--keys', keysFile], port: storePort, readyPath: '/healthz' });
+  const store = await startProcess({
+    entry: ['dist/server/history-store/main.js', '--port', String(storePort), '--data', storeDir, '--keys', keysFile],
+    port: storePort,
+    readyPath: '/healthz',
+  });
   const kioskPort = await freePort();
   try {
     const t0 = performance.now();
     const kiosk = await startProcess({
-      entry: [...serviceNodeFlags(), 'dist/server/main.js', '--port', String(kioskPort), '--data-dir', kioskDir, '--trust-file', trustFile, '--trust-refresh', '0', '--no-demo-accounts'],
+      entry: [
+        ...serviceNodeFlags(),
+        'dist/server/main.js',
+        '--port',
+        String(kioskPort),
+        '--data-dir',
+        kioskDir,
+        '--trust-file',
+        trustFile,
+        '--trust-refresh',
+        '0',
+        '--no-demo-accounts',
+      ],
       port: kioskPort,
       readyPath: '/api/status',
       env: { KIOSK_SYNC_URL: store.url, KIOSK_SYNC_KEY: key },
@@ -37,7 +56,9 @@ export async function benchSync(workDir: string, trustFile: string) {
     try {
       const deadline = Date.now() + 240_000;
       for (;;) {
-        const s = (await (await fetch(kiosk.url + '/api/status')).json()) as { sync?: { pending?: number; parked?: number; state?: string } };
+        const s = (await (await fetch(kiosk.url + '/api/status')).json()) as {
+          sync?: { pending?: number; parked?: number; state?: string };
+        };
         // 'idle' too: while the worker is still 'starting' it has not counted the backlog yet and
         // reports pending 0, which would end the timing before a single visit was sent.
         if (s.sync?.pending === 0 && s.sync.state === 'idle') {

@@ -29,5 +29,11 @@ export function benchVerify(card: BenchCard, rounds = 7, windowMs = 1000) {
   // The ratio is taken within each round (ours and raw measured back to back) and the median of
   // those is reported: a burst of noise then spoils one round, not the figure.
   const ratio = median(ours.map((o, i) => o / raw[i]!));
-  return { perSecond: round(perSecond), rawEcdsaPerSecond: round(rawEcdsaPerSecond), ratio: round(ratio, 3), ratioByRound: ours.map((o, i) => round(o / raw[i]!, 3)), rounds };
+  return {
+    perSecond: round(perSecond),
+    rawEcdsaPerSecond: round(rawEcdsaPerSecond),
+    ratio: round(ratio, 3),
+    ratioByRound: ours.map((o, i) => round(o / raw[i]!, 3)),
+    rounds,
+  };
 }

@@ -10,13 +10,7 @@ export class AppError extends Error {
   /** Extra problem members safe to expose (e.g. reasons of a rejected card). */
   readonly extra: Record<string, unknown> | undefined;
 
-  constructor(
-    code: string,
-    status: number,
-    detail?: string,
-    extra?: Record<string, unknown>,
-    options?: { cause?: unknown },
-  ) {
+  constructor(code: string, status: number, detail?: string, extra?: Record<string, unknown>, options?: { cause?: unknown }) {
     super(detail ?? code, options);
     this.name = 'AppError';
     this.code = code;

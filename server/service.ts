@@ -79,7 +79,15 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   routers.push(...visitLog.routers);
   // Trust lifecycle (issue 6): scheduled refresh of issuer keys / revocation lists, and
   // POST /api/admin/trust/refresh for admins.
-  const trustRefresh = startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, requireAdmin: makeRoleGate(visitLog.auth)('admin') });
+  const trustRefresh = startTrustRefresh({
+    config,
+    clock,
+    random,
+    logger,
+    trust,
+    startup: trustStartup,
+    requireAdmin: makeRoleGate(visitLog.auth)('admin'),
+  });
   closables.push(trustRefresh.refresher);
   routers.push(...trustRefresh.routers);
   // Sync to the medical-history store (issue 5): drains the visit log's outbox, woken by each

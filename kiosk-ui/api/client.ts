@@ -34,8 +34,7 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
     }
   }
   if (res.ok) return { ok: true, status: res.status, body: parsed as T };
-  const problem: Problem =
-    parsed && typeof parsed === 'object' ? { ...(parsed as Problem), status: res.status } : { status: res.status };
+  const problem: Problem = parsed && typeof parsed === 'object' ? { ...(parsed as Problem), status: res.status } : { status: res.status };
   return { ok: false, status: res.status, problem };
 }
 

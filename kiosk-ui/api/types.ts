@@ -2,14 +2,7 @@
  * Shapes exchanged with the kiosk service (docs/helpers-brief.md, "HTTP API contract"). The
  * verify result is the server's own type, imported type-only so the bundle carries no server code.
  */
-export type {
-  VerifyResult,
-  Reason,
-  ReasonCode,
-  CardFields,
-  Verdict,
-  Severity,
-} from '../../server/card/types.js';
+export type { VerifyResult, Reason, ReasonCode, CardFields, Verdict, Severity } from '../../server/card/types.js';
 
 export interface StatusSync {
   enabled?: boolean;

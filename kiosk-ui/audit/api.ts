@@ -35,7 +35,10 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<Ou
   try {
     res = await fetch(path, {
       method,
-      headers: { Accept: 'application/json, application/problem+json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Accept: 'application/json, application/problem+json',
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       credentials: 'same-origin',
       cache: 'no-store',
@@ -53,7 +56,12 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<Ou
   }
   if (res.ok) return { ok: true, body: parsed as T };
   const p = (parsed ?? {}) as { code?: string; retryAfterSec?: number };
-  return { ok: false, status: res.status, code: p.code ?? `HTTP_${res.status}`, ...(p.retryAfterSec !== undefined ? { retryAfterSec: p.retryAfterSec } : {}) };
+  return {
+    ok: false,
+    status: res.status,
+    code: p.code ?? `HTTP_${res.status}`,
+    ...(p.retryAfterSec !== undefined ? { retryAfterSec: p.retryAfterSec } : {}),
+  };
 }
 
 export const api = {
@@ -77,9 +85,21 @@ export interface AuditFilters {
   desk: string;
 }
 
-export const EMPTY_FILTERS: AuditFilters = { from: '', to: '', cardNumber: '', maSoBhxh: '', verdict: '', reasonCode: '', operator: '', desk: '' };
+export const EMPTY_FILTERS: AuditFilters = {
+  from: '',
+  to: '',
+  cardNumber: '',
+  maSoBhxh: '',
+  verdict: '',
+  reasonCode: '',
+  operator: '',
+  desk: '',
+};
 
-export function filterParams(f: AuditFilters, keys: ReadonlyArray<keyof AuditFilters> = Object.keys(EMPTY_FILTERS) as Array<keyof AuditFilters>): URLSearchParams {
+export function filterParams(
+  f: AuditFilters,
+  keys: ReadonlyArray<keyof AuditFilters> = Object.keys(EMPTY_FILTERS) as Array<keyof AuditFilters>,
+): URLSearchParams {
   const p = new URLSearchParams();
   for (const k of keys) {
     const v = f[k].trim();

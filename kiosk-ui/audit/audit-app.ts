@@ -59,13 +59,20 @@ export class AuditApp extends LightElement {
     let body;
     if (!this.checked) body = html`<p class="muted">${t('app.loading')}</p>`;
     else if (this.offline) body = html`<p class="error" role="alert">${t('app.offline')}</p>`;
-    else if (!this.user) body = html`<audit-login .t=${t} @audit-signed-in=${(e: CustomEvent<SessionUser>) => (this.user = e.detail)}></audit-login>`;
-    else if (this.user.role !== 'auditor') body = html`<p class="error" role="alert" id="audit-not-auditor">${t('app.notAuditor', { role: this.user.role })}</p>`;
+    else if (!this.user)
+      body = html`<audit-login .t=${t} @audit-signed-in=${(e: CustomEvent<SessionUser>) => (this.user = e.detail)}></audit-login>`;
+    else if (this.user.role !== 'auditor')
+      body = html`<p class="error" role="alert" id="audit-not-auditor">${t('app.notAuditor', { role: this.user.role })}</p>`;
     else
       body = html`<audit-integrity .t=${t}></audit-integrity>
-        <audit-filters .t=${t} .filters=${this.filters} @audit-filters=${(e: CustomEvent<AuditFilters>) => (this.filters = e.detail)}></audit-filters>
+        <audit-filters
+          .t=${t}
+          .filters=${this.filters}
+          @audit-filters=${(e: CustomEvent<AuditFilters>) => (this.filters = e.detail)}
+        ></audit-filters>
         <audit-charts .t=${t} .filters=${this.filters}></audit-charts>
         <audit-table .t=${t} .filters=${this.filters}></audit-table>`;
-    return html`${header}<main class="content">${body}</main>`;
+    return html`${header}
+      <main class="content">${body}</main>`;
   }
 }

@@ -26,7 +26,14 @@ export class AuditFiltersForm extends LightElement {
     const t = this.t;
     const f = this.filters;
     const text = (name: keyof AuditFilters, label: string, attrs: { pattern?: string; maxlength?: number } = {}) =>
-      html`<label>${label}<input name=${name} id="filter-${name}" .value=${f[name]} pattern=${attrs.pattern ?? '.*'} maxlength=${attrs.maxlength ?? 64} /></label>`;
+      html`<label
+        >${label}<input
+          name=${name}
+          id="filter-${name}"
+          .value=${f[name]}
+          pattern=${attrs.pattern ?? '.*'}
+          maxlength=${attrs.maxlength ?? 64}
+      /></label>`;
     return html`<form class="filters card" id="audit-filters-form" @submit=${this.submit}>
       <h2>${t('filters.heading')}</h2>
       <div class="grid">

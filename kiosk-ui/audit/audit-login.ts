@@ -34,7 +34,15 @@ export class AuditLogin extends LightElement {
     return html`<form class="login card" id="audit-login-form" @submit=${this.submit}>
       <h2>${t('login.heading')}</h2>
       <label>${t('login.username')}<input name="username" id="audit-username" autocomplete="username" required maxlength="64" /></label>
-      <label>${t('login.password')}<input name="password" id="audit-password" type="password" autocomplete="current-password" required maxlength="1024" /></label>
+      <label
+        >${t('login.password')}<input
+          name="password"
+          id="audit-password"
+          type="password"
+          autocomplete="current-password"
+          required
+          maxlength="1024"
+      /></label>
       ${this.error ? html`<p class="error" role="alert" data-testid="login-error">${this.error}</p>` : nothing}
       <button type="submit" id="audit-login-submit" ?disabled=${this.busy}>${t('login.submit')}</button>
     </form>`;

@@ -63,19 +63,22 @@ export class AuditTable extends LightElement {
           </thead>
           <tbody>
             ${this.items.map(
-              (v) => html`<tr data-visit-id=${v.id} data-seq=${v.seq} title=${v.hash}>
-                <td class="num">${v.seq}</td>
-                <td>${vnTime(v.recordedAt)}</td>
-                <td><span class="verdict ${v.verdict}">${t(`verdict.${v.verdict}` as AuditMessageKey)}</span></td>
-                <td class="mono">${v.card?.cardNumber ?? v.card?.maSoBhxh ?? '—'}</td>
-                <td>${v.card?.fullName ?? '—'}</td>
-                <td>${v.operator.displayName} <span class="muted">(${v.operator.username})</span></td>
-                <td>${v.deskId}</td>
-                <td>${v.visitType}</td>
-                <td class="mono small">${v.reasonCodes.join(', ')}</td>
-                <td>${v.reviewNote ?? ''}</td>
-                <td class="sync ${v.sync?.state ?? 'none'}" data-sync=${v.sync?.state ?? 'none'} title=${v.sync?.lastError ?? ''}>${syncLabel(t, v.sync)}</td>
-              </tr>`,
+              (v) =>
+                html`<tr data-visit-id=${v.id} data-seq=${v.seq} title=${v.hash}>
+                  <td class="num">${v.seq}</td>
+                  <td>${vnTime(v.recordedAt)}</td>
+                  <td><span class="verdict ${v.verdict}">${t(`verdict.${v.verdict}` as AuditMessageKey)}</span></td>
+                  <td class="mono">${v.card?.cardNumber ?? v.card?.maSoBhxh ?? '—'}</td>
+                  <td>${v.card?.fullName ?? '—'}</td>
+                  <td>${v.operator.displayName} <span class="muted">(${v.operator.username})</span></td>
+                  <td>${v.deskId}</td>
+                  <td>${v.visitType}</td>
+                  <td class="mono small">${v.reasonCodes.join(', ')}</td>
+                  <td>${v.reviewNote ?? ''}</td>
+                  <td class="sync ${v.sync?.state ?? 'none'}" data-sync=${v.sync?.state ?? 'none'} title=${v.sync?.lastError ?? ''}>
+                    ${syncLabel(t, v.sync)}
+                  </td>
+                </tr>`,
             )}
           </tbody>
         </table>

@@ -41,7 +41,10 @@ export function stackedBars(
   return { bars, max };
 }
 
-export function horizontalBars(items: ReadonlyArray<{ code: string; count: number }>, width: number): Array<{ code: string; count: number; length: number }> {
+export function horizontalBars(
+  items: ReadonlyArray<{ code: string; count: number }>,
+  width: number,
+): Array<{ code: string; count: number; length: number }> {
   const max = Math.max(1, ...items.map((i) => i.count));
   return items.map((i) => ({ ...i, length: (i.count / max) * width }));
 }

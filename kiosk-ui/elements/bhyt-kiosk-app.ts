@@ -135,11 +135,14 @@ export class BhytKioskApp extends LitElement {
     clearInterval(this.tick);
     this.clearDeadline = performance.now() + this.clearSec * 1000;
     this.clearsIn = Math.ceil(this.clearSec);
-    this.tick = setInterval(() => {
-      const left = (this.clearDeadline - performance.now()) / 1000;
-      if (left <= 0) this.clearResult();
-      else this.clearsIn = Math.ceil(left);
-    }, Math.min(1000, Math.max(100, this.clearSec * 250)));
+    this.tick = setInterval(
+      () => {
+        const left = (this.clearDeadline - performance.now()) / 1000;
+        if (left <= 0) this.clearResult();
+        else this.clearsIn = Math.ceil(left);
+      },
+      Math.min(1000, Math.max(100, this.clearSec * 250)),
+    );
   }
 
   /** Back to the scan state: drops the result and its QR text from memory, DOM and live region. */
@@ -178,7 +181,13 @@ export class BhytKioskApp extends LitElement {
         <button type="button" class="bar-button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${this.toggleMute}>
           ${speakerIcon(this.muted)}${this.muted ? t('sound.unmute') : t('sound.mute')}
         </button>
-        <button type="button" class="bar-button" lang=${this.locale === 'vi' ? 'en' : 'vi'} aria-label=${t('lang.switchLabel')} @click=${this.toggleLocale}>
+        <button
+          type="button"
+          class="bar-button"
+          lang=${this.locale === 'vi' ? 'en' : 'vi'}
+          aria-label=${t('lang.switchLabel')}
+          @click=${this.toggleLocale}
+        >
           ${t('lang.switch')}
         </button>
       </kiosk-status-bar>
@@ -188,25 +197,40 @@ export class BhytKioskApp extends LitElement {
           <kiosk-camera-scanner .locale=${this.locale}></kiosk-camera-scanner>
         </section>
         <section class="result-col">
-          ${!showing && !this.checking && !this.verifyFailed
-            ? html`<div class="idle-card" data-state="idle">
-                <p class="idle-title">${t('scan.idleTitle')}</p>
-                <p class="idle-prompt">${t('scan.prompt')}</p>
-              </div>`
-            : nothing}
+          ${
+            !showing && !this.checking && !this.verifyFailed
+              ? html`<div class="idle-card" data-state="idle">
+                  <p class="idle-title">${t('scan.idleTitle')}</p>
+                  <p class="idle-prompt">${t('scan.prompt')}</p>
+                </div>`
+              : nothing
+          }
           ${this.checking ? html`<p class="checking" data-state="checking">${t('scan.checking')}</p>` : nothing}
           ${this.verifyFailed ? html`<p class="verify-failed" role="alert" data-state="verify-failed">${t('scan.verifyFailed')}</p>` : nothing}
           <kiosk-verdict-panel .result=${this.result} .locale=${this.locale} .clearsIn=${this.clearsIn}></kiosk-verdict-panel>
         </section>
         <section class="actions-col" ?hidden=${!showing && !this.verifyFailed}>
-          <kiosk-check-in .result=${this.result} .qr=${this.qr} .locale=${this.locale} ?signed-in=${this.user !== undefined}></kiosk-check-in>
-          ${showing || this.verifyFailed
-            ? html`<button type="button" class="new-scan" data-action="new-scan" @click=${() => this.clearResult()}>${t('verdict.newScan')}</button>`
-            : nothing}
+          <kiosk-check-in
+            .result=${this.result}
+            .qr=${this.qr}
+            .locale=${this.locale}
+            ?signed-in=${this.user !== undefined}
+          ></kiosk-check-in>
+          ${
+            showing || this.verifyFailed
+              ? html`<button type="button" class="new-scan" data-action="new-scan" @click=${() => this.clearResult()}>
+                  ${t('verdict.newScan')}
+                </button>`
+              : nothing
+          }
         </section>
         <section class="tools-col">
           <kiosk-paste-box .locale=${this.locale}></kiosk-paste-box>
-          <kiosk-recent-visits .locale=${this.locale} .clearSec=${this.clearSec} ?signed-in=${this.user?.role === 'receptionist'}></kiosk-recent-visits>
+          <kiosk-recent-visits
+            .locale=${this.locale}
+            .clearSec=${this.clearSec}
+            ?signed-in=${this.user?.role === 'receptionist'}
+          ></kiosk-recent-visits>
           <kiosk-login .locale=${this.locale}></kiosk-login>
         </section>
       </main>

@@ -196,20 +196,24 @@ export class KioskCameraScanner extends LitElement {
       </div>
       <div class="camera-controls">
         ${problem ? html`<button type="button" @click=${() => void this.start()}>${t('camera.retry')}</button>` : nothing}
-        ${this.cameras.length > 1
-          ? html`<button type="button" @click=${this.switchCamera}>${t('camera.switch')}</button>
-              <label class="camera-select"
-                ><span class="visually-hidden">${t('camera.choose')}</span>
-                <select @change=${this.chooseCamera} aria-label=${t('camera.choose')}>
-                  ${this.cameras.map((c, i) => html`<option value=${c.id} ?selected=${c.id === this.cameraId}>${c.label || `${t('camera.choose')} ${i + 1}`}</option>`)}
-                </select></label
-              >`
-          : nothing}
-        ${this.torchSupported
-          ? html`<button type="button" aria-pressed=${this.torchOn ? 'true' : 'false'} @click=${() => void this.toggleTorch()}>
-              ${this.torchOn ? t('camera.torchOff') : t('camera.torchOn')}
-            </button>`
-          : nothing}
+        ${
+          this.cameras.length > 1
+            ? html`<button type="button" @click=${this.switchCamera}>${t('camera.switch')}</button>
+                <label class="camera-select"
+                  ><span class="visually-hidden">${t('camera.choose')}</span>
+                  <select @change=${this.chooseCamera} aria-label=${t('camera.choose')}>
+                    ${this.cameras.map((c, i) => html`<option value=${c.id} ?selected=${c.id === this.cameraId}>${c.label || `${t('camera.choose')} ${i + 1}`}</option>`)}
+                  </select></label
+                >`
+            : nothing
+        }
+        ${
+          this.torchSupported
+            ? html`<button type="button" aria-pressed=${this.torchOn ? 'true' : 'false'} @click=${() => void this.toggleTorch()}>
+                ${this.torchOn ? t('camera.torchOff') : t('camera.torchOn')}
+              </button>`
+            : nothing
+        }
       </div>
     `;
   }
@@ -220,7 +224,8 @@ export function classifyCameraError(err: unknown): CameraState {
   const name = typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : '';
   const text = String(err);
   if (name === 'NotAllowedError' || name === 'SecurityError' || /permission|notallowed/i.test(text)) return 'denied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError' || /notfound|no camera|requested device not found/i.test(text)) return 'none';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError' || /notfound|no camera|requested device not found/i.test(text))
+    return 'none';
   return 'failed';
 }
 

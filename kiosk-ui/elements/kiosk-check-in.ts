@@ -167,40 +167,51 @@ export class KioskCheckIn extends LitElement {
     const busy = this.outcome === 'busy';
     const msgKey = OUTCOME_TEXT[this.outcome];
     return html`
-      ${review
-        ? html`<fieldset>
-            <legend>${t('checkin.reviewIntro')}</legend>
-            ${REVIEW_ITEMS.map(
-              (i) => html`<label
-                ><input
-                  type="checkbox"
-                  data-review=${i.id}
-                  .checked=${this.ticked.has(i.id)}
-                  ?disabled=${finished}
-                  @change=${(e: Event) => this.tick(i.id, (e.target as HTMLInputElement).checked)}
-                />${t(i.label)}</label
-              >`,
-            )}
-          </fieldset>`
-        : nothing}
-      ${finished
-        ? nothing
-        : html`<button
-            type="button"
-            class=${review ? 'review' : ''}
-            data-action="check-in"
-            aria-disabled=${!allTicked || busy ? 'true' : 'false'}
-            @click=${() => void this.confirm()}
-          >
-            ${busy ? t('checkin.busy') : review ? t('checkin.confirmReviewed') : t('checkin.confirm')}
-          </button>`}
+      ${
+        review
+          ? html`<fieldset>
+              <legend>${t('checkin.reviewIntro')}</legend>
+              ${REVIEW_ITEMS.map(
+                (i) =>
+                  html`<label
+                    ><input
+                      type="checkbox"
+                      data-review=${i.id}
+                      .checked=${this.ticked.has(i.id)}
+                      ?disabled=${finished}
+                      @change=${(e: Event) => this.tick(i.id, (e.target as HTMLInputElement).checked)}
+                    />${t(i.label)}</label
+                  >`,
+              )}
+            </fieldset>`
+          : nothing
+      }
+      ${
+        finished
+          ? nothing
+          : html`<button
+              type="button"
+              class=${review ? 'review' : ''}
+              data-action="check-in"
+              aria-disabled=${!allTicked || busy ? 'true' : 'false'}
+              @click=${() => void this.confirm()}
+            >
+              ${busy ? t('checkin.busy') : review ? t('checkin.confirmReviewed') : t('checkin.confirm')}
+            </button>`
+      }
       ${this.showTickHint && !allTicked ? html`<p class="msg bad" role="alert">${t('checkin.reviewRequired')}</p>` : nothing}
-      ${msgKey
-        ? html`<p class="msg ${finished ? 'good' : 'bad'}" role="status" data-checkin-outcome=${this.outcome}>${t(msgKey)}</p>`
-        : nothing}
-      ${this.outcome === 'serverRejected'
-        ? html`<p class="msg bad" role="alert" data-checkin-outcome="serverRejected">${t('checkin.serverRejected', { reason: this.serverReason })}</p>`
-        : nothing}
+      ${
+        msgKey
+          ? html`<p class="msg ${finished ? 'good' : 'bad'}" role="status" data-checkin-outcome=${this.outcome}>${t(msgKey)}</p>`
+          : nothing
+      }
+      ${
+        this.outcome === 'serverRejected'
+          ? html`<p class="msg bad" role="alert" data-checkin-outcome="serverRejected">
+              ${t('checkin.serverRejected', { reason: this.serverReason })}
+            </p>`
+          : nothing
+      }
     `;
   }
 

@@ -127,7 +127,9 @@ export class KioskLogin extends LitElement {
       <h2>${t('login.heading')}</h2>
       <div class="fields">
         <label>${t('login.username')}<input name="username" autocomplete="username" required maxlength="64" /></label>
-        <label>${t('login.password')}<input name="password" type="password" autocomplete="current-password" required maxlength="256" /></label>
+        <label
+          >${t('login.password')}<input name="password" type="password" autocomplete="current-password" required maxlength="256"
+        /></label>
         <button type="submit" ?disabled=${this.busy}>${this.busy ? t('login.busy') : t('login.submit')}</button>
       </div>
       ${this.error ? html`<p class="error" role="alert">${t(ERROR_TEXT[this.error])}</p>` : nothing}

@@ -22,42 +22,44 @@ export class KioskPasteBox extends LitElement {
   static override styles = [
     detailsStyles,
     css`
-    textarea:focus-visible,
-    button:focus-visible {
-      outline: 4px solid #1565c0;
-      outline-offset: 2px;
-    }
-    label {
-      display: block;
-      margin: 8px 0 4px;
-      font-size: 16px;
-    }
-    textarea {
-      width: 100%;
-      box-sizing: border-box;
-      min-height: 80px;
-      font: 16px/1.3 ui-monospace, monospace;
-      resize: vertical;
-    }
-    button {
-      margin-top: 8px;
-      font: inherit;
-      font-weight: 700;
-      padding: 10px 22px;
-      border-radius: 8px;
-      border: 2px solid #1565c0;
-      background: #1565c0;
-      color: #fff;
-      cursor: pointer;
-    }
-    button[disabled] {
-      opacity: 0.5;
-    }
-    .error {
-      color: #b71c1c;
-      font-weight: 700;
-    }
-  `,
+      textarea:focus-visible,
+      button:focus-visible {
+        outline: 4px solid #1565c0;
+        outline-offset: 2px;
+      }
+      label {
+        display: block;
+        margin: 8px 0 4px;
+        font-size: 16px;
+      }
+      textarea {
+        width: 100%;
+        box-sizing: border-box;
+        min-height: 80px;
+        font:
+          16px/1.3 ui-monospace,
+          monospace;
+        resize: vertical;
+      }
+      button {
+        margin-top: 8px;
+        font: inherit;
+        font-weight: 700;
+        padding: 10px 22px;
+        border-radius: 8px;
+        border: 2px solid #1565c0;
+        background: #1565c0;
+        color: #fff;
+        cursor: pointer;
+      }
+      button[disabled] {
+        opacity: 0.5;
+      }
+      .error {
+        color: #b71c1c;
+        font-weight: 700;
+      }
+    `,
   ];
 
   override render() {

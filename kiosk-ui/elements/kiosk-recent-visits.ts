@@ -26,28 +26,28 @@ export class KioskRecentVisits extends LitElement {
   static override styles = [
     detailsStyles,
     css`
-    ol {
-      list-style: none;
-      margin: 8px 0 0;
-      padding: 0;
-    }
-    li {
-      display: grid;
-      grid-template-columns: 4.5em 1fr auto;
-      gap: 8px;
-      padding: 4px 0;
-      border-top: 1px solid #e0e4e8;
-    }
-    .verdict.accepted {
-      color: #1b5e20;
-    }
-    .verdict.needs_review {
-      color: #7a4b00;
-    }
-    .muted {
-      color: #55606c;
-    }
-  `,
+      ol {
+        list-style: none;
+        margin: 8px 0 0;
+        padding: 0;
+      }
+      li {
+        display: grid;
+        grid-template-columns: 4.5em 1fr auto;
+        gap: 8px;
+        padding: 4px 0;
+        border-top: 1px solid #e0e4e8;
+      }
+      .verdict.accepted {
+        color: #1b5e20;
+      }
+      .verdict.needs_review {
+        color: #7a4b00;
+      }
+      .muted {
+        color: #55606c;
+      }
+    `,
   ];
 
   override disconnectedCallback(): void {
@@ -87,17 +87,24 @@ export class KioskRecentVisits extends LitElement {
       <summary>${t('recent.heading')}</summary>
       ${this.error ? html`<p class="muted" role="alert">${t('recent.error')}</p>` : nothing}
       ${this.items && this.items.length === 0 ? html`<p class="muted">${t('recent.empty')}</p>` : nothing}
-      ${this.items && this.items.length > 0
-        ? html`<ol>
-            ${this.items.map(
-              (v) => html`<li data-visit-id=${v.id}>
-                <span class="muted">${timeOf(v.recordedAt)}</span>
-                <span>${v.card?.fullName ?? '—'}<br /><span class="muted">${v.card?.cardNumber ?? v.card?.maSoBhxh ?? ''} · ${formatDate(v.card?.birthDate) ?? ''}</span></span>
-                <span class="verdict ${v.verdict}">${t(`recent.${v.verdict}` as MessageKey)}</span>
-              </li>`,
-            )}
-          </ol>`
-        : nothing}
+      ${
+        this.items && this.items.length > 0
+          ? html`<ol>
+              ${this.items.map(
+                (v) =>
+                  html`<li data-visit-id=${v.id}>
+                    <span class="muted">${timeOf(v.recordedAt)}</span>
+                    <span
+                      >${v.card?.fullName ?? '—'}<br /><span class="muted"
+                        >${v.card?.cardNumber ?? v.card?.maSoBhxh ?? ''} · ${formatDate(v.card?.birthDate) ?? ''}</span
+                      ></span
+                    >
+                    <span class="verdict ${v.verdict}">${t(`recent.${v.verdict}` as MessageKey)}</span>
+                  </li>`,
+              )}
+            </ol>`
+          : nothing
+      }
     </details>`;
   }
 }

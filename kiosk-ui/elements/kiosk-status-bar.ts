@@ -117,32 +117,46 @@ export class KioskStatusBar extends LitElement {
     const trustAge = s?.trust?.crlAgeSec ?? s?.trust?.ageSec;
     const trustLevel = trustAgeLevel(trustAge, s?.trust?.maxAgeSec, s?.trust?.stale === true || warnings.has('TRUST_STALE'));
     const sync = s?.sync;
-    const syncBehind =
-      warnings.has('SYNC_BEHIND') || (sync?.oldestPendingAgeSec != null && sync.oldestPendingAgeSec > SYNC_BEHIND_SEC);
+    const syncBehind = warnings.has('SYNC_BEHIND') || (sync?.oldestPendingAgeSec != null && sync.oldestPendingAgeSec > SYNC_BEHIND_SEC);
     return html`
       ${demo ? html`<div class="demo" role="alert" data-warning="DEMO_KEYS">⚠ ${t('status.demoKeys')} ⚠</div>` : nothing}
       <div class="row">
-        ${this.reachable === undefined
-          ? html`<span class="item">${t('status.checking')}</span>`
-          : this.reachable
-            ? html`<span class="item up" data-service="up"><span class="dot" aria-hidden="true"></span>${t('status.online')}</span>`
-            : html`<span class="item down" role="alert" data-service="down"><span class="dot" aria-hidden="true"></span>${t('status.offline')}</span>`}
-        ${trustAge !== undefined
-          ? trustLevel === 'stale'
-            ? html`<span class="item bad" data-warning="TRUST_STALE" data-trust-level="stale">⚠ ${t('status.trustStale', { age: formatAge(trustAge, t) })}</span>`
-            : html`<span class="item ${trustLevel === 'ageing' ? 'warn' : ''}" data-trust-level=${trustLevel}>${trustLevel === 'ageing' ? '⚠ ' : ''}${t('status.trustAge', { age: formatAge(trustAge, t) })}</span>`
-          : nothing}
+        ${
+          this.reachable === undefined
+            ? html`<span class="item">${t('status.checking')}</span>`
+            : this.reachable
+              ? html`<span class="item up" data-service="up"><span class="dot" aria-hidden="true"></span>${t('status.online')}</span>`
+              : html`<span class="item down" role="alert" data-service="down"
+                  ><span class="dot" aria-hidden="true"></span>${t('status.offline')}</span
+                >`
+        }
+        ${
+          trustAge !== undefined
+            ? trustLevel === 'stale'
+              ? html`<span class="item bad" data-warning="TRUST_STALE" data-trust-level="stale"
+                  >⚠ ${t('status.trustStale', { age: formatAge(trustAge, t) })}</span
+                >`
+              : html`<span class="item ${trustLevel === 'ageing' ? 'warn' : ''}" data-trust-level=${trustLevel}
+                  >${trustLevel === 'ageing' ? '⚠ ' : ''}${t('status.trustAge', { age: formatAge(trustAge, t) })}</span
+                >`
+            : nothing
+        }
         ${warnings.has('TRUST_REFRESH_FAILED') ? html`<span class="item warn">⚠ ${t('status.trustRefreshFailed')}</span>` : nothing}
         ${warnings.has('CLOCK_SUSPECT') ? html`<span class="item warn">⚠ ${t('status.clockSuspect')}</span>` : nothing}
-        ${sync && sync.enabled !== false
-          ? html`<span class="item ${syncBehind ? 'warn' : ''}" data-sync-pending=${sync.pending ?? 0}>
-              ${syncBehind
-                ? html`⚠ ${t('status.syncBehind', { age: formatAge(sync.oldestPendingAgeSec ?? SYNC_BEHIND_SEC, t) })} · ${t('status.syncPending', { count: sync.pending ?? 0 })}`
-                : sync.pending
-                  ? t('status.syncPending', { count: sync.pending })
-                  : t('status.syncOk')}
-            </span>`
-          : nothing}
+        ${
+          sync && sync.enabled !== false
+            ? html`<span class="item ${syncBehind ? 'warn' : ''}" data-sync-pending=${sync.pending ?? 0}>
+                ${
+                  syncBehind
+                    ? html`⚠ ${t('status.syncBehind', { age: formatAge(sync.oldestPendingAgeSec ?? SYNC_BEHIND_SEC, t) })} ·
+                      ${t('status.syncPending', { count: sync.pending ?? 0 })}`
+                    : sync.pending
+                      ? t('status.syncPending', { count: sync.pending })
+                      : t('status.syncOk')
+                }
+              </span>`
+            : nothing
+        }
         <span class="spacer"></span>
         ${s?.deskId ? html`<span class="item">${t('status.desk', { desk: s.deskId })}</span>` : nothing}
         <span class="item" data-user=${this.user?.username ?? ''}>

@@ -239,22 +239,27 @@ export class KioskVerdictPanel extends LitElement {
         <div class="frame">
           ${v.unsignedBanner ? html`<p class="banner" role="note" data-banner="unsigned">${severityIcon('warning')}${v.unsignedBanner}</p>` : nothing}
           ${v.demoCard ? html`<p class="demo">${t('verdict.demoCard')}</p>` : nothing}
-          ${v.reasons.length
-            ? html`<ul class="reasons" aria-label=${t('verdict.reasons')}>
-                ${v.reasons.map((r) => this.renderReason(r, t))}
-              </ul>`
-            : nothing}
+          ${
+            v.reasons.length
+              ? html`<ul class="reasons" aria-label=${t('verdict.reasons')}>
+                  ${v.reasons.map((r) => this.renderReason(r, t))}
+                </ul>`
+              : nothing
+          }
           ${name ? html`<p class="name" data-field="fullName">${name.value}</p>` : nothing}
-          ${rest.length
-            ? html`<dl aria-label=${t('verdict.cardHeading')}>
-                ${rest.map(
-                  (f) => html`<div class="${f.emphasis ?? ''} ${f.id === 'offRoute' ? 'wide' : ''}" data-field=${f.id}>
-                    <dt>${f.label}</dt>
-                    <dd>${f.value}</dd>
-                  </div>`,
-                )}
-              </dl>`
-            : nothing}
+          ${
+            rest.length
+              ? html`<dl aria-label=${t('verdict.cardHeading')}>
+                  ${rest.map(
+                    (f) =>
+                      html`<div class="${f.emphasis ?? ''} ${f.id === 'offRoute' ? 'wide' : ''}" data-field=${f.id}>
+                        <dt>${f.label}</dt>
+                        <dd>${f.value}</dd>
+                      </div>`,
+                  )}
+                </dl>`
+              : nothing
+          }
           <div class="foot">
             <span>${v.issuer ?? ''}</span>
             <span>${this.clearsIn !== undefined ? t('verdict.clearsIn', { n: this.clearsIn }) : ''}</span>

@@ -157,6 +157,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'reason.CLOCK_SUSPECT': "This machine's clock looks wrong. Call support.",
   'reason.ID_CARD_PRESENTED': 'This is a chip ID card, not an insurance card. Look the insurance card up online by the ID number.',
   'reason.DIGITAL_CARD_NOT_ACCEPTED': 'This facility does not accept digital cards yet. Ask for the paper card or chip ID card.',
-  'reason.SPECIAL_FUND_CARD': 'Card managed by the defence or police fund: check the card and photo ID (often absent from the online lookup).',
+  'reason.SPECIAL_FUND_CARD':
+    'Card managed by the defence or police fund: check the card and photo ID (often absent from the online lookup).',
   'reason.unknown': 'Other reason ({code}).',
 };

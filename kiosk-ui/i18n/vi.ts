@@ -158,7 +158,8 @@ export const vi = {
   'reason.CLOCK_SUSPECT': 'Đồng hồ của máy có vẻ bị sai. Báo bộ phận kỹ thuật.',
   'reason.ID_CARD_PRESENTED': 'Đây là căn cước công dân, không phải thẻ BHYT. Tra cứu thẻ BHYT bằng số căn cước trên cổng giám định.',
   'reason.DIGITAL_CARD_NOT_ACCEPTED': 'Cơ sở này chưa chấp nhận thẻ BHYT điện tử. Đề nghị xuất trình thẻ giấy hoặc căn cước công dân.',
-  'reason.SPECIAL_FUND_CARD': 'Thẻ do BHXH Bộ Quốc phòng / Bộ Công an quản lý: kiểm tra thẻ và giấy tờ tùy thân (cổng tra cứu có thể không có thông tin).',
+  'reason.SPECIAL_FUND_CARD':
+    'Thẻ do BHXH Bộ Quốc phòng / Bộ Công an quản lý: kiểm tra thẻ và giấy tờ tùy thân (cổng tra cứu có thể không có thông tin).',
   'reason.unknown': 'Lý do khác ({code}).',
 } as const;
 

@@ -27,11 +27,7 @@ export function saveCameraId(id: string, storage: Pick<Storage, 'setItem'> | und
 
 /** The remembered camera if still present, else a back/rear camera, else the first. */
 export function pickCamera(cameras: readonly CameraLike[], rememberedId: string | undefined): CameraLike | undefined {
-  return (
-    cameras.find((c) => c.id === rememberedId) ??
-    cameras.find((c) => /back|rear|environment|sau/i.test(c.label)) ??
-    cameras[0]
-  );
+  return cameras.find((c) => c.id === rememberedId) ?? cameras.find((c) => /back|rear|environment|sau/i.test(c.label)) ?? cameras[0];
 }
 
 function safeStorage(): Storage | undefined {

@@ -67,7 +67,8 @@ export function prepareZxing(): void {
   prepared = true;
   prepareZXingModule({
     overrides: {
-      locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? new URL(ZXING_WASM_PATH, document.baseURI).href : prefix + path),
+      locateFile: (path: string, prefix: string) =>
+        path.endsWith('.wasm') ? new URL(ZXING_WASM_PATH, document.baseURI).href : prefix + path,
     },
   });
 }
@@ -119,7 +120,13 @@ export class ZxingBarcodeDetector {
     const input = pass.prep ? this.prepare(frame, pass.prep) : frame;
     if (!input) return [];
     const scale = pass.prep === 'upscale' ? 0.5 : 1;
-    const results = await readBarcodes(input, { tryHarder: true, ...pass.options, formats: ['QRCode'], maxNumberOfSymbols: 1, textMode: 'Plain' });
+    const results = await readBarcodes(input, {
+      tryHarder: true,
+      ...pass.options,
+      formats: ['QRCode'],
+      maxNumberOfSymbols: 1,
+      textMode: 'Plain',
+    });
     return results
       .filter((r) => r.isValid && r.text)
       .map((r) => {
@@ -129,7 +136,12 @@ export class ZxingBarcodeDetector {
         const ys = pts.map((q) => q.y);
         const x = Math.min(...xs);
         const y = Math.min(...ys);
-        return { rawValue: r.text, format: 'qr_code' as const, boundingBox: new DOMRectReadOnly(x, y, Math.max(...xs) - x, Math.max(...ys) - y), cornerPoints: pts };
+        return {
+          rawValue: r.text,
+          format: 'qr_code' as const,
+          boundingBox: new DOMRectReadOnly(x, y, Math.max(...xs) - x, Math.max(...ys) - y),
+          cornerPoints: pts,
+        };
       });
   }
 

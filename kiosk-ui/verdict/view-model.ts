@@ -139,6 +139,10 @@ export function cardFields(card: CardFields, t: Translate): FieldView[] {
 /** The short line the ARIA live region announces (no name: the queue can hear it). */
 export function announcement(result: VerifyResult, locale: Locale, t: Translate): string {
   const primary = result.reasons?.find((r) => r.code === result.code);
-  const reason = primary ? reasonText(primary, locale, t) : hasMessage(`reason.${result.code}`) ? t(`reason.${result.code}` as MessageKey) : '';
+  const reason = primary
+    ? reasonText(primary, locale, t)
+    : hasMessage(`reason.${result.code}`)
+      ? t(`reason.${result.code}` as MessageKey)
+      : '';
   return t('verdict.announce', { verdict: verdictTitle(result.verdict, t), reason });
 }

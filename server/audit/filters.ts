@@ -62,7 +62,8 @@ export function vnDay(ms: number): string {
 
 export function parseFilter(query: Record<string, unknown>, allowed: readonly string[]): ParsedFilter {
   for (const k of Object.keys(query)) {
-    if (!allowed.includes(k)) throw new AppError('QUERY_UNKNOWN', 400, `Unknown query parameter "${k.slice(0, 40)}".`, { param: k.slice(0, 40) });
+    if (!allowed.includes(k))
+      throw new AppError('QUERY_UNKNOWN', 400, `Unknown query parameter "${k.slice(0, 40)}".`, { param: k.slice(0, 40) });
   }
   const filter: VisitFilter = {};
   const echo: Record<string, string> = {};

@@ -63,7 +63,9 @@ function checkFifteen(s: string, card: CardFields, reasons: Reason[]): void {
   if (provOk) card.provinceCode = prov;
   if (tailOk) {
     if (card.maSoBhxh !== undefined && card.maSoBhxh !== tail) {
-      reasons.push(invalid('051', "The number inside the card number differs from the patient's social-insurance number.", MSG_VI_MISMATCH));
+      reasons.push(
+        invalid('051', "The number inside the card number differs from the patient's social-insurance number.", MSG_VI_MISMATCH),
+      );
     } else card.maSoBhxh = tail;
   }
 }

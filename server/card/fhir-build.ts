@@ -21,7 +21,16 @@ import {
   HEALTH_CARD_TYPE,
 } from './fhir-names.js';
 
-export { BHXH_ID_SYSTEM, BHYT_CLASS_SYSTEM, CLASS_BENEFIT_LEVEL, CLASS_OBJECT_CODE, EXT_AREA_CODE, EXT_FIVE_YEARS, FHIR_VERSION, HEALTH_CARD_TYPE };
+export {
+  BHXH_ID_SYSTEM,
+  BHYT_CLASS_SYSTEM,
+  CLASS_BENEFIT_LEVEL,
+  CLASS_OBJECT_CODE,
+  EXT_AREA_CODE,
+  EXT_FIVE_YEARS,
+  FHIR_VERSION,
+  HEALTH_CARD_TYPE,
+};
 /** Coverage.payor is mandatory in FHIR R4; used when the card names no issuing office. */
 export const DEFAULT_PAYOR = 'Bảo hiểm xã hội Việt Nam';
 

@@ -10,7 +10,6 @@ import type { CardFields, Gender, Reason } from './types.js';
  * CARD_NUMBER_INVALID for the numbers printed on the card); absent optional fields are omitted.
  */
 
-
 const MA_SO = /^\d{10}$/;
 const OBJECT_CODE = /^[A-Z]{2}$/;
 const BENEFIT = /^[1-5]$/;

@@ -28,9 +28,7 @@ export interface JwsHeader {
 }
 
 export type SplitResult = { ok: true; parts: JwsParts } | { ok: false; code: 'JWS_MALFORMED' };
-export type HeaderResult =
-  | { ok: true; header: JwsHeader }
-  | { ok: false; code: 'JWS_MALFORMED' | 'HEADER_INVALID'; detail: string };
+export type HeaderResult = { ok: true; header: JwsHeader } | { ok: false; code: 'JWS_MALFORMED' | 'HEADER_INVALID'; detail: string };
 
 /** base64url text whose length is 1 mod 4 cannot come from any byte string. */
 function isB64urlLength(s: string): boolean {
@@ -88,8 +86,7 @@ export function parseProtectedHeader(b64: string): HeaderResult {
 }
 
 export type ParseJwsResult =
-  | { ok: true; parts: JwsParts; header: JwsHeader }
-  | { ok: false; code: 'JWS_MALFORMED' | 'HEADER_INVALID'; detail: string };
+  { ok: true; parts: JwsParts; header: JwsHeader } | { ok: false; code: 'JWS_MALFORMED' | 'HEADER_INVALID'; detail: string };
 
 /**
  * Framing in order: three base64url parts → header decodes → header rules → total length

@@ -11,7 +11,8 @@ export const MAX_INFLATED_BYTES = 16 * 1024;
 /** Created once: `fatal` makes any invalid UTF-8 sequence throw instead of becoming U+FFFD. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-export type PayloadResult = { ok: true; payload: Record<string, unknown>; json: string } | { ok: false; code: 'PAYLOAD_INVALID'; detail: string };
+export type PayloadResult =
+  { ok: true; payload: Record<string, unknown>; json: string } | { ok: false; code: 'PAYLOAD_INVALID'; detail: string };
 
 /** Inflates raw DEFLATE with the cap; undefined when not raw DEFLATE (zlib/gzip-wrapped, garbage) or too big. */
 export function inflateCapped(compressed: Buffer): Buffer | undefined {

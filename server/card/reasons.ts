@@ -141,7 +141,8 @@ const CATALOG: Readonly<Record<ReasonCode, Readonly<CatalogEntry>>> = Object.fre
   },
   SPECIAL_FUND_CARD: {
     severity: 'info',
-    message_vi: 'Thẻ do BHXH Bộ Quốc phòng / Bộ Công an quản lý: kiểm tra thẻ và giấy tờ tùy thân (cổng tra cứu có thể không có thông tin).',
+    message_vi:
+      'Thẻ do BHXH Bộ Quốc phòng / Bộ Công an quản lý: kiểm tra thẻ và giấy tờ tùy thân (cổng tra cứu có thể không có thông tin).',
     message_en: 'Card managed by the defence or police fund: check the card and ID papers (often absent from the civilian lookup).',
     portalCode: '001',
   },

@@ -46,7 +46,9 @@ export function verifyEs256Async(signingInput: string, signatureB64: string, key
   if (sig === undefined) return Promise.resolve(false);
   return new Promise((resolve) => {
     try {
-      verify('sha256', Buffer.from(signingInput, 'latin1'), { key: key.key, dsaEncoding: 'ieee-p1363' }, sig, (err, ok) => resolve(!err && ok));
+      verify('sha256', Buffer.from(signingInput, 'latin1'), { key: key.key, dsaEncoding: 'ieee-p1363' }, sig, (err, ok) =>
+        resolve(!err && ok),
+      );
     } catch {
       resolve(false);
     }

@@ -48,15 +48,7 @@ export interface Reason {
 }
 
 /** Verification steps in spec order. */
-export type CheckName =
-  | 'qr'
-  | 'header'
-  | 'key'
-  | 'signature'
-  | 'payload'
-  | 'time'
-  | 'revocation'
-  | 'card';
+export type CheckName = 'qr' | 'header' | 'key' | 'signature' | 'payload' | 'time' | 'revocation' | 'card';
 
 export interface Check {
   name: CheckName;

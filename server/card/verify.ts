@@ -237,14 +237,22 @@ function verifyIdCard(run: Run, text: string): void {
 function run(text: string, ctx: VerifyContext, keepPayload: boolean): Run {
   const r = new Run();
   const candidate = start(r, text, ctx);
-  if (candidate) afterSignature(r, candidate, verifyEs256(candidate.parts.signingInput, candidate.parts.signature, candidate.key), ctx, keepPayload);
+  if (candidate)
+    afterSignature(r, candidate, verifyEs256(candidate.parts.signingInput, candidate.parts.signature, candidate.key), ctx, keepPayload);
   return r;
 }
 
 async function runAsync(text: string, ctx: VerifyContext): Promise<Run> {
   const r = new Run();
   const candidate = start(r, text, ctx);
-  if (candidate) afterSignature(r, candidate, await verifyEs256Async(candidate.parts.signingInput, candidate.parts.signature, candidate.key), ctx, false);
+  if (candidate)
+    afterSignature(
+      r,
+      candidate,
+      await verifyEs256Async(candidate.parts.signingInput, candidate.parts.signature, candidate.key),
+      ctx,
+      false,
+    );
   return r;
 }
 

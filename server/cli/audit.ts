@@ -59,7 +59,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     const report = await new VisitRepository(db).verifyChain();
     let final = report;
     if (report.intact && expectHead !== undefined && report.headHash !== expectHead) {
-      final = { ...report, intact: false, problem: 'HASH_MISMATCH', message: `the head hash differs from the expected one (the chain was rebuilt or rows were removed from its end)` };
+      final = {
+        ...report,
+        intact: false,
+        problem: 'HASH_MISMATCH',
+        message: `the head hash differs from the expected one (the chain was rebuilt or rows were removed from its end)`,
+      };
     }
     if (json) process.stdout.write(JSON.stringify(final) + '\n');
     else if (final.intact) process.stdout.write(`intact: ${final.count} visits, head seq ${final.headSeq}, head hash ${final.headHash}\n`);

@@ -123,7 +123,8 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?
 
 function parseTime(flag: string, v: string): number {
   const t = Date.parse(v);
-  if (!ISO_TIME.test(v) || !Number.isFinite(t)) throw new UsageError(`--${flag} must be an ISO-8601 date or date-time, e.g. 2026-11-25T09:00:00+07:00`);
+  if (!ISO_TIME.test(v) || !Number.isFinite(t))
+    throw new UsageError(`--${flag} must be an ISO-8601 date or date-time, e.g. 2026-11-25T09:00:00+07:00`);
   return t;
 }
 
@@ -158,7 +159,8 @@ function trustFileOf(values: Values, ctx: CliContext, dir: string): string | und
 function parseLifetime(v: string | undefined): number {
   if (v === undefined) return DEFAULT_LIFETIME_SEC;
   const s = parseSeconds(v);
-  if (s === undefined || !Number.isSafeInteger(s) || s <= 0) throw new UsageError('--lifetime must be a duration like 3600, 90m, 12h or 30d');
+  if (s === undefined || !Number.isSafeInteger(s) || s <= 0)
+    throw new UsageError('--lifetime must be a duration like 3600, 90m, 12h or 30d');
   return s;
 }
 
@@ -258,7 +260,9 @@ async function issueFrom(values: Values, ctx: CliContext, defaults: Partial<Issu
   const { signer, active } = await loadSigner(dir, { now, ...(kid !== undefined ? { kid } : {}) });
   if (!active) ctx.err(`warning: key ${signer.kid} is not active at this time: kiosks will refuse the card (KEY_INACTIVE)`);
   const card = await issueCard(input, signer, { now, lifetimeSec, ...(rid !== undefined ? { rid } : {}) });
-  ctx.err(`issued: kid ${signer.kid}${rid !== undefined ? `, rid ${rid}` : ''}, expires ${new Date(card.payload.exp * 1000).toISOString()}, JWS ${card.jws.length} chars`);
+  ctx.err(
+    `issued: kid ${signer.kid}${rid !== undefined ? `, rid ${rid}` : ''}, expires ${new Date(card.payload.exp * 1000).toISOString()}, JWS ${card.jws.length} chars`,
+  );
   const pngPath = str(values, 'png');
   if (pngPath !== undefined) {
     const file = resolve(ctx.cwd, pngPath);
@@ -291,8 +295,17 @@ const revoke: Command = {
     const beforeSec = since === undefined ? undefined : Math.floor(parseTime('since', since) / 1000);
     const dir = issuerDirOf(values, ctx);
     const kid = str(values, 'kid');
-    const result = await revokeRid(dir, { rid, now, ...(kid !== undefined ? { kid } : {}), ...(beforeSec !== undefined ? { beforeSec } : {}) });
-    ctx.err(result.changed ? `revoked on key ${result.kid}; list ctr ${result.ctr}` : `already revoked on key ${result.kid}; list unchanged (ctr ${result.ctr})`);
+    const result = await revokeRid(dir, {
+      rid,
+      now,
+      ...(kid !== undefined ? { kid } : {}),
+      ...(beforeSec !== undefined ? { beforeSec } : {}),
+    });
+    ctx.err(
+      result.changed
+        ? `revoked on key ${result.kid}; list ctr ${result.ctr}`
+        : `already revoked on key ${result.kid}; list unchanged (ctr ${result.ctr})`,
+    );
     const trustFile = trustFileOf(values, ctx, dir);
     if (result.changed && trustFile !== undefined && (await trustFileListsIssuer(trustFile, (await readIssuerDir(dir)).meta.iss))) {
       await trustIssuerDir(trustFile, dir, now);
@@ -327,7 +340,11 @@ const rotate: Command = {
     const result = await rotateIssuerKey(dir, { now, ...(exp !== undefined ? { exp } : {}) });
     const at = new Date(result.nbf * 1000).toISOString();
     ctx.err(`new signing key ${result.newKid} valid ${at} – ${new Date(result.exp * 1000).toISOString()}`);
-    ctx.err(result.retiredKids.length > 0 ? `retired at ${at}: ${result.retiredKids.join(', ')} (still published: its cards keep verifying)` : 'no key was active: nothing retired');
+    ctx.err(
+      result.retiredKids.length > 0
+        ? `retired at ${at}: ${result.retiredKids.join(', ')} (still published: its cards keep verifying)`
+        : 'no key was active: nothing retired',
+    );
     const trustFile = trustFileOf(values, ctx, dir);
     if (trustFile !== undefined && (await trustFileListsIssuer(trustFile, (await readIssuerDir(dir)).meta.iss))) {
       await trustIssuerDir(trustFile, dir, now);

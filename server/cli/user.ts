@@ -114,7 +114,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     args = parseArgs(argv);
     if (!['add', 'passwd', 'disable', 'list'].includes(args.command)) throw new UsageError(`unknown command "${args.command}"`);
     const wantPositional = args.command === 'list' ? 0 : 1;
-    if (args.positional.length !== wantPositional) throw new UsageError(args.command === 'list' ? 'list takes no USERNAME' : `${args.command} needs exactly one USERNAME`);
+    if (args.positional.length !== wantPositional)
+      throw new UsageError(args.command === 'list' ? 'list takes no USERNAME' : `${args.command} needs exactly one USERNAME`);
     if (args.command !== 'add' && (args.flags.has('role') || args.flags.has('name') || args.flags.has('cccd'))) {
       throw new UsageError(`--role, --name and --cccd belong to add`);
     }
@@ -149,12 +150,19 @@ export async function run(argv: readonly string[]): Promise<number> {
       const users = new UserRepository(db, systemClock);
       switch (args.command) {
         case 'add': {
-          const u = await users.create({ username, displayName: name!, role: role as 'admin', cccd: cccd ?? null, passwordHash: await hashPassword(password!, systemRandom) });
+          const u = await users.create({
+            username,
+            displayName: name!,
+            role: role as 'admin',
+            cccd: cccd ?? null,
+            passwordHash: await hashPassword(password!, systemRandom),
+          });
           process.stdout.write(`created ${u.username} (${u.role})\n`);
           break;
         }
         case 'passwd':
-          if (!(await users.setPasswordHash(username, await hashPassword(password!, systemRandom)))) throw new Refused(`no user "${username}"`);
+          if (!(await users.setPasswordHash(username, await hashPassword(password!, systemRandom))))
+            throw new Refused(`no user "${username}"`);
           process.stdout.write(`password changed for ${username}; their sessions were ended\n`);
           break;
         case 'disable':
@@ -164,10 +172,16 @@ export async function run(argv: readonly string[]): Promise<number> {
         case 'list': {
           const list = await users.list();
           if (args.json) {
-            process.stdout.write(JSON.stringify(list.map((u) => ({ username: u.username, displayName: u.displayName, role: u.role, cccd: u.cccd, disabled: u.disabled }))) + '\n');
+            process.stdout.write(
+              JSON.stringify(
+                list.map((u) => ({ username: u.username, displayName: u.displayName, role: u.role, cccd: u.cccd, disabled: u.disabled })),
+              ) + '\n',
+            );
           } else {
             for (const u of list) {
-              process.stdout.write(`${u.username.padEnd(20)} ${u.role.padEnd(13)} ${u.disabled ? 'disabled' : 'active  '} ${u.displayName}${u.cccd ? `  CCCD ${u.cccd}` : ''}\n`);
+              process.stdout.write(
+                `${u.username.padEnd(20)} ${u.role.padEnd(13)} ${u.disabled ? 'disabled' : 'active  '} ${u.displayName}${u.cccd ? `  CCCD ${u.cccd}` : ''}\n`,
+              );
             }
           }
           break;
@@ -179,7 +193,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof Refused || err instanceof AppError) {
-      process.stderr.write(`user: ${err instanceof AppError ? (err.code === 'USERNAME_TAKEN' ? `user "${args.positional[0]}" already exists` : err.code) : err.message}\n`);
+      process.stderr.write(
+        `user: ${err instanceof AppError ? (err.code === 'USERNAME_TAKEN' ? `user "${args.positional[0]}" already exists` : err.code) : err.message}\n`,
+      );
       return 1;
     }
     throw err;

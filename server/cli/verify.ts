@@ -84,7 +84,8 @@ export function parseVerifyArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
         positional.push(arg);
     }
   }
-  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'give the QR text, or - to read stdin' : 'give exactly one QR text (quote it), or -');
+  if (positional.length !== 1)
+    throw new UsageError(positional.length === 0 ? 'give the QR text, or - to read stdin' : 'give exactly one QR text (quote it), or -');
   return { trustFile, at, policy, input: positional[0]! };
 }
 

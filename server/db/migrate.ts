@@ -25,7 +25,9 @@ export async function migrate(db: Database, migrations: readonly Migration[], no
     if (migrations[i]!.version !== i + 1) throw new DatabaseError('migrations must be numbered 1, 2, 3 … without gaps');
   }
   return db.transaction(async (tx) => {
-    await tx.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    await tx.exec(
+      'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
     const r = await tx.get<{ v: number | null }>('SELECT max(version) AS v FROM schema_version');
     const current = r?.v ?? 0;
     if (current > migrations.length) {

@@ -14,11 +14,7 @@ export function kioskDbPath(dataDir: string): string {
  * Opens the kiosk database in `dataDir` and brings its schema up to date. `fresh` tells the
  * caller the database had no schema before (first start: demo accounts may be created).
  */
-export async function openKioskDatabase(
-  dataDir: string,
-  now: number,
-  opts: OpenOptions = {},
-): Promise<{ db: Database; fresh: boolean }> {
+export async function openKioskDatabase(dataDir: string, now: number, opts: OpenOptions = {}): Promise<{ db: Database; fresh: boolean }> {
   const db = await openDatabase(kioskDbPath(dataDir), opts);
   try {
     const applied = await migrate(db, KIOSK_MIGRATIONS, now);

@@ -37,7 +37,8 @@ export class ApiKeys {
   /** Builds the key ring from the parsed file; throws ConfigError listing every problem. */
   static fromJson(json: unknown): ApiKeys {
     const problems: string[] = [];
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(['keys file: must be a JSON object { "<key>": "<facility code>" }']);
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw new ConfigError(['keys file: must be a JSON object { "<key>": "<facility code>" }']);
     const entries: Entry[] = [];
     let n = 0;
     for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
@@ -45,7 +46,8 @@ export class ApiKeys {
       // Never echo a key in a message: name the entry by position.
       if (!KEY.test(key)) problems.push(`keys file: entry ${n}: key must be 16–256 printable characters without spaces`);
       if (value === AGENCY_READER) entries.push({ hash: digest(key), principal: { kind: 'agency' } });
-      else if (typeof value === 'string' && FACILITY.test(value)) entries.push({ hash: digest(key), principal: { kind: 'facility', facility: value } });
+      else if (typeof value === 'string' && FACILITY.test(value))
+        entries.push({ hash: digest(key), principal: { kind: 'facility', facility: value } });
       else problems.push(`keys file: entry ${n}: value must be a 5-character facility code or "*"`);
     }
     if (n === 0) problems.push('keys file: no keys');

@@ -62,7 +62,8 @@ function principalOf(req: Request): Principal {
 function singleQuery(req: Request, name: string): string | undefined {
   const v = req.query[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.length > 100) throw new AppError('QUERY_INVALID', 400, `"${name}" must be given once, as text.`, { field: name });
+  if (typeof v !== 'string' || v.length > 100)
+    throw new AppError('QUERY_INVALID', 400, `"${name}" must be given once, as text.`, { field: name });
   return v;
 }
 
@@ -72,7 +73,8 @@ function parseBound(text: string | undefined, name: 'from' | 'to'): number | und
   const day = vietnamDayStart(text);
   if (day !== undefined) return name === 'to' ? day + DAY_MS : day;
   const ms = ISO_INSTANT.test(text) ? Date.parse(text) : NaN;
-  if (!Number.isFinite(ms)) throw new AppError('QUERY_INVALID', 400, `"${name}" must be a date YYYY-MM-DD (Vietnam time) or an ISO-8601 instant.`, { field: name });
+  if (!Number.isFinite(ms))
+    throw new AppError('QUERY_INVALID', 400, `"${name}" must be a date YYYY-MM-DD (Vietnam time) or an ISO-8601 instant.`, { field: name });
   return ms;
 }
 
@@ -192,7 +194,8 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
   app.use(notFound);
   const kioskHandler = problemHandler(logger);
   const handler: ErrorRequestHandler = (err, req, res, next) => {
-    const known = err instanceof AppError || (typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string');
+    const known =
+      err instanceof AppError || (typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string');
     if (known || res.headersSent) return kioskHandler(err, req, res, next);
     logger.error('unexpected error', { path: req.path, error: err instanceof Error ? err.name : typeof err });
     sendProblem(res, 500, 'INTERNAL', 'Something went wrong on the medical-history store.');

@@ -38,7 +38,8 @@ export function parseFaultPlan(text: string): FaultPlan {
   const problems: string[] = [];
   const o = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
   const plan: FaultPlan = {};
-  for (const k of Object.keys(o)) if (k !== 'error500' && k !== 'hang' && k !== 'delay') problems.push(`fault plan: unknown member "${k.slice(0, 40)}"`);
+  for (const k of Object.keys(o))
+    if (k !== 'error500' && k !== 'hang' && k !== 'delay') problems.push(`fault plan: unknown member "${k.slice(0, 40)}"`);
   const e = o.error500 as Record<string, unknown> | undefined;
   if (e !== undefined) {
     if (!isPositiveInt(e?.every)) problems.push('fault plan: error500.every must be a positive integer');
@@ -82,7 +83,8 @@ export class FaultInjector {
   nextBatch(): FaultAction {
     const n = ++this.batches;
     if (this.plan.hang?.on.includes(n)) return { kind: 'hang', afterCommit: this.plan.hang.afterCommit === true };
-    if (this.plan.error500 && n % this.plan.error500.every === 0) return { kind: 'error500', afterCommit: this.plan.error500.afterCommit === true };
+    if (this.plan.error500 && n % this.plan.error500.every === 0)
+      return { kind: 'error500', afterCommit: this.plan.error500.afterCommit === true };
     return undefined;
   }
 }

@@ -92,13 +92,31 @@ export class SqliteVisitStore implements VisitStore {
           results.push(
             hash === it.contentHash
               ? { id: v.id, index: it.index, status: 'duplicate' }
-              : { id: v.id, index: it.index, status: 'conflict', code: 'ID_CONFLICT', detail: 'This id is already held with different content.' },
+              : {
+                  id: v.id,
+                  index: it.index,
+                  status: 'conflict',
+                  code: 'ID_CONFLICT',
+                  detail: 'This id is already held with different content.',
+                },
           );
           continue;
         }
         held.set(v.id, it.contentHash);
-        rows.push([v.id, v.facility, v.maSoBhxh, v.cardNumber ?? null, v.visitType, v.checkedInAt, it.checkedInMs, vietnamYear(it.checkedInMs),
-          v.verdict, v.source, it.contentHash, receivedAt]);
+        rows.push([
+          v.id,
+          v.facility,
+          v.maSoBhxh,
+          v.cardNumber ?? null,
+          v.visitType,
+          v.checkedInAt,
+          it.checkedInMs,
+          vietnamYear(it.checkedInMs),
+          v.verdict,
+          v.source,
+          it.contentHash,
+          receivedAt,
+        ]);
         results.push({ id: v.id, index: it.index, status: 'stored' });
       }
       if (rows.length > 0) await tx.run(INSERT_ROWS, [JSON.stringify(rows)]);
@@ -113,7 +131,13 @@ export class SqliteVisitStore implements VisitStore {
         ORDER BY checked_in_ms, id LIMIT 5000`,
       [maSoBhxh, year, facility ?? null, facility ?? null],
     );
-    return rows.map((r) => ({ id: r.id, date: vietnamDate(r.checked_in_ms), checkedInAt: r.checked_in_at, facility: r.facility, visitType: r.visit_type }));
+    return rows.map((r) => ({
+      id: r.id,
+      date: vietnamDate(r.checked_in_ms),
+      checkedInAt: r.checked_in_at,
+      facility: r.facility,
+      visitType: r.visit_type,
+    }));
   }
 
   async facilityVisits(q: FacilityQuery): Promise<StoredVisit[]> {
@@ -128,9 +152,14 @@ export class SqliteVisitStore implements VisitStore {
         LIMIT ?`,
       [
         q.facility,
-        q.fromMs ?? null, q.fromMs ?? null,
-        q.toMs ?? null, q.toMs ?? null,
-        q.after?.checkedInMs ?? null, q.after?.checkedInMs ?? null, q.after?.checkedInMs ?? null, q.after?.id ?? null,
+        q.fromMs ?? null,
+        q.fromMs ?? null,
+        q.toMs ?? null,
+        q.toMs ?? null,
+        q.after?.checkedInMs ?? null,
+        q.after?.checkedInMs ?? null,
+        q.after?.checkedInMs ?? null,
+        q.after?.id ?? null,
         q.limit,
       ],
     );

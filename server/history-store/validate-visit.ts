@@ -39,7 +39,8 @@ export function contentHash(canonical: string): string {
 }
 
 export function validateItem(raw: unknown, callerFacility: string, now: number): ItemCheck {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(null, 'ITEM_NOT_OBJECT', 'Each visit must be a JSON object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return fail(null, 'ITEM_NOT_OBJECT', 'Each visit must be a JSON object.');
   const o = raw as Record<string, unknown>;
   const id = typeof o.id === 'string' && o.id.length <= 64 ? o.id : null;
   if (id === null || !UUID.test(id)) return fail(id, 'ID_INVALID', '"id" must be a UUID.');
@@ -47,19 +48,25 @@ export function validateItem(raw: unknown, callerFacility: string, now: number):
   for (const k of Object.keys(o)) {
     if (!(VISIT_FIELDS as readonly string[]).includes(k)) return fail(id, 'FIELD_UNKNOWN', `Unknown field "${k.slice(0, 40)}".`);
   }
-  if (typeof o.facility !== 'string' || !FACILITY.test(o.facility)) return fail(id, 'FACILITY_INVALID', '"facility" must be a 5-character facility code.');
-  if (o.facility !== callerFacility) return fail(id, 'FACILITY_MISMATCH', "A facility can only send its own visits.");
-  if (typeof o.maSoBhxh !== 'string' || !MA_SO_BHXH.test(o.maSoBhxh)) return fail(id, 'MA_SO_BHXH_INVALID', '"maSoBhxh" must be 10 digits.');
+  if (typeof o.facility !== 'string' || !FACILITY.test(o.facility))
+    return fail(id, 'FACILITY_INVALID', '"facility" must be a 5-character facility code.');
+  if (o.facility !== callerFacility) return fail(id, 'FACILITY_MISMATCH', 'A facility can only send its own visits.');
+  if (typeof o.maSoBhxh !== 'string' || !MA_SO_BHXH.test(o.maSoBhxh))
+    return fail(id, 'MA_SO_BHXH_INVALID', '"maSoBhxh" must be 10 digits.');
   if (o.cardNumber !== undefined && o.cardNumber !== null && (typeof o.cardNumber !== 'string' || !CARD_NUMBER.test(o.cardNumber))) {
     return fail(id, 'CARD_NUMBER_INVALID', '"cardNumber" must be a 15-character card number or 10 digits.');
   }
-  if (typeof o.visitType !== 'string' || !VISIT_TYPE.test(o.visitType)) return fail(id, 'VISIT_TYPE_INVALID', '"visitType" must be a two-digit portal visit-type code.');
-  if (typeof o.checkedInAt !== 'string' || !ISO_INSTANT.test(o.checkedInAt)) return fail(id, 'CHECKED_IN_AT_INVALID', '"checkedInAt" must be an ISO-8601 instant with a time zone.');
+  if (typeof o.visitType !== 'string' || !VISIT_TYPE.test(o.visitType))
+    return fail(id, 'VISIT_TYPE_INVALID', '"visitType" must be a two-digit portal visit-type code.');
+  if (typeof o.checkedInAt !== 'string' || !ISO_INSTANT.test(o.checkedInAt))
+    return fail(id, 'CHECKED_IN_AT_INVALID', '"checkedInAt" must be an ISO-8601 instant with a time zone.');
   const ms = Date.parse(o.checkedInAt);
   if (!Number.isFinite(ms) || ms < EARLIEST_MS) return fail(id, 'CHECKED_IN_AT_INVALID', '"checkedInAt" is not a plausible time.');
   if (ms > now + MAX_FUTURE_MS) return fail(id, 'CHECKED_IN_AT_FUTURE', '"checkedInAt" is in the future: check the kiosk clock.');
-  if (typeof o.verdict !== 'string' || !VERDICTS.includes(o.verdict)) return fail(id, 'VERDICT_INVALID', '"verdict" must be accepted or needs_review.');
-  if (typeof o.source !== 'string' || !SOURCES.includes(o.source)) return fail(id, 'SOURCE_INVALID', '"source" must be signed, legacy-unsigned or id-card.');
+  if (typeof o.verdict !== 'string' || !VERDICTS.includes(o.verdict))
+    return fail(id, 'VERDICT_INVALID', '"verdict" must be accepted or needs_review.');
+  if (typeof o.source !== 'string' || !SOURCES.includes(o.source))
+    return fail(id, 'SOURCE_INVALID', '"source" must be signed, legacy-unsigned or id-card.');
   const visit: HistoryVisit = {
     id: lowerId,
     facility: o.facility,

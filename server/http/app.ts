@@ -11,7 +11,6 @@ import { notFound, problemHandler } from './problem.js';
 import { statusRoutes, type StatusSection } from './routes/status.js';
 import { securityHeaders } from './security-headers.js';
 
-
 export interface AppDeps {
   config: KioskConfig;
   clock: Clock;

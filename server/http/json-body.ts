@@ -76,12 +76,9 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
 export function jsonBody(limit: number): RequestHandler {
   return (req, _res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    readJsonBody(req, limit).then(
-      (body) => {
-        req.body = body;
-        next();
-      },
-      next,
-    );
+    readJsonBody(req, limit).then((body) => {
+      req.body = body;
+      next();
+    }, next);
   };
 }

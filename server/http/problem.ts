@@ -8,14 +8,15 @@ import type { Logger } from '../logger.js';
  * `code`. Client mistakes get their 4xx and a safe detail; anything unexpected is a bare 500
  * with no internals, logged with the request id only.
  */
-export function sendProblem(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  detail?: string,
-  extra?: Record<string, unknown>,
-): void {
-  const body = JSON.stringify({ type: `urn:bhyt-kiosk:problem:${code}`, title: code, status, code, ...(detail ? { detail } : {}), ...extra });
+export function sendProblem(res: ServerResponse, status: number, code: string, detail?: string, extra?: Record<string, unknown>): void {
+  const body = JSON.stringify({
+    type: `urn:bhyt-kiosk:problem:${code}`,
+    title: code,
+    status,
+    code,
+    ...(detail ? { detail } : {}),
+    ...extra,
+  });
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));

@@ -123,7 +123,10 @@ export async function loadSigner(dir: string, opts: { now: number; kid?: string 
     if (!chosen) throw new AppError('ISSUER_KEY_NOT_FOUND', 404, 'no key with this kid in the issuer directory');
   } else {
     const active = issuer.keys.filter((k) => isActive(k, nowSec));
-    chosen = active.reduce<PublicJwk | undefined>((best, k) => (best === undefined || (k.nbf ?? 0) >= (best.nbf ?? 0) ? k : best), undefined);
+    chosen = active.reduce<PublicJwk | undefined>(
+      (best, k) => (best === undefined || (k.nbf ?? 0) >= (best.nbf ?? 0) ? k : best),
+      undefined,
+    );
     if (!chosen) throw new AppError('ISSUER_NO_ACTIVE_KEY', 409, 'the issuer has no key active at this time (run keygen)');
   }
   const path = issuerPaths(dir).privateKey(chosen.kid);
@@ -147,7 +150,8 @@ export async function revokeRid(dir: string, opts: { rid: string; now: number; k
   const issuer = await readIssuerDir(dir);
   let kid = opts.kid;
   if (kid === undefined) kid = (await loadSigner(dir, { now: opts.now })).signer.kid;
-  else if (!issuer.keys.some((k) => k.kid === kid)) throw new AppError('ISSUER_KEY_NOT_FOUND', 404, 'no key with this kid in the issuer directory');
+  else if (!issuer.keys.some((k) => k.kid === kid))
+    throw new AppError('ISSUER_KEY_NOT_FOUND', 404, 'no key with this kid in the issuer directory');
   const list = issuer.crl.get(kid) ?? emptyCrl(kid);
   const change = withRevocation(list, opts.rid, opts.beforeSec);
   if (change.changed) await writeJsonFile(issuerPaths(dir).crl(kid), change.list);

@@ -29,7 +29,8 @@ async function readRaw(trustFile: string): Promise<TrustFileRaw> {
     throw new AppError('TRUST_FILE_INVALID', 500, `${trustFile} is not a JSON object`);
   }
   const file = raw as TrustFileRaw;
-  if (file.issuers !== undefined && !Array.isArray(file.issuers)) throw new AppError('TRUST_FILE_INVALID', 500, `${trustFile}: issuers must be an array`);
+  if (file.issuers !== undefined && !Array.isArray(file.issuers))
+    throw new AppError('TRUST_FILE_INVALID', 500, `${trustFile}: issuers must be an array`);
   return file;
 }
 

@@ -38,9 +38,7 @@ export interface SyncState {
   parkedReason: string | null;
 }
 
-export type ItemOutcome =
-  | { seq: number; kind: 'sent' }
-  | { seq: number; kind: 'parked'; reason: string };
+export type ItemOutcome = { seq: number; kind: 'sent' } | { seq: number; kind: 'parked'; reason: string };
 
 /** The worker's view of the outbox; the SQLite implementation is `SqliteOutbox`. */
 export interface OutboxRepository {
@@ -203,7 +201,10 @@ export async function syncStatesFor(db: Database | Queryable, visitIds: readonly
   // Chunks keep the statement under SQLite's parameter limit whatever the page size.
   for (let i = 0; i < visitIds.length; i += 500) {
     const chunk = visitIds.slice(i, i + 500);
-    const rows = await db.all<StateRow>(`SELECT ${STATE_COLUMNS} FROM sync_outbox WHERE visit_id IN (${placeholders(chunk.length)})`, chunk);
+    const rows = await db.all<StateRow>(
+      `SELECT ${STATE_COLUMNS} FROM sync_outbox WHERE visit_id IN (${placeholders(chunk.length)})`,
+      chunk,
+    );
     for (const r of rows) out.set(r.visit_id, toState(r));
   }
   return out;

@@ -34,7 +34,12 @@ export function startSync(deps: {
   const { config } = deps;
   if (!config.syncUrl || !config.syncKey) {
     deps.logger.info('sync to the medical-history store is off (KIOSK_SYNC_URL / KIOSK_SYNC_KEY unset)', { code: 'SYNC_OFF' });
-    return { worker: undefined, ready: Promise.resolve(), statusSection: { name: 'sync', get: () => ({ enabled: false }) }, close: async () => undefined };
+    return {
+      worker: undefined,
+      ready: Promise.resolve(),
+      statusSection: { name: 'sync', get: () => ({ enabled: false }) },
+      close: async () => undefined,
+    };
   }
   const client = new HistoryStoreClient(config.syncUrl, config.syncKey, config.syncTimeoutSec * 1000);
   const worker = new SyncWorker(new SqliteOutbox(deps.db), client, deps.clock, deps.random, deps.logger, {

@@ -68,11 +68,13 @@ export class HistoryStoreClient implements BatchSender {
     } catch (err) {
       throw classify(err);
     }
-    if (res.status >= 500) throw new SyncTransportError('STORE_SERVER_ERROR', `store answered ${res.status}${problemCode(text)}`, res.status);
+    if (res.status >= 500)
+      throw new SyncTransportError('STORE_SERVER_ERROR', `store answered ${res.status}${problemCode(text)}`, res.status);
     if (res.status === 401 || res.status === 403) {
       throw new SyncTransportError('STORE_AUTH_FAILED', `store refused the API key (${res.status}${problemCode(text)})`, res.status);
     }
-    if (res.status !== 200) throw new SyncTransportError('STORE_REFUSED_BATCH', `store answered ${res.status}${problemCode(text)}`, res.status);
+    if (res.status !== 200)
+      throw new SyncTransportError('STORE_REFUSED_BATCH', `store answered ${res.status}${problemCode(text)}`, res.status);
     return parseResults(text, items);
   }
 }
@@ -102,7 +104,8 @@ export function parseResults(text: string, items: readonly Record<string, string
   for (const r of results as unknown[]) {
     const o = r as Partial<ItemResult> | null;
     const i = o?.index;
-    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= items.length || out[i] !== undefined) throw bad('result index out of range');
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= items.length || out[i] !== undefined)
+      throw bad('result index out of range');
     if (typeof o?.status !== 'string' || !STATUSES.includes(o.status)) throw bad('unknown result status');
     if (o.id !== null && o.id !== undefined && o.id !== items[i]!.id) throw bad('result id does not match the item');
     out[i] = {

@@ -134,7 +134,10 @@ export class SyncWorker {
     this.loop ??= this.run().catch((err: unknown) => {
       // run() handles its own failures; this is a last line of defence for the service.
       this.state = 'stopped';
-      this.logger.error('sync worker stopped on an unexpected error', { code: 'SYNC_CRASHED', error: err instanceof Error ? err.name : typeof err });
+      this.logger.error('sync worker stopped on an unexpected error', {
+        code: 'SYNC_CRASHED',
+        error: err instanceof Error ? err.name : typeof err,
+      });
     });
   }
 
@@ -272,8 +275,17 @@ export class SyncWorker {
       if (!(err instanceof SyncTransportError)) throw err;
       if (err.code === 'ABORTED') return false; // stopping: the batch stays pending
       if (err.code === 'STORE_REFUSED_BATCH') return this.refused(batch, err);
-      this.logger.warn('sync batch failed; will retry', { code: err.code, status: err.httpStatus, items: batch.length, failures: this.failures + 1 });
-      await this.backoff(err.code, err.message, batch.map((b) => b.seq));
+      this.logger.warn('sync batch failed; will retry', {
+        code: err.code,
+        status: err.httpStatus,
+        items: batch.length,
+        failures: this.failures + 1,
+      });
+      await this.backoff(
+        err.code,
+        err.message,
+        batch.map((b) => b.seq),
+      );
       return true;
     }
     const outcomes: ItemOutcome[] = batch.map((b, i) => {

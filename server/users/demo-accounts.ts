@@ -13,11 +13,20 @@ export const DEMO_ACCOUNTS: ReadonlyArray<{ username: string; role: Role; displa
   { username: 'quan-tri', role: 'admin', displayName: 'Quản trị (tài khoản demo)' },
 ];
 
-export async function createDemoAccounts(users: UserRepository, random: Random): Promise<Array<{ username: string; role: Role; password: string }>> {
+export async function createDemoAccounts(
+  users: UserRepository,
+  random: Random,
+): Promise<Array<{ username: string; role: Role; password: string }>> {
   const out: Array<{ username: string; role: Role; password: string }> = [];
   for (const a of DEMO_ACCOUNTS) {
     const password = randomPassword(random);
-    await users.create({ username: a.username, displayName: a.displayName, role: a.role, cccd: null, passwordHash: await hashPassword(password, random) });
+    await users.create({
+      username: a.username,
+      displayName: a.displayName,
+      role: a.role,
+      cccd: null,
+      passwordHash: await hashPassword(password, random),
+    });
     out.push({ username: a.username, role: a.role, password });
   }
   return out;

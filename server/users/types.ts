@@ -20,7 +20,9 @@ export const CCCD_RE = /^[0-9]{12}$/;
 export const DISPLAY_NAME_MAX = 100;
 
 export function usernameProblem(u: string): string | undefined {
-  return USERNAME_RE.test(u) ? undefined : 'the username must be 2–32 characters: lower-case letters, digits, . _ - (starting with a letter or digit)';
+  return USERNAME_RE.test(u)
+    ? undefined
+    : 'the username must be 2–32 characters: lower-case letters, digits, . _ - (starting with a letter or digit)';
 }
 
 export function displayNameProblem(n: string): string | undefined {

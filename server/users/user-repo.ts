@@ -64,7 +64,16 @@ export class UserRepository {
         'INSERT INTO users (username, display_name, cccd, role, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
         [u.username, u.displayName.trim(), u.cccd ?? null, u.role, u.passwordHash, now, now],
       );
-      return { id: r.lastID, username: u.username, displayName: u.displayName.trim(), cccd: u.cccd ?? null, role: u.role, disabled: false, createdAt: now, updatedAt: now };
+      return {
+        id: r.lastID,
+        username: u.username,
+        displayName: u.displayName.trim(),
+        cccd: u.cccd ?? null,
+        role: u.role,
+        disabled: false,
+        createdAt: now,
+        updatedAt: now,
+      };
     } catch (err) {
       if (isConstraintError(err)) throw new AppError('USERNAME_TAKEN', 409, 'That username is already in use.');
       throw err;
@@ -118,7 +127,12 @@ export class UserRepository {
 
   async createSession(tokenHash: string, userId: number, expiresAt: number): Promise<void> {
     const now = this.clock.now();
-    await this.db.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [tokenHash, userId, now, expiresAt]);
+    await this.db.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+      tokenHash,
+      userId,
+      now,
+      expiresAt,
+    ]);
   }
 
   /**

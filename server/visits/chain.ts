@@ -43,9 +43,32 @@ export interface VisitRow {
 }
 
 export const VISIT_COLUMNS: readonly (keyof VisitRow)[] = [
-  'seq', 'id', 'facility', 'desk_id', 'operator', 'operator_name', 'operator_cccd', 'recorded_at', 'checked_at',
-  'visit_type', 'verdict', 'code', 'reason_codes', 'review_note', 'source', 'card_key', 'card_number', 'ma_so_bhxh',
-  'card_json', 'issuer', 'key_id', 'rid', 'demo', 'qr_text', 'prev_hash', 'hash',
+  'seq',
+  'id',
+  'facility',
+  'desk_id',
+  'operator',
+  'operator_name',
+  'operator_cccd',
+  'recorded_at',
+  'checked_at',
+  'visit_type',
+  'verdict',
+  'code',
+  'reason_codes',
+  'review_note',
+  'source',
+  'card_key',
+  'card_number',
+  'ma_so_bhxh',
+  'card_json',
+  'issuer',
+  'key_id',
+  'rid',
+  'demo',
+  'qr_text',
+  'prev_hash',
+  'hash',
 ];
 
 export type VisitContent = Omit<VisitRow, 'hash' | 'prev_hash'>;
@@ -58,7 +81,9 @@ export function canonicalJson(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
@@ -111,14 +136,30 @@ export class ChainWalker {
         };
       } else if (row.seq !== expectedSeq) {
         // Links to the current head but carries the wrong number: inserted with a forged seq.
-        this.firstBreak = { seq: row.seq, kind: 'SEQ_GAP', message: `row ${row.seq} is out of sequence (expected ${expectedSeq}): inserted outside the kiosk` };
+        this.firstBreak = {
+          seq: row.seq,
+          kind: 'SEQ_GAP',
+          message: `row ${row.seq} is out of sequence (expected ${expectedSeq}): inserted outside the kiosk`,
+        };
       } else if (row.prev_hash !== this.headHash) {
-        this.firstBreak = { seq: row.seq, kind: 'PREV_HASH_MISMATCH', message: `row ${row.seq} does not link to row ${this.headSeq} (a row before it was removed, replaced or inserted)` };
+        this.firstBreak = {
+          seq: row.seq,
+          kind: 'PREV_HASH_MISMATCH',
+          message: `row ${row.seq} does not link to row ${this.headSeq} (a row before it was removed, replaced or inserted)`,
+        };
       } else if (chainHash(row.prev_hash, contentOf(row)) !== row.hash) {
-        this.firstBreak = { seq: row.seq, kind: 'HASH_MISMATCH', message: `row ${row.seq} content does not match its hash (row changed or inserted outside the kiosk)` };
+        this.firstBreak = {
+          seq: row.seq,
+          kind: 'HASH_MISMATCH',
+          message: `row ${row.seq} content does not match its hash (row changed or inserted outside the kiosk)`,
+        };
       } else if (row.verdict !== 'rejected' && !hasOutbox) {
         // The kiosk writes the outbox row in the same transaction as every non-rejected visit.
-        this.firstBreak = { seq: row.seq, kind: 'OUTBOX_MISSING', message: `row ${row.seq} has no sync record (inserted outside the kiosk)` };
+        this.firstBreak = {
+          seq: row.seq,
+          kind: 'OUTBOX_MISSING',
+          message: `row ${row.seq} has no sync record (inserted outside the kiosk)`,
+        };
       }
     }
     this.headSeq = row.seq;

@@ -43,7 +43,9 @@ export interface CheckInRequest {
 export type CheckInOutcome = { status: 200 | 201; body: { visit: Visit; duplicate: boolean }; replayed: boolean };
 
 /** What is stored for an Idempotency-Key: a success body or a problem, replayed verbatim. */
-type StoredResponse = { ok: { visit: Visit; duplicate: boolean } } | { problem: { code: string; status: number; detail: string; extra: Record<string, unknown> } };
+type StoredResponse =
+  | { ok: { visit: Visit; duplicate: boolean } }
+  | { problem: { code: string; status: number; detail: string; extra: Record<string, unknown> } };
 
 export interface CheckInDeps {
   db: Database;

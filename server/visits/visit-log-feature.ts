@@ -54,7 +54,10 @@ export async function startVisitLog(deps: VisitLogDeps): Promise<VisitLogFeature
     if (fresh && config.demoAccounts && (await users.count()) === 0) {
       const created = await createDemoAccounts(users, random);
       (deps.print ?? ((t: string) => process.stdout.write(t + '\n')))(demoAccountsNotice(created));
-      logger.warn('demo accounts created; their passwords were printed once to the console', { code: 'DEMO_ACCOUNTS', count: created.length });
+      logger.warn('demo accounts created; their passwords were printed once to the console', {
+        code: 'DEMO_ACCOUNTS',
+        count: created.length,
+      });
     }
     const auth = new AuthService(users, new LoginThrottle(clock), clock, random, config.sessionTtlSec);
     const checkIns = new CheckInService({

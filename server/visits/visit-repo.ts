@@ -42,7 +42,8 @@ export interface DaySummaryRow {
   n: number;
 }
 
-const COLS = 'v.seq, v.id, v.facility, v.desk_id, v.operator, v.operator_name, v.operator_cccd, v.recorded_at, v.checked_at, v.visit_type, v.verdict, v.code, v.reason_codes, v.review_note, v.source, v.card_key, v.card_number, v.ma_so_bhxh, v.card_json, v.issuer, v.key_id, v.rid, v.demo, v.qr_text, v.prev_hash, v.hash';
+const COLS =
+  'v.seq, v.id, v.facility, v.desk_id, v.operator, v.operator_name, v.operator_cccd, v.recorded_at, v.checked_at, v.visit_type, v.verdict, v.code, v.reason_codes, v.review_note, v.source, v.card_key, v.card_number, v.ma_so_bhxh, v.card_json, v.issuer, v.key_id, v.rid, v.demo, v.qr_text, v.prev_hash, v.hash';
 const INSERT_VISIT = `INSERT INTO visits (seq, id, facility, desk_id, operator, operator_name, operator_cccd, recorded_at, checked_at, visit_type, verdict, code, reason_codes, review_note, source, card_key, card_number, ma_so_bhxh, card_json, issuer, key_id, rid, demo, qr_text, prev_hash, hash)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const VISIT_VALUES = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`;
@@ -196,16 +197,14 @@ export class VisitRepository {
     return r ? { requestHash: r.request_hash, status: r.status, response: r.response } : undefined;
   }
 
-  async saveIdempotency(q: Queryable, rec: { operator: string; key: string; requestHash: string; status: number; visitSeq: number; response: string; at: number }): Promise<void> {
-    await q.run('INSERT INTO idempotency_keys (operator, key, request_hash, status, visit_seq, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      rec.operator,
-      rec.key,
-      rec.requestHash,
-      rec.status,
-      rec.visitSeq,
-      rec.response,
-      rec.at,
-    ]);
+  async saveIdempotency(
+    q: Queryable,
+    rec: { operator: string; key: string; requestHash: string; status: number; visitSeq: number; response: string; at: number },
+  ): Promise<void> {
+    await q.run(
+      'INSERT INTO idempotency_keys (operator, key, request_hash, status, visit_seq, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [rec.operator, rec.key, rec.requestHash, rec.status, rec.visitSeq, rec.response, rec.at],
+    );
   }
 
   /** The newest recorded (non-rejected) visit of this card at this facility since `sinceMs`. */
@@ -305,7 +304,9 @@ export class VisitRepository {
       else dupSeqs.set(b, seq);
     }
     if (dupSeqs.size > 0) {
-      const rows = await q.all<VisitRow>(`SELECT ${COLS} FROM visits v WHERE v.seq IN (SELECT value FROM json_each(?))`, [JSON.stringify([...new Set(dupSeqs.values())])]);
+      const rows = await q.all<VisitRow>(`SELECT ${COLS} FROM visits v WHERE v.seq IN (SELECT value FROM json_each(?))`, [
+        JSON.stringify([...new Set(dupSeqs.values())]),
+      ]);
       const bySeq = new Map(rows.map((r) => [r.seq, r]));
       for (const [b, seq] of dupSeqs) {
         const row = bySeq.get(seq);
@@ -357,7 +358,8 @@ export class VisitRepository {
   /** Writes one row; the caller moves the head once the write is committed. */
   async #writeOne(q: Queryable, content: Omit<VisitContent, 'seq'>, since: number | undefined): Promise<AppendResult> {
     if (!this.#ready) throw new DatabaseError('VisitRepository.init() must run before the first insert');
-    if (since !== undefined && content.verdict === 'rejected') throw new DatabaseError('the duplicate rule does not apply to rejected attempts');
+    if (since !== undefined && content.verdict === 'rejected')
+      throw new DatabaseError('the duplicate rule does not apply to rejected attempts');
     const row = this.#link([content])[0]!;
     if (since !== undefined) {
       const r = await q.run(INSERT_VISIT_UNLESS_RECENT, [...visitValues(row), row.facility, row.card_key, since]);
@@ -390,7 +392,12 @@ export class VisitRepository {
     this.#head = { seq: last.seq, hash: last.hash };
     for (const row of rows) if (row.verdict !== 'rejected') this.#remember(row.facility, row.card_key, row.seq, row.recorded_at);
     this.#prune(last.recorded_at);
-    const events = rows.map((row): VisitRecordedEvent => ({ seq: row.seq, id: row.id, verdict: row.verdict, outbox: row.verdict !== 'rejected' }));
+    const events = rows.map((row): VisitRecordedEvent => ({
+      seq: row.seq,
+      id: row.id,
+      verdict: row.verdict,
+      outbox: row.verdict !== 'rejected',
+    }));
     // Listeners run outside the queue job: a slow or throwing listener cannot stall writes.
     setImmediate(() => {
       for (const event of events) {
@@ -424,7 +431,11 @@ export class VisitRepository {
   // ── reads ──
 
   async recentAtDesk(facility: string, desk: string, limit: number): Promise<VisitRow[]> {
-    return this.db.all<VisitRow>(`SELECT ${COLS} FROM visits v WHERE v.facility = ? AND v.desk_id = ? ORDER BY v.seq DESC LIMIT ?`, [facility, desk, limit]);
+    return this.db.all<VisitRow>(`SELECT ${COLS} FROM visits v WHERE v.facility = ? AND v.desk_id = ? ORDER BY v.seq DESC LIMIT ?`, [
+      facility,
+      desk,
+      limit,
+    ]);
   }
 
   async bySeq(seq: number): Promise<VisitRow | undefined> {
@@ -439,7 +450,10 @@ export class VisitRepository {
       params.push(page.beforeSeq);
     }
     params.push(page.limit);
-    return this.db.all<VisitRow>(`SELECT ${COLS} FROM visits v${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY v.seq DESC LIMIT ?`, params);
+    return this.db.all<VisitRow>(
+      `SELECT ${COLS} FROM visits v${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY v.seq DESC LIMIT ?`,
+      params,
+    );
   }
 
   /** Counts per Vietnam calendar day and verdict. */
@@ -466,7 +480,12 @@ export class VisitRepository {
   }
 
   async recordAuditRead(username: string, endpoint: string, filter: unknown, at: number): Promise<void> {
-    await this.db.run('INSERT INTO audit_reads (at, username, endpoint, filter) VALUES (?, ?, ?, ?)', [at, username, endpoint, JSON.stringify(filter)]);
+    await this.db.run('INSERT INTO audit_reads (at, username, endpoint, filter) VALUES (?, ?, ?, ?)', [
+      at,
+      username,
+      endpoint,
+      JSON.stringify(filter),
+    ]);
   }
 
   async auditReads(limit: number): Promise<Array<{ id: number; at: number; username: string; endpoint: string; filter: string }>> {
@@ -494,20 +513,41 @@ export class VisitRepository {
     }
     const report: IntegrityReport = { intact: true, count: walker.count, headSeq: walker.headSeq, headHash: walker.headHash };
     if (walker.firstBreak) {
-      return { ...report, intact: false, firstBrokenSeq: walker.firstBreak.seq, problem: walker.firstBreak.kind, message: walker.firstBreak.message };
+      return {
+        ...report,
+        intact: false,
+        firstBrokenSeq: walker.firstBreak.seq,
+        problem: walker.firstBreak.kind,
+        message: walker.firstBreak.message,
+      };
     }
     // A sync record whose visit is gone: the visit was deleted (e.g. the last row, which no
     // later link would reveal).
-    const orphan = await this.db.get<{ seq: number | null }>('SELECT min(visit_seq) AS seq FROM sync_outbox WHERE visit_seq NOT IN (SELECT seq FROM visits)');
+    const orphan = await this.db.get<{ seq: number | null }>(
+      'SELECT min(visit_seq) AS seq FROM sync_outbox WHERE visit_seq NOT IN (SELECT seq FROM visits)',
+    );
     if (orphan?.seq != null) {
-      return { ...report, intact: false, firstBrokenSeq: orphan.seq, problem: 'OUTBOX_ORPHAN', message: `row ${orphan.seq} was removed (its sync record remains)` };
+      return {
+        ...report,
+        intact: false,
+        firstBrokenSeq: orphan.seq,
+        problem: 'OUTBOX_ORPHAN',
+        message: `row ${orphan.seq} was removed (its sync record remains)`,
+      };
     }
     const triggers = await this.db.all<{ name: string; sql: string }>(
       "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visits'",
     );
-    const guards = ['visits_no_update', 'visits_no_delete'].filter((n) => triggers.some((t) => t.name === n && /RAISE\s*\(\s*ABORT/i.test(t.sql)));
+    const guards = ['visits_no_update', 'visits_no_delete'].filter((n) =>
+      triggers.some((t) => t.name === n && /RAISE\s*\(\s*ABORT/i.test(t.sql)),
+    );
     if (guards.length !== 2) {
-      return { ...report, intact: false, problem: 'TRIGGERS_MISSING', message: 'the append-only triggers on visits were removed or altered' };
+      return {
+        ...report,
+        intact: false,
+        problem: 'TRIGGERS_MISSING',
+        message: 'the append-only triggers on visits were removed or altered',
+      };
     }
     return report;
   }
@@ -515,9 +555,32 @@ export class VisitRepository {
 
 function visitValues(row: VisitRow): Array<string | number | null> {
   return [
-    row.seq, row.id, row.facility, row.desk_id, row.operator, row.operator_name, row.operator_cccd, row.recorded_at, row.checked_at,
-    row.visit_type, row.verdict, row.code, row.reason_codes, row.review_note, row.source, row.card_key, row.card_number, row.ma_so_bhxh,
-    row.card_json, row.issuer, row.key_id, row.rid, row.demo, row.qr_text, row.prev_hash, row.hash,
+    row.seq,
+    row.id,
+    row.facility,
+    row.desk_id,
+    row.operator,
+    row.operator_name,
+    row.operator_cccd,
+    row.recorded_at,
+    row.checked_at,
+    row.visit_type,
+    row.verdict,
+    row.code,
+    row.reason_codes,
+    row.review_note,
+    row.source,
+    row.card_key,
+    row.card_number,
+    row.ma_so_bhxh,
+    row.card_json,
+    row.issuer,
+    row.key_id,
+    row.rid,
+    row.demo,
+    row.qr_text,
+    row.prev_hash,
+    row.hash,
   ];
 }
 

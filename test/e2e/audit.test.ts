@@ -47,7 +47,14 @@ async function signInOnKioskScreen(page: Page, username: string): Promise<'dom' 
     return 'dom';
   }
   const status = await page.evaluate(
-    async (u, p) => (await fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: u, password: p }) })).status,
+    async (u, p) =>
+      (
+        await fetch('/api/session', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username: u, password: p }),
+        })
+      ).status,
     username,
     PASSWORD,
   );
@@ -74,7 +81,11 @@ async function scanAndConfirm(page: Page, qr: string): Promise<'dom' | 'api'> {
     }
   }
   const status = await page.evaluate(async (text) => {
-    const r = await fetch('/api/check-ins', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'e2e-1' }, body: JSON.stringify({ qr: text }) });
+    const r = await fetch('/api/check-ins', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'e2e-1' },
+      body: JSON.stringify({ qr: text }),
+    });
     return r.status;
   }, qr);
   expect(status).toBe(201);
@@ -138,7 +149,11 @@ describe('receptionist checks in, auditor sees it on /audit', () => {
     // The CSV link carries the filters.
     await page.type('#filter-cardNumber', cardNumber(77));
     await page.click('#filter-apply');
-    await page.waitForFunction((n) => (document.querySelector('#audit-csv') as HTMLAnchorElement | null)?.href.includes(`cardNumber=${n}`), {}, cardNumber(77));
+    await page.waitForFunction(
+      (n) => (document.querySelector('#audit-csv') as HTMLAnchorElement | null)?.href.includes(`cardNumber=${n}`),
+      {},
+      cardNumber(77),
+    );
     await page.waitForFunction(() => document.querySelectorAll('#audit-table tbody tr').length === 1);
 
     // English switch.

@@ -76,7 +76,11 @@ async function openWithCamera(y4m: string, query = '?clear=600'): Promise<{ b: T
 
 /** The video has been playing for `sec` seconds: enough frames went through the decoder. */
 const videoPlayedFor = (page: Page, sec: number) =>
-  page.waitForFunction((s: number) => (document.querySelector('kiosk-camera-scanner video') as HTMLVideoElement | null)?.currentTime! > s, { timeout: 30_000, polling: 200 }, sec);
+  page.waitForFunction(
+    (s: number) => (document.querySelector('kiosk-camera-scanner video') as HTMLVideoElement | null)?.currentTime! > s,
+    { timeout: 30_000, polling: 200 },
+    sec,
+  );
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
@@ -85,7 +89,12 @@ beforeAll(async () => {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: resolve(process.cwd(), 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: uiDir, emptyOutDir: true } });
+    await build({
+      configFile: resolve(process.cwd(), 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'error',
+      build: { outDir: uiDir, emptyOutDir: true },
+    });
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
@@ -265,7 +274,9 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
   });
 
   it('without a camera says so plainly; signing in works from the keyboard', async () => {
-    await page.waitForSelector('[data-camera-state="none"], [data-camera-state="denied"], [data-camera-state="failed"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-camera-state="none"], [data-camera-state="denied"], [data-camera-state="failed"]', {
+      timeout: 30_000,
+    });
     expect(password).not.toBe('');
     await page.click('kiosk-login >>> input[name="username"]');
     await page.keyboard.type('le-tan', { delay: 20 });
@@ -287,7 +298,9 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
     await page.click('kiosk-check-in >>> [data-review="ID_SEEN"]');
     await page.click('kiosk-check-in >>> [data-review="PORTAL_LOOKUP"]');
     await page.click('kiosk-check-in >>> [data-action="check-in"]');
-    const outcome = await page.waitForSelector('kiosk-check-in >>> [data-checkin-outcome]').then((h) => h!.evaluate((el) => el.getAttribute('data-checkin-outcome')));
+    const outcome = await page
+      .waitForSelector('kiosk-check-in >>> [data-checkin-outcome]')
+      .then((h) => h!.evaluate((el) => el.getAttribute('data-checkin-outcome')));
     expect(outcome).toBe('done');
     await shoot(page, '6-needs-review-checked-in');
   });
@@ -300,7 +313,9 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
       await page.keyboard.press('Enter');
       expect(await waitForVerdict(page)).toEqual({ verdict: 'accepted', code: 'OK' });
       await page.click('kiosk-check-in >>> [data-action="check-in"]');
-      const outcome = await page.waitForSelector('kiosk-check-in >>> [data-checkin-outcome]').then((h) => h!.evaluate((el) => el.getAttribute('data-checkin-outcome')));
+      const outcome = await page
+        .waitForSelector('kiosk-check-in >>> [data-checkin-outcome]')
+        .then((h) => h!.evaluate((el) => el.getAttribute('data-checkin-outcome')));
       expect(outcome).toBe(expected);
     }
     await shoot(page, '7-accepted-duplicate');
@@ -310,7 +325,9 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
   it("shows this desk's recent check-ins on request, and forgets them when the screen clears", async () => {
     await page.keyboard.press('Escape');
     await page.click('kiosk-recent-visits >>> summary');
-    await page.waitForFunction(() => document.querySelector('kiosk-recent-visits')?.shadowRoot?.querySelectorAll('li[data-visit-id]').length === 2);
+    await page.waitForFunction(
+      () => document.querySelector('kiosk-recent-visits')?.shadowRoot?.querySelectorAll('li[data-visit-id]').length === 2,
+    );
     const text = await page.$eval('kiosk-recent-visits', (el) => el.shadowRoot!.textContent ?? '');
     expect(text).toContain('Nguyễn Đức Thiện');
     await shoot(page, '8-recent-visits');

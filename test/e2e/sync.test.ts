@@ -60,14 +60,27 @@ async function track<T extends Child>(p: Promise<T>): Promise<T> {
 }
 
 async function kiosk(dataDir: string, storePort: number, flags: string[] = [], key = KEY_A): Promise<Child> {
-  return track(startKioskProcess({ port: await freePort(), dataDir, trustFile: issuer.trustFile, syncUrl: `http://127.0.0.1:${storePort}`, syncKey: key, flags }));
+  return track(
+    startKioskProcess({
+      port: await freePort(),
+      dataDir,
+      trustFile: issuer.trustFile,
+      syncUrl: `http://127.0.0.1:${storePort}`,
+      syncKey: key,
+      flags,
+    }),
+  );
 }
 
 async function drained(k: Child, timeoutMs = 60_000): Promise<any> {
-  return pollUntil(async () => {
-    const s = await kioskStatus(k.url);
-    return s.sync?.pending === 0 && s.sync?.state === 'idle' ? s : undefined;
-  }, 'the outbox to drain', timeoutMs);
+  return pollUntil(
+    async () => {
+      const s = await kioskStatus(k.url);
+      return s.sync?.pending === 0 && s.sync?.state === 'idle' ? s : undefined;
+    },
+    'the outbox to drain',
+    timeoutMs,
+  );
 }
 
 async function outboxStates(dataDir: string, ids: string[]): Promise<Record<string, number>> {
@@ -83,7 +96,8 @@ async function outboxStates(dataDir: string, ids: string[]): Promise<Record<stri
   }
 }
 
-const backlog = (n: number, start = Date.now() - 3_600_000): SeedVisit[] => Array.from({ length: n }, (_, i) => ({ recordedAt: start + i }));
+const backlog = (n: number, start = Date.now() - 3_600_000): SeedVisit[] =>
+  Array.from({ length: n }, (_, i) => ({ recordedAt: start + i }));
 
 describe('sync to the medical-history store (real processes)', () => {
   it('store down at first: 100 check-ins queue, then all 100 arrive exactly once', async () => {
@@ -176,10 +190,15 @@ describe('sync to the medical-history store (real processes)', () => {
     // store holds but the kiosk has not heard back about.
     const store = await track(startStoreProcess({ port: storePort, dataDir: dir('store'), keysFile, faultPlan: { delay: { ms: 150 } } }));
     const first = await kiosk(kioskDir, storePort);
-    await pollUntil(async () => {
-      const s = await kioskStatus(first.url);
-      return s.sync.pending > 0 && s.sync.pending <= 1400 ? true : undefined;
-    }, 'a partly drained backlog', 60_000, 10);
+    await pollUntil(
+      async () => {
+        const s = await kioskStatus(first.url);
+        return s.sync.pending > 0 && s.sync.pending <= 1400 ? true : undefined;
+      },
+      'a partly drained backlog',
+      60_000,
+      10,
+    );
     expect(await first.kill('SIGKILL')).toBe('SIGKILL');
     const before = (await storeVisitIds(store.url, KEY_A)).length;
     expect(before).toBeGreaterThan(0);
@@ -232,8 +251,24 @@ describe('sync to the medical-history store (real processes)', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY_B}` },
       body: JSON.stringify({
         visits: [
-          { id: '0190a000-0000-7000-8000-0000000000b1', facility: '12001', maSoBhxh: P, visitType: '01', checkedInAt: '2025-05-05T03:00:00Z', verdict: 'accepted', source: 'signed' },
-          { id: ids[2], facility: '79002', maSoBhxh: P, visitType: '01', checkedInAt: '2025-12-31T16:30:00.000Z', verdict: 'accepted', source: 'signed' },
+          {
+            id: '0190a000-0000-7000-8000-0000000000b1',
+            facility: '12001',
+            maSoBhxh: P,
+            visitType: '01',
+            checkedInAt: '2025-05-05T03:00:00Z',
+            verdict: 'accepted',
+            source: 'signed',
+          },
+          {
+            id: ids[2],
+            facility: '79002',
+            maSoBhxh: P,
+            visitType: '01',
+            checkedInAt: '2025-12-31T16:30:00.000Z',
+            verdict: 'accepted',
+            source: 'signed',
+          },
         ],
       }),
     });

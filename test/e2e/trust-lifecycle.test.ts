@@ -28,7 +28,12 @@ afterEach(async () => {
 
 interface Status {
   warnings: string[];
-  trust: { updatedAt: string; crlAgeSec: number; stale: boolean; refresh: { lastSuccessAt?: string; lastError?: { code: string; problems: string[] } } };
+  trust: {
+    updatedAt: string;
+    crlAgeSec: number;
+    stale: boolean;
+    refresh: { lastSuccessAt?: string; lastError?: { code: string; problems: string[] } };
+  };
 }
 
 async function setup(flags: string[] = []) {
@@ -71,7 +76,11 @@ async function setup(flags: string[] = []) {
 }
 
 async function login(kiosk: Kiosk, username: string, password: string): Promise<string> {
-  const res = await fetch(`${kiosk.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${kiosk.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   expect(res.status).toBe(200);
   return /kiosk_session=[^;]+/.exec(res.headers.get('set-cookie')!)![0];
 }
@@ -86,7 +95,11 @@ async function adminRefresh(kiosk: Kiosk, cookie?: string): Promise<{ status: nu
 }
 
 async function verify(kiosk: Kiosk, qr: string): Promise<{ verdict: string; code: string; reasons: { code: string }[] }> {
-  const res = await fetch(`${kiosk.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ qr }) });
+  const res = await fetch(`${kiosk.url}/api/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ qr }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as never;
 }

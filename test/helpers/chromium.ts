@@ -20,7 +20,11 @@ export function chromiumArgs(profileDir: string, opts: { fakeVideo?: string } = 
     `--user-data-dir=${profileDir}`,
   ];
   if (opts.fakeVideo) {
-    args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.fakeVideo}`);
+    args.push(
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${opts.fakeVideo}`,
+    );
   }
   return args;
 }

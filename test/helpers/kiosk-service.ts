@@ -18,7 +18,18 @@ export async function startTestKiosk(opts: {
 }): Promise<RunningService & { config: KioskConfig; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-data-'));
   const loaded = loadConfig(
-    ['--port', '0', '--data-dir', dataDir, '--trust-file', opts.trustFile, '--trust-refresh', '0', '--no-demo-accounts', ...(opts.flags ?? [])],
+    [
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--trust-file',
+      opts.trustFile,
+      '--trust-refresh',
+      '0',
+      '--no-demo-accounts',
+      ...(opts.flags ?? []),
+    ],
     {},
   );
   if (loaded.help) throw new Error('unexpected --help');

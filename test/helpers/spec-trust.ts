@@ -35,7 +35,9 @@ export function makeTrustFixture(opts: { updatedAt?: string } = {}) {
           iss: SPEC_ISS,
           name: 'SMART Health Cards spec examples',
           jwks: join(specWellKnown, 'jwks.json'),
-          crl: { '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s': join(specWellKnown, 'crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json') },
+          crl: {
+            '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s': join(specWellKnown, 'crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
+          },
         },
       ],
     }),

@@ -39,11 +39,20 @@ describe('config', () => {
       KIOSK_TRUST_FILE: 'conf/trust.json',
       KIOSK_FACILITY: '42abc',
     });
-    expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/var/lib/kiosk', trustFile: '/srv/kiosk/conf/trust.json', facility: '42ABC' });
+    expect(c).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/kiosk',
+      trustFile: '/srv/kiosk/conf/trust.json',
+      facility: '42ABC',
+    });
   });
 
   it('lets flags win over the environment, in both --flag value and --flag=value forms', () => {
-    const c = load(['--port', '9100', '--facility=48001', '--data-dir', 'd2', '--no-demo-accounts'], { KIOSK_PORT: '9000', KIOSK_FACILITY: '12001' });
+    const c = load(['--port', '9100', '--facility=48001', '--data-dir', 'd2', '--no-demo-accounts'], {
+      KIOSK_PORT: '9000',
+      KIOSK_FACILITY: '12001',
+    });
     expect(c).toMatchObject({ port: 9100, facility: '48001', dataDir: '/srv/kiosk/d2', demoAccounts: false });
   });
 

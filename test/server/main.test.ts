@@ -33,7 +33,13 @@ describe('server/main.ts', () => {
 
   it('refuses to start on a broken trust file and says why', () => {
     const dir = mkdtempSync(join(tmpdir(), 'main-'));
-    writeFileSync(join(dir, 'trust.json'), JSON.stringify({ updatedAt: '2026-11-25T00:00:00Z', issuers: [{ iss: 'https://x.example.vn', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', kid: 'c', d: 'secret' }] } }] }));
+    writeFileSync(
+      join(dir, 'trust.json'),
+      JSON.stringify({
+        updatedAt: '2026-11-25T00:00:00Z',
+        issuers: [{ iss: 'https://x.example.vn', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', kid: 'c', d: 'secret' }] } }],
+      }),
+    );
     const r = start(['--port', '0', '--data-dir', join(dir, 'data'), '--trust-file', join(dir, 'trust.json')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/private member "d"/);

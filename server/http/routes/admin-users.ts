@@ -49,14 +49,21 @@ export function adminRoutes(deps: { users: UserRepository; random: Random; requi
     if (cccd !== undefined) invalid('cccd', cccdProblem(cccd));
     const password = requireString(body, 'password', { max: 1024 });
     invalid('password', passwordProblem(password));
-    const user = await deps.users.create({ username, displayName, role, cccd: cccd ?? null, passwordHash: await hashPassword(password, deps.random) });
+    const user = await deps.users.create({
+      username,
+      displayName,
+      role,
+      cccd: cccd ?? null,
+      passwordHash: await hashPassword(password, deps.random),
+    });
     res.status(201).json({ user: adminView(user) });
   });
 
   r.post('/api/admin/users/:username/disable', admin, requireJsonContent, async (req, res) => {
     const username = String(req.params.username);
     if (usernameProblem(username)) throw new AppError('USER_NOT_FOUND', 404, 'No such user.');
-    if (username === currentUser(res).username) throw new AppError('CANNOT_DISABLE_SELF', 409, 'An admin cannot disable their own account.');
+    if (username === currentUser(res).username)
+      throw new AppError('CANNOT_DISABLE_SELF', 409, 'An admin cannot disable their own account.');
     if (!(await deps.users.disable(username))) throw new AppError('USER_NOT_FOUND', 404, 'No such user.');
     const u = await deps.users.find(username);
     res.json({ user: u ? adminView(u) : undefined });

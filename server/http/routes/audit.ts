@@ -57,10 +57,16 @@ export function syncView(s: SyncState | undefined): SyncView {
   };
 }
 
-export function auditRoutes(deps: { visits: VisitRepository; clock: Clock; requireRole: (...roles: Role[]) => RequestHandler; sync: AuditSyncStates }): Router {
+export function auditRoutes(deps: {
+  visits: VisitRepository;
+  clock: Clock;
+  requireRole: (...roles: Role[]) => RequestHandler;
+  sync: AuditSyncStates;
+}): Router {
   const r = Router();
   const auditor = deps.requireRole('auditor');
-  const record = (username: string, endpoint: string, filter: unknown) => deps.visits.recordAuditRead(username, endpoint, filter, deps.clock.now());
+  const record = (username: string, endpoint: string, filter: unknown) =>
+    deps.visits.recordAuditRead(username, endpoint, filter, deps.clock.now());
 
   r.get('/api/audit/visits', auditor, async (req, res) => {
     const q = req.query as Record<string, unknown>;
@@ -189,7 +195,13 @@ export function auditRoutes(deps: { visits: VisitRepository; clock: Clock; requi
     await record(currentUser(res).username, 'reads', { limit });
     const rows = await deps.visits.auditReads(limit);
     res.json({
-      items: rows.map((x) => ({ id: x.id, at: new Date(x.at).toISOString(), username: x.username, endpoint: x.endpoint, filter: safeJson(x.filter) })),
+      items: rows.map((x) => ({
+        id: x.id,
+        at: new Date(x.at).toISOString(),
+        username: x.username,
+        endpoint: x.endpoint,
+        filter: safeJson(x.filter),
+      })),
     });
   });
   return r;

@@ -64,7 +64,11 @@ export function statusRoutes(deps: {
           lastAttemptAt: iso(deps.trust.state.lastAttemptAt),
           lastSuccessAt: iso(deps.trust.state.lastSuccessAt),
           lastError: deps.trust.state.lastError
-            ? { at: iso(deps.trust.state.lastError.at), code: deps.trust.state.lastError.code, problems: deps.trust.state.lastError.problems }
+            ? {
+                at: iso(deps.trust.state.lastError.at),
+                code: deps.trust.state.lastError.code,
+                problems: deps.trust.state.lastError.problems,
+              }
             : undefined,
         },
       },

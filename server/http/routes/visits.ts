@@ -8,11 +8,18 @@ export const RECENT_DEFAULT = 20;
 export const RECENT_MAX = 100;
 
 /** GET /api/visits/recent?limit= (receptionist): this desk's latest visits, newest first. */
-export function visitRoutes(deps: { visits: VisitRepository; facility: string; deskId: string; requireRole: (...roles: Role[]) => RequestHandler }): Router {
+export function visitRoutes(deps: {
+  visits: VisitRepository;
+  facility: string;
+  deskId: string;
+  requireRole: (...roles: Role[]) => RequestHandler;
+}): Router {
   const r = Router();
   r.get('/api/visits/recent', deps.requireRole('receptionist'), async (req, res) => {
     const q = req.query as Record<string, unknown>;
-    for (const k of Object.keys(q)) if (k !== 'limit') throw new AppError('QUERY_UNKNOWN', 400, `Unknown query parameter "${k.slice(0, 40)}".`, { param: k.slice(0, 40) });
+    for (const k of Object.keys(q))
+      if (k !== 'limit')
+        throw new AppError('QUERY_UNKNOWN', 400, `Unknown query parameter "${k.slice(0, 40)}".`, { param: k.slice(0, 40) });
     let limit = RECENT_DEFAULT;
     if (q.limit !== undefined) {
       if (typeof q.limit !== 'string' || !/^\d{1,3}$/.test(q.limit) || Number(q.limit) < 1 || Number(q.limit) > RECENT_MAX) {

@@ -78,7 +78,12 @@ export async function writeTrustCache(
 ): Promise<void> {
   const body: CacheFileJson = {
     ...snapshotToJson(snapshot),
-    refreshState: { format: CACHE_FORMAT, writtenAt: new Date(state.writtenAt).toISOString(), base: state.base, etags: etagsToJson(state.etags) },
+    refreshState: {
+      format: CACHE_FORMAT,
+      writtenAt: new Date(state.writtenAt).toISOString(),
+      base: state.base,
+      etags: etagsToJson(state.etags),
+    },
   };
   await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o644, ...(hooks ? { hooks } : {}) });
 }
@@ -89,7 +94,10 @@ async function readCache(path: string, logger: Logger): Promise<{ json: CacheFil
     buf = await readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      logger.warn('trust cache unreadable; starting from the trust file', { code: 'TRUST_CACHE_INVALID', errno: (err as NodeJS.ErrnoException).code });
+      logger.warn('trust cache unreadable; starting from the trust file', {
+        code: 'TRUST_CACHE_INVALID',
+        errno: (err as NodeJS.ErrnoException).code,
+      });
     }
     return undefined;
   }
@@ -140,7 +148,9 @@ export async function loadStartupTrust(opts: { trustFile: string; cacheFile: str
   const merged = {
     // Age is that of the oldest part in use: never look fresher than the parts are.
     updatedAt: new Date(allCached ? cache.snapshot.updatedAt : Math.max(cache.snapshot.updatedAt, base.updatedAt)).toISOString(),
-    crlCheckedAt: new Date(allCached ? cache.snapshot.crlCheckedAt : Math.min(cache.snapshot.crlCheckedAt, base.crlCheckedAt)).toISOString(),
+    crlCheckedAt: new Date(
+      allCached ? cache.snapshot.crlCheckedAt : Math.min(cache.snapshot.crlCheckedAt, base.crlCheckedAt),
+    ).toISOString(),
     issuers,
   };
   let snapshot: TrustSnapshot;

@@ -6,9 +6,7 @@
  */
 
 export type FetchOutcome =
-  | { status: 'ok'; body: unknown; etag: string | undefined; bytes: number }
-  | { status: 'not-modified' }
-  | { status: 'not-found' };
+  { status: 'ok'; body: unknown; etag: string | undefined; bytes: number } | { status: 'not-modified' } | { status: 'not-found' };
 
 export class FetchError extends Error {
   /** Stable code for status and logs: TRUST_FETCH_FAILED or TRUST_UPDATE_INVALID. */

@@ -161,7 +161,11 @@ export class TrustRefresher {
         }
         if (issuerContentDigest(issuerToJson(issuer)) !== issuerContentDigest(issuerToJson(after))) changed = true;
       }
-      if (problems.length > 0) throw new Refusal(problems[0]!.code, problems.map((p) => p.problem));
+      if (problems.length > 0)
+        throw new Refusal(
+          problems[0]!.code,
+          problems.map((p) => p.problem),
+        );
 
       // Revocation freshness is the oldest part's: only when every issuer was just confirmed.
       const allConfirmed = refreshable.length === current.issuers.size;
@@ -177,7 +181,10 @@ export class TrustRefresher {
         await writeTrustCache(this.#o.cacheFile, fresh, { base: this.#o.baseDigests, etags: newEtags, writtenAt: at }, this.#o.writeHooks);
       } catch (err) {
         persisted = false;
-        logger.error('trust store refreshed but not written to disk', { code: 'TRUST_CACHE_WRITE_FAILED', errno: (err as NodeJS.ErrnoException).code });
+        logger.error('trust store refreshed but not written to disk', {
+          code: 'TRUST_CACHE_WRITE_FAILED',
+          errno: (err as NodeJS.ErrnoException).code,
+        });
       }
       holder.replace(fresh, at);
       this.#etags = newEtags;
@@ -208,11 +215,19 @@ export class TrustRefresher {
     const baseUrl = issuer.refreshUrl!;
     const old = this.#etags.get(issuer.iss) ?? new Map<string, string>();
     const etags = new Map<string, string>();
-    const common = { timeoutMs: this.#o.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: this.#shutdown.signal, ...(this.#o.fetchImpl ? { fetchImpl: this.#o.fetchImpl } : {}) };
+    const common = {
+      timeoutMs: this.#o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: this.#shutdown.signal,
+      ...(this.#o.fetchImpl ? { fetchImpl: this.#o.fetchImpl } : {}),
+    };
 
     const jwksUrl = `${baseUrl}/.well-known/jwks.json`;
     const jwksEtag = old.get(jwksUrl);
-    const j = await fetchDocument(jwksUrl, { ...common, maxBytes: this.#o.maxJwksBytes ?? DEFAULT_MAX_JWKS_BYTES, ...(jwksEtag ? { etag: jwksEtag } : {}) });
+    const j = await fetchDocument(jwksUrl, {
+      ...common,
+      maxBytes: this.#o.maxJwksBytes ?? DEFAULT_MAX_JWKS_BYTES,
+      ...(jwksEtag ? { etag: jwksEtag } : {}),
+    });
     if (j.status === 'not-found') throw new FetchError('TRUST_FETCH_FAILED', `${safeUrl(jwksUrl)}: HTTP 404`);
     let jwks: unknown;
     if (j.status === 'ok') {
@@ -247,12 +262,14 @@ export class TrustRefresher {
 /** The kids a JWKS names, checked just enough to build request URLs from them safely. */
 function kidsOf(jwks: unknown, where: string): string[] {
   const keys = (jwks as { keys?: unknown } | null)?.keys;
-  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(keys)) throw new FetchError('TRUST_UPDATE_INVALID', `${where}: not a JWKS (no keys array)`);
+  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(keys))
+    throw new FetchError('TRUST_UPDATE_INVALID', `${where}: not a JWKS (no keys array)`);
   if (keys.length > MAX_KEYS) throw new FetchError('TRUST_UPDATE_INVALID', `${where}: more than ${MAX_KEYS} keys`);
   const kids: string[] = [];
   for (const [i, k] of keys.entries()) {
     const kid = (k as { kid?: unknown } | null)?.kid;
-    if (typeof kid !== 'string' || !KID_SHAPE.test(kid)) throw new FetchError('TRUST_UPDATE_INVALID', `${where}: keys[${i}] has no usable kid`);
+    if (typeof kid !== 'string' || !KID_SHAPE.test(kid))
+      throw new FetchError('TRUST_UPDATE_INVALID', `${where}: keys[${i}] has no usable kid`);
     if (!kids.includes(kid)) kids.push(kid);
   }
   return kids;

@@ -33,7 +33,8 @@ export function checkIssuerUpdate(current: TrustedIssuer, next: TrustedIssuer): 
     const after = nextKeys.get(key.kid);
     // Removal is the issuer's call (a key's cards then become KEY_UNKNOWN); it is logged.
     if (!after) notices.push({ code: 'TRUST_KEY_REMOVED', kid: key.kid });
-    else if (key.revoked && !after.revoked) problems.push({ code: 'KEY_UNREVOKED', problem: `${current.iss}: key ${key.kid} was revoked and is no longer` });
+    else if (key.revoked && !after.revoked)
+      problems.push({ code: 'KEY_UNREVOKED', problem: `${current.iss}: key ${key.kid} was revoked and is no longer` });
   }
   for (const kid of nextKeys.keys()) if (!currentKids.has(kid)) notices.push({ code: 'TRUST_KEY_ADDED', kid });
 
@@ -43,9 +44,15 @@ export function checkIssuerUpdate(current: TrustedIssuer, next: TrustedIssuer): 
     if (!after) {
       problems.push({ code: 'CRL_COUNTER_ROLLBACK', problem: `${current.iss}: revocation list for key ${kid} (ctr ${list.ctr}) is gone` });
     } else if (after.ctr < list.ctr) {
-      problems.push({ code: 'CRL_COUNTER_ROLLBACK', problem: `${current.iss}: revocation list for key ${kid} went back from ctr ${list.ctr} to ${after.ctr}` });
+      problems.push({
+        code: 'CRL_COUNTER_ROLLBACK',
+        problem: `${current.iss}: revocation list for key ${kid} went back from ctr ${list.ctr} to ${after.ctr}`,
+      });
     } else if (after.ctr === list.ctr && !sameRids(list.rids, after.rids)) {
-      problems.push({ code: 'CRL_CHANGED_WITHOUT_COUNTER', problem: `${current.iss}: revocation list for key ${kid} changed but ctr stayed ${list.ctr}` });
+      problems.push({
+        code: 'CRL_CHANGED_WITHOUT_COUNTER',
+        problem: `${current.iss}: revocation list for key ${kid} changed but ctr stayed ${list.ctr}`,
+      });
     } else if (after.ctr > list.ctr) {
       notices.push({ code: 'CRL_UPDATED', kid, ctr: after.ctr });
     }

@@ -10,7 +10,8 @@ function feed(d: WedgeDetector, evs: WedgeKey[]): WedgeAction[] {
   return evs.map((e) => d.handleKey(e));
 }
 
-const SHC = 'shc:/5676295953265460346029254077280433602870286471674522280928613331456437653141590640220306450459085643550341424541364037063665417137241236380304375622046737407532323925433443326057360106452931611232742528435076317456735';
+const SHC =
+  'shc:/5676295953265460346029254077280433602870286471674522280928613331456437653141590640220306450459085643550341424541364037063665417137241236380304375622046737407532323925433443326057360106452931611232742528435076317456735';
 const LEGACY =
   'HC4121201234567|4e677579e1bb856e20c490e1bba96320546869e1bb876e|20/03/1990|1|-|12 - 001|01/01/2026|31/12/2026|15/12/2025|12011201234567|-|4|01/01/2028|0a1b2c3d4e5f6071-6202|$';
 
@@ -64,7 +65,10 @@ describe('WedgeDetector', () => {
     const a = keys('shc:/01234567', 5, 0);
     const b = keys('89012345678901234567', 5, a.at(-1)!.timeStamp + 600);
     feed(d, [...a, ...b]);
-    expect(d.handleKey({ key: 'Enter', timeStamp: b.at(-1)!.timeStamp + 5 })).toEqual({ action: 'scan', text: 'shc:/0123456789012345678901234567' });
+    expect(d.handleKey({ key: 'Enter', timeStamp: b.at(-1)!.timeStamp + 5 })).toEqual({
+      action: 'scan',
+      text: 'shc:/0123456789012345678901234567',
+    });
     // Three slow keys, then a 600 ms pause: not a burst, so the scan that follows starts clean.
     const slow = keys('xyz', 200, 10_000);
     const burst = keys('0123456789', 5, slow.at(-1)!.timeStamp + 600);

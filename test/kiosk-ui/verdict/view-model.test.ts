@@ -54,7 +54,9 @@ const rejected: VerifyResult = {
 const legacy: VerifyResult = {
   verdict: 'needs_review',
   code: 'UNSIGNED_LEGACY',
-  reasons: [{ code: 'UNSIGNED_LEGACY', severity: 'warning', message_vi: 'Mã QR trên thẻ giấy không có chữ ký số.', message_en: 'Unsigned.' }],
+  reasons: [
+    { code: 'UNSIGNED_LEGACY', severity: 'warning', message_vi: 'Mã QR trên thẻ giấy không có chữ ký số.', message_en: 'Unsigned.' },
+  ],
   checks: [],
   source: 'legacy-unsigned',
   card: { fullName: 'Vàng A Pó', birthDate: '2023' },

@@ -75,7 +75,10 @@ describe('applyCardNumberRules', () => {
   it('cross-checks against the class and the Patient identifier', () => {
     expect(run({ cardNumber: 'DN4121201234567', benefitLevel: 3 })).toMatchObject({ codes: ['CARD_NUMBER_INVALID'], portal: ['053'] });
     expect(run({ cardNumber: 'DN4121201234567', objectCode: 'HC' })).toMatchObject({ codes: ['CARD_NUMBER_INVALID'], portal: ['051'] });
-    expect(run({ cardNumber: 'DN4121201234567', maSoBhxh: '1201234568' })).toMatchObject({ codes: ['CARD_NUMBER_INVALID'], portal: ['051'] });
+    expect(run({ cardNumber: 'DN4121201234567', maSoBhxh: '1201234568' })).toMatchObject({
+      codes: ['CARD_NUMBER_INVALID'],
+      portal: ['051'],
+    });
     expect(run({ cardNumber: '1201234567', maSoBhxh: '1201234568' })).toMatchObject({ codes: ['CARD_NUMBER_INVALID'] });
   });
 

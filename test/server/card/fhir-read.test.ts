@@ -40,7 +40,10 @@ describe('readCard', () => {
   });
 
   it('omits absent optional fields', () => {
-    const r = read({ patient: { maSo: null }, coverage: { end: null, objectCode: null, benefit: null, fiveYear: null, payor: null, network: null } });
+    const r = read({
+      patient: { maSo: null },
+      coverage: { end: null, objectCode: null, benefit: null, fiveYear: null, payor: null, network: null },
+    });
     expect(r.reasons).toEqual([]);
     expect(r.card).toEqual({
       fullName: 'Nguyễn Đức Thiện',

@@ -27,7 +27,14 @@ beforeAll(() => {
 
 function parts(jws: string) {
   const [h, p, s] = jws.split('.') as [string, string, string];
-  return { h, p, s, header: Buffer.from(h, 'base64url').toString('utf8'), payloadBytes: Buffer.from(p, 'base64url'), sig: Buffer.from(s, 'base64url') };
+  return {
+    h,
+    p,
+    s,
+    header: Buffer.from(h, 'base64url').toString('utf8'),
+    payloadBytes: Buffer.from(p, 'base64url'),
+    sig: Buffer.from(s, 'base64url'),
+  };
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<AppError> {
@@ -107,7 +114,9 @@ describe('issueCard framing (spec §1)', () => {
 
 describe('FHIR content (spec §2)', () => {
   it('derives mã số BHXH, object code and benefit level from a 15-character number', async () => {
-    const { payload } = await issueCard({ ...INPUT, fiveYearDate: undefined, areaCode: undefined, validTo: undefined }, signer, { now: NOW });
+    const { payload } = await issueCard({ ...INPUT, fiveYearDate: undefined, areaCode: undefined, validTo: undefined }, signer, {
+      now: NOW,
+    });
     const [{ resource: patient }, { resource: coverage }] = payload.vc.credentialSubject.fhirBundle.entry;
     expect(patient.identifier).toStrictEqual([{ system: 'urn:vn:bhxh:ma-so', value: '1201234567' }]);
     expect(coverage.class).toStrictEqual([
@@ -211,7 +220,10 @@ describe('signer and size checks', () => {
         seed = (seed * 1103515245 + 12345) % 2 ** 31;
         return letters[seed % letters.length];
       }).join('');
-    const err = await expectCode(issueCard({ ...INPUT, fullName: noise(100), issuedBy: noise(100) }, signer, { now: NOW }), 'ISSUE_CARD_TOO_LARGE');
+    const err = await expectCode(
+      issueCard({ ...INPUT, fullName: noise(100), issuedBy: noise(100) }, signer, { now: NOW }),
+      'ISSUE_CARD_TOO_LARGE',
+    );
     expect(err.extra?.maxChars).toBe(1195);
     await expectCode(signCardPayload({ blob: noise(2000) }, signer), 'ISSUE_CARD_TOO_LARGE');
   });

@@ -11,12 +11,18 @@ describe('splitCompactJws', () => {
     expect(r).toEqual({ ok: true, parts: { header: 'aaaa', payload: 'bbbb', signature: 'cccc', signingInput: 'aaaa.bbbb' } });
   });
 
-  it.each(['aaaa.bbbb', 'aaaa.bbbb.cccc.dddd', 'aaaa..cccc', '.bbbb.cccc', 'aa=a.bbbb.cccc', 'aaaa.bb+b.cccc', 'aaaa.bbbb.c', 'a.bbbb.cccc'])(
-    'refuses %s',
-    (s) => {
-      expect(splitCompactJws(s)).toEqual({ ok: false, code: 'JWS_MALFORMED' });
-    },
-  );
+  it.each([
+    'aaaa.bbbb',
+    'aaaa.bbbb.cccc.dddd',
+    'aaaa..cccc',
+    '.bbbb.cccc',
+    'aa=a.bbbb.cccc',
+    'aaaa.bb+b.cccc',
+    'aaaa.bbbb.c',
+    'a.bbbb.cccc',
+  ])('refuses %s', (s) => {
+    expect(splitCompactJws(s)).toEqual({ ok: false, code: 'JWS_MALFORMED' });
+  });
 });
 
 describe('parseProtectedHeader', () => {
@@ -79,6 +85,9 @@ describe('parseJws', () => {
   it('reads the spec vectors', () => {
     expect(parseJws(vector('shc-spec/example-00-d-jws.txt').trim())).toMatchObject({ ok: true, header: { alg: 'ES256', zip: 'DEF' } });
     expect(parseJws(vector('shc-spec/example-02-d-jws.txt').trim())).toMatchObject({ ok: false, code: 'JWS_MALFORMED' });
-    expect(parseJws(vector('shc-negative/test-example-00-d-jws-no_deflate.txt').trim())).toMatchObject({ ok: false, code: 'HEADER_INVALID' });
+    expect(parseJws(vector('shc-negative/test-example-00-d-jws-no_deflate.txt').trim())).toMatchObject({
+      ok: false,
+      code: 'HEADER_INVALID',
+    });
   });
 });

@@ -3,10 +3,30 @@ import { REASON_CODES, catalogEntry, reason } from '../../../server/card/reasons
 import type { ReasonCode } from '../../../server/card/types.js';
 
 const ALL: ReasonCode[] = [
-  'OK', 'QR_MALFORMED', 'CHUNKED_QR', 'JWS_MALFORMED', 'HEADER_INVALID', 'KEY_UNKNOWN', 'KEY_INACTIVE',
-  'SIGNATURE_INVALID', 'PAYLOAD_INVALID', 'ISSUER_MISMATCH', 'CREDENTIAL_INVALID', 'NOT_YET_VALID', 'EXPIRED',
-  'REVOKED', 'CARD_NUMBER_INVALID', 'CARD_NOT_YET_VALID', 'CARD_EXPIRED', 'OBJECT_CODE_UNKNOWN', 'OFF_ROUTE',
-  'UNSIGNED_LEGACY', 'TRUST_STALE', 'CLOCK_SUSPECT', 'ID_CARD_PRESENTED', 'DIGITAL_CARD_NOT_ACCEPTED',
+  'OK',
+  'QR_MALFORMED',
+  'CHUNKED_QR',
+  'JWS_MALFORMED',
+  'HEADER_INVALID',
+  'KEY_UNKNOWN',
+  'KEY_INACTIVE',
+  'SIGNATURE_INVALID',
+  'PAYLOAD_INVALID',
+  'ISSUER_MISMATCH',
+  'CREDENTIAL_INVALID',
+  'NOT_YET_VALID',
+  'EXPIRED',
+  'REVOKED',
+  'CARD_NUMBER_INVALID',
+  'CARD_NOT_YET_VALID',
+  'CARD_EXPIRED',
+  'OBJECT_CODE_UNKNOWN',
+  'OFF_ROUTE',
+  'UNSIGNED_LEGACY',
+  'TRUST_STALE',
+  'CLOCK_SUSPECT',
+  'ID_CARD_PRESENTED',
+  'DIGITAL_CARD_NOT_ACCEPTED',
   'SPECIAL_FUND_CARD',
 ];
 
@@ -28,8 +48,10 @@ describe('reason catalog', () => {
 
   it('maps severities per the spec', () => {
     const sev = (c: ReasonCode) => catalogEntry(c).severity;
-    for (const c of ['QR_MALFORMED', 'KEY_INACTIVE', 'REVOKED', 'CARD_EXPIRED', 'DIGITAL_CARD_NOT_ACCEPTED'] as const) expect(sev(c)).toBe('error');
-    for (const c of ['OBJECT_CODE_UNKNOWN', 'UNSIGNED_LEGACY', 'TRUST_STALE', 'CLOCK_SUSPECT', 'ID_CARD_PRESENTED'] as const) expect(sev(c)).toBe('warning');
+    for (const c of ['QR_MALFORMED', 'KEY_INACTIVE', 'REVOKED', 'CARD_EXPIRED', 'DIGITAL_CARD_NOT_ACCEPTED'] as const)
+      expect(sev(c)).toBe('error');
+    for (const c of ['OBJECT_CODE_UNKNOWN', 'UNSIGNED_LEGACY', 'TRUST_STALE', 'CLOCK_SUSPECT', 'ID_CARD_PRESENTED'] as const)
+      expect(sev(c)).toBe('warning');
     expect(sev('OFF_ROUTE')).toBe('info');
   });
 

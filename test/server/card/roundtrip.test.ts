@@ -28,7 +28,14 @@ describe('issued cards verify', () => {
   it('the sample card is accepted with every field read back', async () => {
     const card = await issuer.issue();
     const r = check(card.qrText);
-    expect(r).toMatchObject({ verdict: 'accepted', code: 'OK', source: 'signed', keyId: issuer.kid, issuer: TEST_ISSUER_ISS, rid: card.payload.vc.rid });
+    expect(r).toMatchObject({
+      verdict: 'accepted',
+      code: 'OK',
+      source: 'signed',
+      keyId: issuer.kid,
+      issuer: TEST_ISSUER_ISS,
+      rid: card.payload.vc.rid,
+    });
     expect(r.checks.every((c) => c.ok)).toBe(true);
     const input = issuer.sampleInput();
     expect(r.card).toMatchObject({

@@ -20,7 +20,13 @@ describe('SMART Health Cards spec examples', () => {
       expect(r.code).toBe('CREDENTIAL_INVALID');
       expect(codes(r)).toEqual(['CREDENTIAL_INVALID']);
       expect(checkNames(r)).toEqual(['qr:ok', 'header:ok', 'key:ok', 'signature:ok', 'payload:fail', 'time:ok', 'revocation:ok']);
-      expect(r).toMatchObject({ source: 'signed', keyId: KID_1, issuer: SHC_ISS, issuerName: 'SMART Health Cards spec examples', nbf: 1687450764.656 });
+      expect(r).toMatchObject({
+        source: 'signed',
+        keyId: KID_1,
+        issuer: SHC_ISS,
+        issuerName: 'SMART Health Cards spec examples',
+        nbf: 1687450764.656,
+      });
       expect(r.exp).toBeUndefined();
       expect(r.card).toBeUndefined();
       expect(r.demo).toBeUndefined();
@@ -35,30 +41,36 @@ describe('SMART Health Cards spec examples', () => {
     expect(d.result.code).toBe('CREDENTIAL_INVALID');
   });
 
-  it.each(['shc-spec/example-01-d-jws.txt', 'shc-spec/example-01-f-qr-code-numeric-value-0.txt'])('%s: same, with the second key', (rel) => {
-    const r = check(rel);
-    expect(r.code).toBe('CREDENTIAL_INVALID');
-    expect(codes(r)).toEqual(['CREDENTIAL_INVALID']);
-    expect(r.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
-    expect(r.keyId).toBe(KID_2);
-    const d = verifyQrDebug(vector(rel), ctx);
-    expect(d.payloadJson).toBe(vector('shc-spec/example-01-c-jws-payload-minified.json').trim());
-  });
+  it.each(['shc-spec/example-01-d-jws.txt', 'shc-spec/example-01-f-qr-code-numeric-value-0.txt'])(
+    '%s: same, with the second key',
+    (rel) => {
+      const r = check(rel);
+      expect(r.code).toBe('CREDENTIAL_INVALID');
+      expect(codes(r)).toEqual(['CREDENTIAL_INVALID']);
+      expect(r.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
+      expect(r.keyId).toBe(KID_2);
+      const d = verifyQrDebug(vector(rel), ctx);
+      expect(d.payloadJson).toBe(vector('shc-spec/example-01-c-jws-payload-minified.json').trim());
+    },
+  );
 
-  it.each(['shc-spec/example-03-d-jws.txt', 'shc-spec/example-03-f-qr-code-numeric-value-0.txt'])('%s: EXPIRED and REVOKED both reported', (rel) => {
-    const r = check(rel);
-    expect(r.verdict).toBe('rejected');
-    expect(r.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
-    expect(codes(r)).toContain('EXPIRED');
-    expect(codes(r)).toContain('REVOKED');
-    expect(r.checks.find((c) => c.name === 'time')?.ok).toBe(false);
-    expect(r.checks.find((c) => c.name === 'revocation')?.ok).toBe(false);
-    expect(r.rid).toBeTypeOf('string');
-    expect(r.exp).toBeLessThan(Date.parse('2025-01-01T00:00:00Z') / 1000);
-    expect(r.reasons.find((x) => x.code === 'REVOKED')?.portalCode).toBe('110');
-    const d = verifyQrDebug(vector(rel), ctx);
-    expect(d.payloadJson).toBe(vector('shc-spec/example-03-c-jws-payload-minified.json').trim());
-  });
+  it.each(['shc-spec/example-03-d-jws.txt', 'shc-spec/example-03-f-qr-code-numeric-value-0.txt'])(
+    '%s: EXPIRED and REVOKED both reported',
+    (rel) => {
+      const r = check(rel);
+      expect(r.verdict).toBe('rejected');
+      expect(r.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
+      expect(codes(r)).toContain('EXPIRED');
+      expect(codes(r)).toContain('REVOKED');
+      expect(r.checks.find((c) => c.name === 'time')?.ok).toBe(false);
+      expect(r.checks.find((c) => c.name === 'revocation')?.ok).toBe(false);
+      expect(r.rid).toBeTypeOf('string');
+      expect(r.exp).toBeLessThan(Date.parse('2025-01-01T00:00:00Z') / 1000);
+      expect(r.reasons.find((x) => x.code === 'REVOKED')?.portalCode).toBe('110');
+      const d = verifyQrDebug(vector(rel), ctx);
+      expect(d.payloadJson).toBe(vector('shc-spec/example-03-c-jws-payload-minified.json').trim());
+    },
+  );
 
   it('example-02-d is longer than 1195 characters: JWS_MALFORMED', () => {
     const r = check('shc-spec/example-02-d-jws.txt');
@@ -97,12 +109,12 @@ describe('SMART Health Cards validator negatives', () => {
     expect(r.card).toBeUndefined();
   });
 
-  it.each(['test-example-00-f-qr-code-numeric-value-0-index-out-of-range.txt', 'test-example-00-f-qr-code-numeric-value-0-wrong-multi-chunk.txt'])(
-    '%s → CHUNKED_QR or QR_MALFORMED',
-    (file) => {
-      expect(['CHUNKED_QR', 'QR_MALFORMED']).toContain(check(`shc-negative/${file}`).code);
-    },
-  );
+  it.each([
+    'test-example-00-f-qr-code-numeric-value-0-index-out-of-range.txt',
+    'test-example-00-f-qr-code-numeric-value-0-wrong-multi-chunk.txt',
+  ])('%s → CHUNKED_QR or QR_MALFORMED', (file) => {
+    expect(['CHUNKED_QR', 'QR_MALFORMED']).toContain(check(`shc-negative/${file}`).code);
+  });
 
   it('the 1194-character JWS at the limit verifies, then CREDENTIAL_INVALID', () => {
     const text = vector('shc-negative/test-example-1195-byte-qrnumeric.txt').trim();

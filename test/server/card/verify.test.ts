@@ -103,7 +103,9 @@ describe('facility and policy', () => {
   });
 
   it('notes a defence-fund card (SPECIAL_FUND_CARD, portal 001) without rejecting it', () => {
-    const r = verify(card({ coverage: { subscriberId: 'QN5971201234567', objectCode: 'QN', benefit: '5', network: '97001' } }), { policy: { facility: '97001' } });
+    const r = verify(card({ coverage: { subscriberId: 'QN5971201234567', objectCode: 'QN', benefit: '5', network: '97001' } }), {
+      policy: { facility: '97001' },
+    });
     expect(r.verdict).toBe('accepted');
     expect(r.code).toBe('SPECIAL_FUND_CARD');
     expect(r.portalCode).toBe('001');
@@ -332,7 +334,11 @@ describe('card rules', () => {
 
   it('CREDENTIAL_INVALID for a missing name: card step fails', () => {
     const p = cardPayload();
-    const bundle = ((p.vc as Record<string, Record<string, Record<string, unknown>>>).credentialSubject!.fhirBundle!.entry as { resource: Record<string, unknown> }[])[0]!;
+    const bundle = (
+      (p.vc as Record<string, Record<string, Record<string, unknown>>>).credentialSubject!.fhirBundle!.entry as {
+        resource: Record<string, unknown>;
+      }[]
+    )[0]!;
     delete bundle.resource.name;
     const r = verify(toShc(signJws(p, key)));
     expect(codes(r)).toEqual(['CREDENTIAL_INVALID']);
@@ -341,7 +347,7 @@ describe('card rules', () => {
 
   it('a credential without Coverage gets time and revocation checks, no card step', () => {
     const p = cardPayload({ exp: sec('2026-11-21T00:00:00Z') });
-    const entries = ((p.vc as Record<string, Record<string, Record<string, unknown>>>).credentialSubject!.fhirBundle!.entry as unknown[]);
+    const entries = (p.vc as Record<string, Record<string, Record<string, unknown>>>).credentialSubject!.fhirBundle!.entry as unknown[];
     entries.pop();
     const r = verify(toShc(signJws(p, key)));
     expect(codes(r)).toEqual(['CREDENTIAL_INVALID', 'EXPIRED']);
@@ -420,7 +426,22 @@ describe('chip ID card (CCCD) QR', () => {
 
 describe('robustness', () => {
   it('never throws and never accepts junk', () => {
-    const samples = ['', '|', '||||||', 'shc:/', 'shc://', '{}', '[]', 'null', '{"verifiableCredential":"x"}', 'eyJ', 'a.b.c', '...', '\u0000', 'shc:/' + '7'.repeat(2)];
+    const samples = [
+      '',
+      '|',
+      '||||||',
+      'shc:/',
+      'shc://',
+      '{}',
+      '[]',
+      'null',
+      '{"verifiableCredential":"x"}',
+      'eyJ',
+      'a.b.c',
+      '...',
+      '\u0000',
+      'shc:/' + '7'.repeat(2),
+    ];
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const alphabet = 'shc:/0123456789|.-_eyJ{}"$# \r\nAZaz';

@@ -35,7 +35,20 @@ function payloadOf(qrText: string): any {
   return JSON.parse(inflateRawSync(Buffer.from(jws.split('.')[1]!, 'base64url')).toString('utf8'));
 }
 
-const CARD = ['--name', 'Lò Thị Mai', '--birth', '2001-11-05', '--gender', 'female', '--card', 'HS4121201234568', '--facility', '12003', '--from', '2026-07-01'];
+const CARD = [
+  '--name',
+  'Lò Thị Mai',
+  '--birth',
+  '2001-11-05',
+  '--gender',
+  'female',
+  '--card',
+  'HS4121201234568',
+  '--facility',
+  '12003',
+  '--from',
+  '2026-07-01',
+];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'issuer-cli-test-'));
@@ -63,13 +76,30 @@ describe('issuer CLI (in process)', () => {
   });
 
   it('issue prints the shc:/ text with the given fields, rid and lifetime', async () => {
-    const r = await run(['issue', '--dir', 'keys/demo-issuer', ...CARD, '--to', '2026-12-31', '--area', 'K2', '--rid', 'myRid', '--lifetime', '7d']);
+    const r = await run([
+      'issue',
+      '--dir',
+      'keys/demo-issuer',
+      ...CARD,
+      '--to',
+      '2026-12-31',
+      '--area',
+      'K2',
+      '--rid',
+      'myRid',
+      '--lifetime',
+      '7d',
+    ]);
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toHaveLength(1);
     const p = payloadOf(r.out[0]!);
     expect(p).toMatchObject({ iss: DEMO_ISSUER_ISS, nbf: NOW / 1000, exp: NOW / 1000 + 7 * 86_400, vc: { rid: 'myRid' } });
     const coverage = p.vc.credentialSubject.fhirBundle.entry[1].resource;
-    expect(coverage).toMatchObject({ subscriberId: 'HS4121201234568', network: '12003', period: { start: '2026-07-01', end: '2026-12-31' } });
+    expect(coverage).toMatchObject({
+      subscriberId: 'HS4121201234568',
+      network: '12003',
+      period: { start: '2026-07-01', end: '2026-12-31' },
+    });
     // no personal data on stderr
     expect(r.err.join('\n')).not.toMatch(/Lò|HS412|1201234568/);
   });
@@ -96,7 +126,10 @@ describe('issuer CLI (in process)', () => {
     const later = NOW + 3_600_000;
     const a = await run(['revoke', '--dir', 'keys/demo-issuer', '--rid', 'myRid'], later);
     expect(a).toMatchObject({ code: EXIT.ok, out: ['myRid'] });
-    const b = await run(['revoke', '--dir', 'keys/demo-issuer', '--rid', 'lost', '--kid', kid, '--since', '2026-11-25T09:00:00+07:00'], later);
+    const b = await run(
+      ['revoke', '--dir', 'keys/demo-issuer', '--rid', 'lost', '--kid', kid, '--since', '2026-11-25T09:00:00+07:00'],
+      later,
+    );
     expect(b.out).toStrictEqual([`lost.${Date.parse('2026-11-25T02:00:00Z') / 1000}`]);
     const crl = JSON.parse(await readFile(join(dir, '.well-known', 'crl', `${kid}.json`), 'utf8'));
     expect(crl).toMatchObject({ ctr: 3, rids: ['myRid', `lost.${NOW / 1000}`] });
@@ -151,7 +184,11 @@ describe('issuer CLI (in process)', () => {
 
 describe('issuer CLI (spawned: node --import tsx server/cli/issuer.ts)', () => {
   const spawnCli = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/issuer.ts', ...args], { cwd: process.cwd(), encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/issuer.ts', ...args], {
+      cwd: process.cwd(),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
 
   it('demo-card with --dir prints only the shc:/ text on stdout (exit 0)', () => {
     const r = spawnCli(['demo-card', '--dir', dir, '--no-trust']);

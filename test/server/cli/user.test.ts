@@ -28,7 +28,10 @@ async function stored(username: string) {
 
 describe('npm run user', () => {
   it('add reads the password from stdin, hashes it with scrypt, creates the file 0600', async () => {
-    const r = user(['add', 'thu-ngan', '--role', 'receptionist', '--name', 'Nguyễn Thị Thu', '--cccd', '001190012345'], 'mật khẩu thật dài\n');
+    const r = user(
+      ['add', 'thu-ngan', '--role', 'receptionist', '--name', 'Nguyễn Thị Thu', '--cccd', '001190012345'],
+      'mật khẩu thật dài\n',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain('created thu-ngan');
     expect(statSync(join(dir, 'kiosk.sqlite')).mode & 0o777).toBe(0o600);

@@ -35,7 +35,8 @@ describe('npm run verify', () => {
 
   it('exits 1 for a rejected card and 3 for one that needs review', () => {
     expect(verify(['--trust', fixture.trustFile, '--at', AT, 'not a card']).code).toBe(1);
-    const legacy = 'HC4121201234567|4e677579e1bb856e20c490e1bba96320546869e1bb876e|20/03/1990|1|-|12 - 001|01/01/2026|31/12/2026|15/12/2025|12011201234567|-|4|01/01/2028|0a1b2c3d4e5f6071-6202|$';
+    const legacy =
+      'HC4121201234567|4e677579e1bb856e20c490e1bba96320546869e1bb876e|20/03/1990|1|-|12 - 001|01/01/2026|31/12/2026|15/12/2025|12011201234567|-|4|01/01/2028|0a1b2c3d4e5f6071-6202|$';
     const r = verify(['--trust', fixture.trustFile, '--at', AT, legacy]);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'needs_review', code: 'UNSIGNED_LEGACY' });
@@ -49,7 +50,14 @@ describe('npm run verify', () => {
   });
 
   it('exits 2 with a message for usage errors', () => {
-    for (const args of [[], ['--at', 'yesterday', good], ['--facility', 'X', good], ['--bogus', good], ['a', 'b'], ['--trust', '/nonexistent/trust.json', good]]) {
+    for (const args of [
+      [],
+      ['--at', 'yesterday', good],
+      ['--facility', 'X', good],
+      ['--bogus', good],
+      ['a', 'b'],
+      ['--trust', '/nonexistent/trust.json', good],
+    ]) {
       const r = verify(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/verify:|Usage/);
@@ -63,7 +71,14 @@ describe('npm run verify', () => {
     const r = verify(['--trust', fixture.trustFile, '--at', AT, '-'], input);
     const lines = r.stdout.split('\n');
     expect(lines.pop()).toBe('');
-    expect(lines.map((l) => JSON.parse(l).code)).toEqual(['OK', 'QR_MALFORMED', 'QR_MALFORMED', 'OK', 'CREDENTIAL_INVALID', 'QR_MALFORMED']);
+    expect(lines.map((l) => JSON.parse(l).code)).toEqual([
+      'OK',
+      'QR_MALFORMED',
+      'QR_MALFORMED',
+      'OK',
+      'CREDENTIAL_INVALID',
+      'QR_MALFORMED',
+    ]);
     expect(r.code).toBe(1);
   });
 

@@ -113,7 +113,9 @@ describe('Database statement cache', () => {
     open.push(db);
     await db.exec('CREATE TABLE t (v INTEGER)');
     const n = MAX_CACHED_STATEMENTS * 2;
-    const out = await db.read((q) => Promise.all(Array.from({ length: n }, (_, i) => q.get<{ n: number }>(`SELECT ${i} AS n FROM (SELECT 1)`))));
+    const out = await db.read((q) =>
+      Promise.all(Array.from({ length: n }, (_, i) => q.get<{ n: number }>(`SELECT ${i} AS n FROM (SELECT 1)`))),
+    );
     expect(out.map((r) => r?.n)).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(db.cachedStatements).toBeLessThanOrEqual(MAX_CACHED_STATEMENTS);
     await db.close(); // waits for the evicted statements' finalisation

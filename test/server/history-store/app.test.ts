@@ -116,7 +116,9 @@ describe('GET /v1/patients/{maSoBhxh}/visits', () => {
     const y2025 = await call(store.url, `/v1/patients/${P}/visits?year=2025`, { key: KEY_A });
     expect(y2025.body.items.map((i: any) => i.date)).toEqual(['2025-01-01', '2025-06-01']);
     const y2026 = await call(store.url, `/v1/patients/${P}/visits?year=2026`, { key: KEY_A });
-    expect(y2026.body.items.map((i: any) => [i.date, i.checkedInAt, i.facility])).toEqual([['2026-01-01', '2025-12-31T17:30:00.000Z', '12001']]);
+    expect(y2026.body.items.map((i: any) => [i.date, i.checkedInAt, i.facility])).toEqual([
+      ['2026-01-01', '2025-12-31T17:30:00.000Z', '12001'],
+    ]);
     expect(y2026.body).toMatchObject({ maSoBhxh: P, year: 2026 });
   });
 
@@ -142,7 +144,9 @@ describe('GET /v1/facilities/{code}/visits', () => {
   it('pages with a keyset cursor, every visit once, in check-in order', async () => {
     const fresh = await startTestStore();
     try {
-      const sent = Array.from({ length: 25 }, (_, i) => visit({ checkedInAt: new Date(Date.parse('2026-01-01T00:00:00Z') + (i % 5) * 60_000).toISOString() }));
+      const sent = Array.from({ length: 25 }, (_, i) =>
+        visit({ checkedInAt: new Date(Date.parse('2026-01-01T00:00:00Z') + (i % 5) * 60_000).toISOString() }),
+      );
       await call(fresh.url, '/v1/visits:batch', { key: KEY_A, body: { visits: sent } });
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -166,7 +170,17 @@ describe('GET /v1/facilities/{code}/visits', () => {
       expect(day.body.items).toHaveLength(25);
       const dayBefore = await call(fresh.url, '/v1/facilities/12001/visits?to=2025-12-31', { key: KEY_A });
       expect(dayBefore.body.items).toHaveLength(0);
-      expect(page0Fields(day.body.items[0])).toEqual(['cardNumber', 'checkedInAt', 'facility', 'id', 'maSoBhxh', 'receivedAt', 'source', 'verdict', 'visitType']);
+      expect(page0Fields(day.body.items[0])).toEqual([
+        'cardNumber',
+        'checkedInAt',
+        'facility',
+        'id',
+        'maSoBhxh',
+        'receivedAt',
+        'source',
+        'verdict',
+        'visitType',
+      ]);
     } finally {
       await fresh.close();
     }

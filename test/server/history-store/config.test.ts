@@ -5,8 +5,15 @@ import { FaultInjector, parseFaultPlan } from '../../../server/history-store/fau
 
 describe('history store config', () => {
   it('reads flags over environment over defaults', () => {
-    const r = loadHistoryStoreConfig(['--port', '0', '--data=d', '--keys', 'k.json'], { HISTORY_STORE_PORT: '9', HISTORY_STORE_HOST: '0.0.0.0' }, '/srv');
-    expect(r).toEqual({ help: false, config: { port: 0, host: '0.0.0.0', dataDir: '/srv/d', keysFile: '/srv/k.json', faultPlan: undefined } });
+    const r = loadHistoryStoreConfig(
+      ['--port', '0', '--data=d', '--keys', 'k.json'],
+      { HISTORY_STORE_PORT: '9', HISTORY_STORE_HOST: '0.0.0.0' },
+      '/srv',
+    );
+    expect(r).toEqual({
+      help: false,
+      config: { port: 0, host: '0.0.0.0', dataDir: '/srv/d', keysFile: '/srv/k.json', faultPlan: undefined },
+    });
     const env = loadHistoryStoreConfig([], { HISTORY_STORE_KEYS: '/etc/k.json' }, '/srv');
     expect(env.help === false && env.config.port).toBe(8090);
     expect(loadHistoryStoreConfig(['--help'], {})).toEqual({ help: true });

@@ -27,7 +27,10 @@ function prepare(raws: Record<string, unknown>[]): PreparedVisit[] {
 describe('SqliteVisitStore.storeBatch', () => {
   it('stores a full batch with every field intact, in one go', async () => {
     const raws = Array.from({ length: MAX_BATCH_ITEMS }, (_, i) =>
-      visit({ checkedInAt: new Date(Date.parse('2025-12-31T16:59:00.000Z') + i * 1000).toISOString(), ...(i % 2 ? { cardNumber: undefined } : {}) }),
+      visit({
+        checkedInAt: new Date(Date.parse('2025-12-31T16:59:00.000Z') + i * 1000).toISOString(),
+        ...(i % 2 ? { cardNumber: undefined } : {}),
+      }),
     );
     const results = await store.storeBatch(prepare(raws), NOW);
     expect(results.map((r) => r.status)).toEqual(raws.map(() => 'stored'));

@@ -30,9 +30,18 @@ describe('validateItem', () => {
 
   it('accepts a clock up to a day ahead, not more; refuses implausibly old times', () => {
     expect(validateItem({ ...base, checkedInAt: '2026-11-26T01:59:00Z' }, '12001', NOW).ok).toBe(true);
-    expect(validateItem({ ...base, checkedInAt: '2026-11-26T02:01:00Z' }, '12001', NOW)).toMatchObject({ ok: false, code: 'CHECKED_IN_AT_FUTURE' });
-    expect(validateItem({ ...base, checkedInAt: '1999-12-31T00:00:00Z' }, '12001', NOW)).toMatchObject({ ok: false, code: 'CHECKED_IN_AT_INVALID' });
-    expect(validateItem({ ...base, checkedInAt: '2026-13-45T00:00:00Z' }, '12001', NOW)).toMatchObject({ ok: false, code: 'CHECKED_IN_AT_INVALID' });
+    expect(validateItem({ ...base, checkedInAt: '2026-11-26T02:01:00Z' }, '12001', NOW)).toMatchObject({
+      ok: false,
+      code: 'CHECKED_IN_AT_FUTURE',
+    });
+    expect(validateItem({ ...base, checkedInAt: '1999-12-31T00:00:00Z' }, '12001', NOW)).toMatchObject({
+      ok: false,
+      code: 'CHECKED_IN_AT_INVALID',
+    });
+    expect(validateItem({ ...base, checkedInAt: '2026-13-45T00:00:00Z' }, '12001', NOW)).toMatchObject({
+      ok: false,
+      code: 'CHECKED_IN_AT_INVALID',
+    });
   });
 });
 

@@ -69,7 +69,15 @@ describe('GET /api/audit/visits', () => {
         }
       }
     }
-    for (const q of ['from=2026-02-30', 'limit=0', 'limit=501', 'from=2026-11-26&to=2026-11-25', 'cardNumber=a&cardNumber=b', 'verdict[x]=1', 'nope=1']) {
+    for (const q of [
+      'from=2026-02-30',
+      'limit=0',
+      'limit=501',
+      'from=2026-11-26&to=2026-11-25',
+      'cardNumber=a&cardNumber=b',
+      'verdict[x]=1',
+      'nope=1',
+    ]) {
       const r = await get(`/api/audit/visits?${q}`);
       expect(r.status, q).toBe(400);
     }
@@ -115,7 +123,7 @@ describe('GET /api/audit/summary', () => {
 });
 
 describe('sync state for auditors', () => {
-  it('shows each visit\'s sync state, and parked visits with the store\'s reason', async () => {
+  it("shows each visit's sync state, and parked visits with the store's reason", async () => {
     const list = await get('/api/audit/visits');
     const byVerdict = (v: string) => list.json.items.filter((x: { verdict: string }) => x.verdict === v);
     // Sync is off in this kiosk: accepted visits wait in the outbox; rejected attempts are never sent.
@@ -125,15 +133,23 @@ describe('sync state for auditors', () => {
     const parkedId = byVerdict('accepted')[0].id as string;
     const { db } = await openKioskDatabase(k.dataDir, NOW);
     try {
-      await db.run("UPDATE sync_outbox SET state = 'parked', attempts = 1, parked_reason = 'CONFLICT:ID_CONFLICT' WHERE visit_id = ?", [parkedId]);
+      await db.run("UPDATE sync_outbox SET state = 'parked', attempts = 1, parked_reason = 'CONFLICT:ID_CONFLICT' WHERE visit_id = ?", [
+        parkedId,
+      ]);
     } finally {
       await db.close();
     }
     const parked = await get('/api/audit/sync/parked');
     expect(parked.status).toBe(200);
-    expect(parked.json).toMatchObject({ items: [{ visitId: parkedId, state: 'parked', attempts: 1, parkedReason: 'CONFLICT:ID_CONFLICT' }], nextCursor: null });
+    expect(parked.json).toMatchObject({
+      items: [{ visitId: parkedId, state: 'parked', attempts: 1, parkedReason: 'CONFLICT:ID_CONFLICT' }],
+      nextCursor: null,
+    });
     const again = await get('/api/audit/visits');
-    expect(again.json.items.find((x: { id: string }) => x.id === parkedId).sync).toMatchObject({ state: 'parked', parkedReason: 'CONFLICT:ID_CONFLICT' });
+    expect(again.json.items.find((x: { id: string }) => x.id === parkedId).sync).toMatchObject({
+      state: 'parked',
+      parkedReason: 'CONFLICT:ID_CONFLICT',
+    });
     expect((await get('/api/audit/sync/parked?cursor=%27%20OR%201%3D1')).status).toBe(400);
     expect((await get('/api/audit/sync/parked?verdict=accepted')).status).toBe(400);
   });
@@ -148,7 +164,9 @@ describe('GET /api/audit/integrity and the audit trail', () => {
     await get('/api/audit/visits?verdict=rejected&limit=5');
     const { db } = await openKioskDatabase(k.dataDir, NOW);
     try {
-      const rows = await db.all<{ username: string; endpoint: string; filter: string }>('SELECT username, endpoint, filter FROM audit_reads ORDER BY id DESC LIMIT 1');
+      const rows = await db.all<{ username: string; endpoint: string; filter: string }>(
+        'SELECT username, endpoint, filter FROM audit_reads ORDER BY id DESC LIMIT 1',
+      );
       expect(rows[0]).toMatchObject({ username: ACCOUNTS.auditor.username, endpoint: 'visits' });
       expect(JSON.parse(rows[0]!.filter)).toEqual({ verdict: 'rejected', limit: 5 });
       await expect(db.run('DELETE FROM audit_reads')).rejects.toThrow(/append-only/);

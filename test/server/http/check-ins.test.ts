@@ -77,7 +77,9 @@ describe('POST /api/check-ins', () => {
   it('50 parallel check-ins of distinct cards → 50 rows and 50 outbox rows, chain intact', async () => {
     const before = await countRows();
     const qrs = await Promise.all(Array.from({ length: 50 }, (_, i) => k.card(1000 + i)));
-    const replies = await Promise.all(qrs.map((qr) => k.request('POST', '/api/check-ins', { cookie: k.cookies.receptionist, body: { qr } })));
+    const replies = await Promise.all(
+      qrs.map((qr) => k.request('POST', '/api/check-ins', { cookie: k.cookies.receptionist, body: { qr } })),
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(50).fill(201));
     expect(new Set(replies.map((r) => r.json.visit.seq)).size).toBe(50);
     const after = await countRows();
@@ -89,7 +91,9 @@ describe('POST /api/check-ins', () => {
   it('the same card 10 times in parallel → one row', async () => {
     const before = await countRows();
     const qr = await k.card(4);
-    const replies = await Promise.all(Array.from({ length: 10 }, () => k.request('POST', '/api/check-ins', { cookie: k.cookies.receptionist, body: { qr } })));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => k.request('POST', '/api/check-ins', { cookie: k.cookies.receptionist, body: { qr } })),
+    );
     expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
     expect(replies.filter((r) => r.status === 200 && r.json.duplicate === true)).toHaveLength(9);
     expect(new Set(replies.map((r) => r.json.visit.id)).size).toBe(1);
@@ -110,7 +114,11 @@ describe('POST /api/check-ins', () => {
     const c = await k.request('POST', '/api/check-ins', { cookie: k.cookies.receptionist, body: { qr, visitType: '03' }, headers });
     expect(c.status).toBe(422);
     expect(c.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    const bad = await k.request('POST', '/api/check-ins', { cookie: k.cookies.receptionist, body: { qr }, headers: { 'Idempotency-Key': 'x'.repeat(129) } });
+    const bad = await k.request('POST', '/api/check-ins', {
+      cookie: k.cookies.receptionist,
+      body: { qr },
+      headers: { 'Idempotency-Key': 'x'.repeat(129) },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.code).toBe('IDEMPOTENCY_KEY_INVALID');
   });
@@ -136,7 +144,10 @@ describe('POST /api/check-ins', () => {
     expect(r.status).toBe(422);
     expect(r.json.code).toBe('REVIEW_NOTE_REQUIRED');
     expect((await countRows()).visits).toBe(before.visits);
-    const ok = await k.request('POST', '/api/check-ins', { cookie: k.cookies.receptionist, body: { qr, reviewNote: 'Giấy chuyển tuyến số 123' } });
+    const ok = await k.request('POST', '/api/check-ins', {
+      cookie: k.cookies.receptionist,
+      body: { qr, reviewNote: 'Giấy chuyển tuyến số 123' },
+    });
     expect(ok.status).toBe(201);
     expect(ok.json.visit).toMatchObject({ verdict: 'needs_review', reviewNote: 'Giấy chuyển tuyến số 123', source: 'legacy-unsigned' });
   });

@@ -30,7 +30,12 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Role; body?: () 
     method: 'POST',
     path: '/api/admin/users',
     allowed: 'admin',
-    body: () => ({ username: `nv-${Math.random().toString(36).slice(2, 8)}`, displayName: 'Phạm Văn Mới', role: 'receptionist', password: 'a long enough password' }),
+    body: () => ({
+      username: `nv-${Math.random().toString(36).slice(2, 8)}`,
+      displayName: 'Phạm Văn Mới',
+      role: 'receptionist',
+      password: 'a long enough password',
+    }),
   },
   { method: 'POST', path: '/api/admin/users/nobody-here/disable', allowed: 'admin', body: () => ({}) },
 ];

@@ -12,7 +12,12 @@ describe('sessions', () => {
     k = await startLogKiosk();
     const r = await k.login(ACCOUNTS.receptionist.username);
     expect(r.status).toBe(200);
-    expect(r.json.user).toEqual({ username: 'thu-ngan', displayName: ACCOUNTS.receptionist.displayName, role: 'receptionist', deskId: 'desk-1' });
+    expect(r.json.user).toEqual({
+      username: 'thu-ngan',
+      displayName: ACCOUNTS.receptionist.displayName,
+      role: 'receptionist',
+      deskId: 'desk-1',
+    });
     const setCookie = r.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^kiosk_session=[A-Za-z0-9_-]{43};/);
     expect(setCookie).toMatch(/HttpOnly/);
@@ -35,7 +40,10 @@ describe('sessions', () => {
     expect((await k.login("' OR 1=1 --", PASSWORD)).json.code).toBe('LOGIN_FAILED');
     const bad = await k.request('POST', '/api/session', { body: { username: 'thu-ngan' } });
     expect([bad.status, bad.json.code]).toEqual([400, 'FIELD_MISSING']);
-    const form = await k.request('POST', '/api/session', { rawBody: 'username=a&password=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await k.request('POST', '/api/session', {
+      rawBody: 'username=a&password=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect([form.status, form.json.code]).toEqual([415, 'CONTENT_TYPE_NOT_JSON']);
   });
 
@@ -72,14 +80,29 @@ describe('sessions', () => {
 
   it('admins create users (validated) who can then sign in', async () => {
     k = await startLogKiosk();
-    const body = { username: 'nv-moi', displayName: 'Phạm Văn Mới', role: 'auditor', cccd: '001190011111', password: 'another long password' };
+    const body = {
+      username: 'nv-moi',
+      displayName: 'Phạm Văn Mới',
+      role: 'auditor',
+      cccd: '001190011111',
+      password: 'another long password',
+    };
     const r = await k.request('POST', '/api/admin/users', { cookie: k.cookies.admin, body });
     expect(r.status).toBe(201);
     expect(r.json.user).toMatchObject({ username: 'nv-moi', role: 'auditor', disabled: false });
     expect(JSON.stringify(r.json)).not.toContain('scrypt');
     expect((await k.request('POST', '/api/admin/users', { cookie: k.cookies.admin, body })).json.code).toBe('USERNAME_TAKEN');
-    for (const bad of [{ ...body, username: 'Bad Name' }, { ...body, role: 'root' }, { ...body, cccd: '12' }, { ...body, password: 'short' }, { ...body, displayName: '' }]) {
-      const x = await k.request('POST', '/api/admin/users', { cookie: k.cookies.admin, body: { ...bad, username: bad.username === 'nv-moi' ? 'nv-khac' : bad.username } });
+    for (const bad of [
+      { ...body, username: 'Bad Name' },
+      { ...body, role: 'root' },
+      { ...body, cccd: '12' },
+      { ...body, password: 'short' },
+      { ...body, displayName: '' },
+    ]) {
+      const x = await k.request('POST', '/api/admin/users', {
+        cookie: k.cookies.admin,
+        body: { ...bad, username: bad.username === 'nv-moi' ? 'nv-khac' : bad.username },
+      });
       expect([x.status, x.json.code]).toEqual([400, 'FIELD_INVALID']);
     }
     expect((await k.login('nv-moi', 'another long password')).status).toBe(200);
@@ -92,7 +115,14 @@ describe('demo accounts', () => {
   it('a fresh demo start creates one account per role with random passwords, printed once', async () => {
     const printed: string[] = [];
     const logged: string[] = [];
-    k = await startLogKiosk({ accounts: false, flags: ['--demo-accounts'], service: { print: (t) => printed.push(t), logger: { debug() {}, info() {}, warn: (m, f) => logged.push(m + JSON.stringify(f)), error() {} } } });
+    k = await startLogKiosk({
+      accounts: false,
+      flags: ['--demo-accounts'],
+      service: {
+        print: (t) => printed.push(t),
+        logger: { debug() {}, info() {}, warn: (m, f) => logged.push(m + JSON.stringify(f)), error() {} },
+      },
+    });
     expect(printed).toHaveLength(1);
     const text = printed[0]!;
     const pw = (name: string) => new RegExp(`${name}\\s+\\w+\\s+(\\S+)`).exec(text)?.[1];

@@ -23,7 +23,13 @@ describe('POST /api/verify', () => {
     const res = await post('/api/verify', JSON.stringify({ qr: card.qrText }));
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ verdict: 'accepted', code: 'OK', source: 'signed', issuer: fixture.signer.iss, keyId: fixture.signer.kid });
+    expect(body).toMatchObject({
+      verdict: 'accepted',
+      code: 'OK',
+      source: 'signed',
+      issuer: fixture.signer.iss,
+      keyId: fixture.signer.kid,
+    });
     expect(body.card).toMatchObject({ fullName: 'Nguyễn Đức Thiện', cardNumber: 'DN4121201234567', maSoBhxh: '1201234567' });
     expect(res.headers.get('cache-control')).toBe('no-store');
   });

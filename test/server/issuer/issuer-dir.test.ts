@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { issueCard } from '../../../server/card/issue.js';
-import {
-  addIssuerKey,
-  createIssuerDir,
-  isIssuerDir,
-  loadSigner,
-  readIssuerDir,
-  revokeRid,
-} from '../../../server/issuer/issuer-dir.js';
+import { addIssuerKey, createIssuerDir, isIssuerDir, loadSigner, readIssuerDir, revokeRid } from '../../../server/issuer/issuer-dir.js';
 import { DEMO_KEY_WARNING } from '../../../server/issuer/keys.js';
 import { issuerPaths } from '../../../server/issuer/layout.js';
 import { trustFileListsIssuer, trustIssuerDir } from '../../../server/issuer/trust-file.js';
@@ -45,7 +38,9 @@ describe('issuer directory', () => {
     expect(await isIssuerDir(dir)).toBe(true);
     expect(await json(join(dir, 'issuer.json'))).toStrictEqual({ iss: DEMO_ISSUER_ISS, name: 'Demo', demo: true });
     expect(await json(join(dir, '.well-known/jwks.json'))).toStrictEqual({ keys: [] });
-    await expect(createIssuerDir(dir, { iss: DEMO_ISSUER_ISS, name: 'Demo', demo: true })).rejects.toMatchObject({ code: 'ISSUER_DIR_EXISTS' });
+    await expect(createIssuerDir(dir, { iss: DEMO_ISSUER_ISS, name: 'Demo', demo: true })).rejects.toMatchObject({
+      code: 'ISSUER_DIR_EXISTS',
+    });
     await expect(createIssuerDir(join(root, 'x'), { iss: 'http://x.example', name: 'X', demo: false })).rejects.toMatchObject({
       code: 'ISSUER_INPUT_INVALID',
     });

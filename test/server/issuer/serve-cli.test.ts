@@ -72,10 +72,23 @@ describe('issuer CLI: rotate and serve', () => {
   });
 
   it('`npm run issuer -- serve --port 0` runs as a process and exits 0 on SIGTERM', async () => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', resolve(process.cwd(), 'server/cli/issuer.ts'), 'serve', '--dir', join(root, 'keys', 'demo-issuer'), '--port', '0'], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        resolve(process.cwd(), 'server/cli/issuer.ts'),
+        'serve',
+        '--dir',
+        join(root, 'keys', 'demo-issuer'),
+        '--port',
+        '0',
+      ],
+      {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
     const url = await new Promise<string>((res, rej) => {
       let buf = '';

@@ -22,7 +22,17 @@ export class FakeOutbox implements OutboxRepository {
   add(n: number, recordedAt = 0): void {
     for (let i = 0; i < n; i++) {
       const seq = this.rows.length + 1;
-      this.rows.push({ seq, visitId: `v${seq}`, recordedAt, state: 'pending', attempts: 0, lastError: null, nextAttemptAt: 0, sentAt: null, parkedReason: null });
+      this.rows.push({
+        seq,
+        visitId: `v${seq}`,
+        recordedAt,
+        state: 'pending',
+        attempts: 0,
+        lastError: null,
+        nextAttemptAt: 0,
+        sentAt: null,
+        parkedReason: null,
+      });
     }
   }
   async nextBatch(limit: number, afterSeq = 0): Promise<OutboxItem[]> {
@@ -56,7 +66,11 @@ export class FakeOutbox implements OutboxRepository {
   }
   async stats(): Promise<OutboxStats> {
     const pending = this.rows.filter((r) => r.state === 'pending');
-    return { pending: pending.length, parked: this.rows.filter((r) => r.state === 'parked').length, oldestPendingAt: pending[0]?.recordedAt ?? null };
+    return {
+      pending: pending.length,
+      parked: this.rows.filter((r) => r.state === 'parked').length,
+      oldestPendingAt: pending[0]?.recordedAt ?? null,
+    };
   }
   count(state: OutboxState): number {
     return this.rows.filter((r) => r.state === state).length;

@@ -54,11 +54,23 @@ describe('SqliteOutbox', () => {
     const ids = await seedVisits(db, [{ recordedAt: T0 }, { recordedAt: T0 + 1 }, { recordedAt: T0 + 2 }]);
     const outbox = new SqliteOutbox(db);
     await outbox.recordFailure([1, 2, 3], 'STORE_TIMEOUT: no answer within 30 s', T0 + 5000);
-    await outbox.recordOutcomes([{ seq: 1, kind: 'sent' }, { seq: 2, kind: 'parked', reason: 'CONFLICT:ID_CONFLICT' }], T0 + 6000);
+    await outbox.recordOutcomes(
+      [
+        { seq: 1, kind: 'sent' },
+        { seq: 2, kind: 'parked', reason: 'CONFLICT:ID_CONFLICT' },
+      ],
+      T0 + 6000,
+    );
     // A late duplicate outcome for an already-sent row changes nothing.
     await outbox.recordOutcomes([{ seq: 1, kind: 'parked', reason: 'X' }], T0 + 7000);
     const states = await syncStatesFor(db, ids);
-    expect(states.get(ids[0]!)).toMatchObject({ state: 'sent', attempts: 2, sentAt: T0 + 6000, nextAttemptAt: null, lastError: 'STORE_TIMEOUT: no answer within 30 s' });
+    expect(states.get(ids[0]!)).toMatchObject({
+      state: 'sent',
+      attempts: 2,
+      sentAt: T0 + 6000,
+      nextAttemptAt: null,
+      lastError: 'STORE_TIMEOUT: no answer within 30 s',
+    });
     expect(states.get(ids[1]!)).toMatchObject({ state: 'parked', attempts: 2, parkedReason: 'CONFLICT:ID_CONFLICT' });
     expect(states.get(ids[2]!)).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: T0 + 5000 });
     expect(await outbox.stats()).toEqual({ pending: 1, parked: 1, oldestPendingAt: T0 + 2 });
@@ -72,17 +84,31 @@ describe('SqliteOutbox', () => {
   });
 
   it('marks a whole acknowledged batch sent at once, whatever its size', async () => {
-    const seeded = await seedVisits(db, Array.from({ length: 600 }, (_, i) => ({ recordedAt: T0 + i })));
+    const seeded = await seedVisits(
+      db,
+      Array.from({ length: 600 }, (_, i) => ({ recordedAt: T0 + i })),
+    );
     const outbox = new SqliteOutbox(db);
     const batch = await outbox.nextBatch(500);
     expect(batch).toHaveLength(500);
-    await outbox.recordOutcomes(batch.map((b) => ({ seq: b.seq, kind: 'sent' as const })), T0 + 9000);
+    await outbox.recordOutcomes(
+      batch.map((b) => ({ seq: b.seq, kind: 'sent' as const })),
+      T0 + 9000,
+    );
     expect(await outbox.stats()).toEqual({ pending: 100, parked: 0, oldestPendingAt: T0 + 500 });
     const states = await syncStatesFor(db, seeded);
     expect(states.get(seeded[499]!)).toMatchObject({ state: 'sent', attempts: 1, sentAt: T0 + 9000 });
     expect(states.get(seeded[500]!)).toMatchObject({ state: 'pending', attempts: 0 });
-    await outbox.recordFailure(seeded.slice(500).map((_, i) => 501 + i), 'STORE_TIMEOUT: no answer within 30 s', T0 + 10_000);
-    expect((await syncStatesFor(db, seeded)).get(seeded[599]!)).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: T0 + 10_000 });
+    await outbox.recordFailure(
+      seeded.slice(500).map((_, i) => 501 + i),
+      'STORE_TIMEOUT: no answer within 30 s',
+      T0 + 10_000,
+    );
+    expect((await syncStatesFor(db, seeded)).get(seeded[599]!)).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      nextAttemptAt: T0 + 10_000,
+    });
   });
 
   it('leaves the visit log chain intact (outbox rows are never deleted)', async () => {

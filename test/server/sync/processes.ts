@@ -89,19 +89,36 @@ async function waitReady(child: Child, path: string, timeoutMs = 60_000): Promis
 
 export async function startStoreProcess(opts: { port: number; dataDir: string; keysFile: string; faultPlan?: object }): Promise<Child> {
   const args = ['--port', String(opts.port), '--data', opts.dataDir, '--keys', opts.keysFile];
-  const child = spawnNode('server/history-store/main.ts', args, opts.port, opts.faultPlan ? { HISTORY_STORE_FAULTS: JSON.stringify(opts.faultPlan) } : {});
+  const child = spawnNode(
+    'server/history-store/main.ts',
+    args,
+    opts.port,
+    opts.faultPlan ? { HISTORY_STORE_FAULTS: JSON.stringify(opts.faultPlan) } : {},
+  );
   await waitReady(child, '/healthz');
   return child;
 }
 
-export async function startKioskProcess(opts: { port: number; dataDir: string; trustFile: string; syncUrl: string; syncKey: string; flags?: string[] }): Promise<Child> {
+export async function startKioskProcess(opts: {
+  port: number;
+  dataDir: string;
+  trustFile: string;
+  syncUrl: string;
+  syncKey: string;
+  flags?: string[];
+}): Promise<Child> {
   const args = [
-    '--port', String(opts.port),
-    '--data-dir', opts.dataDir,
-    '--trust-file', opts.trustFile,
-    '--trust-refresh', '0',
+    '--port',
+    String(opts.port),
+    '--data-dir',
+    opts.dataDir,
+    '--trust-file',
+    opts.trustFile,
+    '--trust-refresh',
+    '0',
     '--no-demo-accounts',
-    '--facility', '12001',
+    '--facility',
+    '12001',
     ...(opts.flags ?? []),
   ];
   // Sync settings through the environment, as a clinic's service unit would set them.
@@ -155,7 +172,13 @@ export async function storeVisitIds(storeUrl: string, key: string, facility = '1
 }
 
 /** Sums the store's per-batch counts from its log lines ("batch received"). */
-export function storeBatchTotals(output: string): { batches: number; stored: number; duplicate: number; conflict: number; invalid: number } {
+export function storeBatchTotals(output: string): {
+  batches: number;
+  stored: number;
+  duplicate: number;
+  conflict: number;
+  invalid: number;
+} {
   const t = { batches: 0, stored: 0, duplicate: 0, conflict: 0, invalid: 0 };
   for (const line of output.split('\n')) {
     if (!line.includes('"batch received"')) continue;

@@ -41,7 +41,16 @@ describe('sync wired into the kiosk service', () => {
     const kiosk = await startTestKiosk({
       trustFile: issuer.trustFile,
       clock: fixedClock(NOW),
-      flags: ['--data-dir', dataDir, '--sync-url', `http://127.0.0.1:${deadPort}`, '--sync-key', 'k'.repeat(20), '--sync-max-backoff', '3600'],
+      flags: [
+        '--data-dir',
+        dataDir,
+        '--sync-url',
+        `http://127.0.0.1:${deadPort}`,
+        '--sync-key',
+        'k'.repeat(20),
+        '--sync-max-backoff',
+        '3600',
+      ],
     });
     try {
       const s = await pollUntil(async () => {
@@ -66,7 +75,10 @@ describe('sync wired into the kiosk service', () => {
 
   it('counts a backlog left from before a restart before the first status answer', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
-    await seedKioskDataDir(dataDir, Array.from({ length: 30 }, (_, i) => ({ recordedAt: NOW - 3_600_000 + i })));
+    await seedKioskDataDir(
+      dataDir,
+      Array.from({ length: 30 }, (_, i) => ({ recordedAt: NOW - 3_600_000 + i })),
+    );
     // Nothing listens on port 9 on loopback: the store is down, so nothing drains meanwhile.
     const kiosk = await startTestKiosk({
       trustFile: issuer.trustFile,
@@ -83,7 +95,10 @@ describe('sync wired into the kiosk service', () => {
   it('drains a backlog left from before a restart into the store', async () => {
     const store = await startTestStore();
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-sync-'));
-    const ids = await seedKioskDataDir(dataDir, Array.from({ length: 450 }, (_, i) => ({ recordedAt: NOW - 86_400_000 + i })));
+    const ids = await seedKioskDataDir(
+      dataDir,
+      Array.from({ length: 450 }, (_, i) => ({ recordedAt: NOW - 86_400_000 + i })),
+    );
     const kiosk = await startTestKiosk({
       trustFile: issuer.trustFile,
       clock: fixedClock(NOW),

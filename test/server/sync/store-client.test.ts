@@ -44,7 +44,9 @@ describe('HistoryStoreClient', () => {
   it('classifies failures with stable codes', async () => {
     const v = [visit() as Record<string, string>];
     const signal = new AbortController().signal;
-    expect((await failure(new HistoryStoreClient(store.url, 'wrong-key-wrong-key', 5000).postBatch(v, signal))).code).toBe('STORE_AUTH_FAILED');
+    expect((await failure(new HistoryStoreClient(store.url, 'wrong-key-wrong-key', 5000).postBatch(v, signal))).code).toBe(
+      'STORE_AUTH_FAILED',
+    );
 
     const down = await rawServer(() => undefined);
     const downUrl = down.url;
@@ -61,7 +63,9 @@ describe('HistoryStoreClient', () => {
     hang.server.closeAllConnections();
     hang.server.close();
 
-    const fiveHundred = await rawServer((res) => res.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"code":"MAINTENANCE"}'));
+    const fiveHundred = await rawServer((res) =>
+      res.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"code":"MAINTENANCE"}'),
+    );
     const e = await failure(new HistoryStoreClient(fiveHundred.url, KEY_A, 5000).postBatch(v, signal));
     expect([e.code, e.httpStatus, e.message]).toEqual(['STORE_SERVER_ERROR', 503, 'store answered 503 MAINTENANCE']);
     fiveHundred.server.close();
@@ -75,7 +79,15 @@ describe('HistoryStoreClient', () => {
 describe('parseResults', () => {
   const items = [{ id: 'a' }, { id: 'b' }];
   it('accepts results in any order, matched by index and id', () => {
-    const r = parseResults(JSON.stringify({ results: [{ id: 'b', index: 1, status: 'duplicate' }, { id: 'a', index: 0, status: 'stored' }] }), items);
+    const r = parseResults(
+      JSON.stringify({
+        results: [
+          { id: 'b', index: 1, status: 'duplicate' },
+          { id: 'a', index: 0, status: 'stored' },
+        ],
+      }),
+      items,
+    );
     expect(r.map((x) => x.status)).toEqual(['stored', 'duplicate']);
   });
   it.each([

@@ -33,7 +33,15 @@ describe('SyncWorker', () => {
     await until(worker, () => outbox.count('sent') === 7 && worker.status().state === 'idle');
     expect(sender.calls).toEqual([['v1', 'v2', 'v3'], ['v4', 'v5', 'v6'], ['v7']]);
     expect(outbox.rows.every((r) => r.attempts === 1 && r.sentAt === T0)).toBe(true);
-    expect(worker.status()).toMatchObject({ enabled: true, state: 'idle', pending: 0, parked: 0, oldestPendingAgeSec: null, lastSuccessAt: new Date(T0).toISOString(), lastError: null });
+    expect(worker.status()).toMatchObject({
+      enabled: true,
+      state: 'idle',
+      pending: 0,
+      parked: 0,
+      oldestPendingAgeSec: null,
+      lastSuccessAt: new Date(T0).toISOString(),
+      lastError: null,
+    });
     await worker.stop();
   });
 
@@ -59,10 +67,13 @@ describe('SyncWorker', () => {
 
   it('retries a failed batch with capped exponential backoff and full jitter, recording attempts and the error', async () => {
     let failures = 4;
-    const { outbox, sender, worker, sleeps } = setup(async (ids) => {
-      if (failures-- > 0) throw serverError();
-      return ids.map(() => 'stored' as const);
-    }, { baseBackoffMs: 1000, maxBackoffMs: 5000 });
+    const { outbox, sender, worker, sleeps } = setup(
+      async (ids) => {
+        if (failures-- > 0) throw serverError();
+        return ids.map(() => 'stored' as const);
+      },
+      { baseBackoffMs: 1000, maxBackoffMs: 5000 },
+    );
     outbox.add(2);
     worker.start();
     await until(worker, () => outbox.count('sent') === 2);
@@ -124,9 +135,12 @@ describe('SyncWorker', () => {
   });
 
   it('stop() ends a backoff wait at once and leaves the visits pending', async () => {
-    const { outbox, worker } = setup(async () => {
-      throw serverError();
-    }, { sleep: abortableSleep, baseBackoffMs: 3_600_000, maxBackoffMs: 3_600_000 });
+    const { outbox, worker } = setup(
+      async () => {
+        throw serverError();
+      },
+      { sleep: abortableSleep, baseBackoffMs: 3_600_000, maxBackoffMs: 3_600_000 },
+    );
     outbox.add(2);
     worker.start();
     await until(worker, () => worker.status().state === 'backoff');
@@ -173,9 +187,12 @@ describe('SyncWorker', () => {
   });
 
   it('reports SYNC_BEHIND when the oldest pending visit waited over an hour', async () => {
-    const { outbox, worker, clock } = setup(async () => {
-      throw serverError();
-    }, { sleep: (_ms, signal) => new Promise((r) => signal.addEventListener('abort', () => r())) });
+    const { outbox, worker, clock } = setup(
+      async () => {
+        throw serverError();
+      },
+      { sleep: (_ms, signal) => new Promise((r) => signal.addEventListener('abort', () => r())) },
+    );
     outbox.add(1, T0);
     worker.start();
     await until(worker, () => worker.status().state === 'backoff');
@@ -187,10 +204,13 @@ describe('SyncWorker', () => {
   });
 
   it('bisects a batch the store refuses as a whole and parks only the poison visit', async () => {
-    const { outbox, sender, worker } = setup(async (ids) => {
-      if (ids.includes('v5')) throw new SyncTransportError('STORE_REFUSED_BATCH', 'store answered 400 BODY_INVALID', 400);
-      return ids.map(() => 'stored' as const);
-    }, { batchSize: 8 });
+    const { outbox, sender, worker } = setup(
+      async (ids) => {
+        if (ids.includes('v5')) throw new SyncTransportError('STORE_REFUSED_BATCH', 'store answered 400 BODY_INVALID', 400);
+        return ids.map(() => 'stored' as const);
+      },
+      { batchSize: 8 },
+    );
     outbox.add(8);
     worker.start();
     await until(worker, () => outbox.count('pending') === 0);
@@ -255,7 +275,11 @@ describe('SyncWorker', () => {
     };
     worker.start();
     await third;
-    expect(sender.calls).toEqual([['v1', 'v2', 'v3'], ['v4', 'v5', 'v6'], ['v7', 'v8', 'v9']]);
+    expect(sender.calls).toEqual([
+      ['v1', 'v2', 'v3'],
+      ['v4', 'v5', 'v6'],
+      ['v7', 'v8', 'v9'],
+    ]);
     // Batch 2 left before batch 1 was marked; batch 3 after batch 1, before batch 2.
     expect(sentWhenPosted).toEqual([0, 0, 3]);
     expect(outbox.count('sent')).toBe(6);

@@ -36,7 +36,10 @@ function problemsOf(file: unknown): string[] {
 describe('trust snapshot', () => {
   it('loads the SMART Health Cards spec issuer (x5c and crlVersion members are ignored)', () => {
     const snap = buildTrustSnapshot(fileWith(specJwks.keys));
-    expect([...snap.keysByKid.keys()].sort()).toEqual(['3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s', 'EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw']);
+    expect([...snap.keysByKid.keys()].sort()).toEqual([
+      '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s',
+      'EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw',
+    ]);
     expect(snap.keysByKid.get('3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s')!.iss).toBe(SPEC_ISS);
     expect(snap.demo).toBe(false);
     expect(snap.updatedAt).toBe(Date.parse('2026-11-25T00:00:00Z'));
@@ -54,7 +57,10 @@ describe('trust snapshot', () => {
     ['a wrong key type', (k: Record<string, unknown>) => ({ ...k, kty: 'RSA' })],
     ['a kid that is not the thumbprint', (k: Record<string, unknown>) => ({ ...k, kid: 'not-the-thumbprint' })],
     ['an alg other than ES256', (k: Record<string, unknown>) => ({ ...k, alg: 'ES384' })],
-    ['a point not on the curve', (k: Record<string, unknown>) => ({ ...k, y: k.x, kid: ecThumbprint({ crv: 'P-256', x: k.x as string, y: k.x as string }) })],
+    [
+      'a point not on the curve',
+      (k: Record<string, unknown>) => ({ ...k, y: k.x, kid: ecThumbprint({ crv: 'P-256', x: k.x as string, y: k.x as string }) }),
+    ],
   ])('refuses the whole file for %s', (_what, mutate) => {
     const good = freshJwk();
     expect(problemsOf(fileWith([freshJwk(), mutate(good)])).length).toBeGreaterThan(0);
@@ -63,17 +69,22 @@ describe('trust snapshot', () => {
   it('refuses duplicate kids, even across issuers', () => {
     const k = freshJwk();
     expect(problemsOf(fileWith([k, k]))[0]).toMatch(/duplicate kid/);
-    const two = { updatedAt: '2026-11-25T00:00:00Z', issuers: [
-      { iss: 'https://a.example.vn', jwks: { keys: [k] } },
-      { iss: 'https://b.example.vn', jwks: { keys: [k] } },
-    ] };
+    const two = {
+      updatedAt: '2026-11-25T00:00:00Z',
+      issuers: [
+        { iss: 'https://a.example.vn', jwks: { keys: [k] } },
+        { iss: 'https://b.example.vn', jwks: { keys: [k] } },
+      ],
+    };
     expect(problemsOf(two)[0]).toMatch(/duplicate kid/);
   });
 
   it('refuses a missing updatedAt, an http issuer, a trailing slash, an empty issuer list', () => {
     expect(problemsOf({ issuers: [{ iss: SPEC_ISS, jwks: { keys: [] } }] })[0]).toMatch(/updatedAt/);
     expect(problemsOf({ updatedAt: '2026-11-25T00:00:00Z', issuers: [{ iss: 'http://x.vn', jwks: { keys: [] } }] })[0]).toMatch(/https/);
-    expect(problemsOf({ updatedAt: '2026-11-25T00:00:00Z', issuers: [{ iss: 'https://x.vn/', jwks: { keys: [] } }] })[0]).toMatch(/trailing slash/);
+    expect(problemsOf({ updatedAt: '2026-11-25T00:00:00Z', issuers: [{ iss: 'https://x.vn/', jwks: { keys: [] } }] })[0]).toMatch(
+      /trailing slash/,
+    );
     expect(problemsOf({ updatedAt: '2026-11-25T00:00:00Z', issuers: [] })[0]).toMatch(/non-empty/);
   });
 
@@ -96,7 +107,10 @@ describe('trust snapshot', () => {
   });
 
   it('marks the demo issuer', () => {
-    const snap = buildTrustSnapshot({ updatedAt: '2026-11-25T00:00:00Z', issuers: [{ iss: DEMO_ISSUER_ISS, jwks: { keys: [freshJwk()] } }] });
+    const snap = buildTrustSnapshot({
+      updatedAt: '2026-11-25T00:00:00Z',
+      issuers: [{ iss: DEMO_ISSUER_ISS, jwks: { keys: [freshJwk()] } }],
+    });
     expect(snap.demo).toBe(true);
   });
 
@@ -105,10 +119,13 @@ describe('trust snapshot', () => {
     mkdirSync(join(dir, 'spec'));
     writeFileSync(join(dir, 'spec/jwks.json'), JSON.stringify(specJwks));
     writeFileSync(join(dir, 'spec/crl.json'), readFileSync(join(VECTORS, 'crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json')));
-    writeFileSync(join(dir, 'trust.json'), JSON.stringify({
-      updatedAt: '2026-11-25T00:00:00Z',
-      issuers: [{ iss: SPEC_ISS, jwks: 'spec/jwks.json', crl: { '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s': 'spec/crl.json' } }],
-    }));
+    writeFileSync(
+      join(dir, 'trust.json'),
+      JSON.stringify({
+        updatedAt: '2026-11-25T00:00:00Z',
+        issuers: [{ iss: SPEC_ISS, jwks: 'spec/jwks.json', crl: { '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s': 'spec/crl.json' } }],
+      }),
+    );
     const snap = await loadTrustFile(join(dir, 'trust.json'));
     expect(snap.keysByKid.size).toBe(2);
     expect(snap.issuers.get(SPEC_ISS)!.crl.size).toBe(1);

@@ -54,7 +54,9 @@ export function recordingLogger(logs: RefreshWorld['logs']): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-export async function makeRefreshWorld(opts: { refreshUrl?: (serverUrl: string) => string; refresher?: Partial<RefresherOptions> } = {}): Promise<RefreshWorld> {
+export async function makeRefreshWorld(
+  opts: { refreshUrl?: (serverUrl: string) => string; refresher?: Partial<RefresherOptions> } = {},
+): Promise<RefreshWorld> {
   const issuer = await makeTestIssuer({ now: T0 });
   const server = await serveIssuerDir(issuer.issuerDir, { port: 0 });
   const clock = fixedClock(T0);
@@ -67,7 +69,17 @@ export async function makeRefreshWorld(opts: { refreshUrl?: (serverUrl: string) 
   const startup = await loadStartupTrust({ trustFile, cacheFile, logger: silentLogger });
   const holder = new TrustHolder(startup.snapshot);
   const make = (extra: Partial<RefresherOptions> = {}) =>
-    new TrustRefresher({ holder, clock, logger, cacheFile, baseDigests: startup.baseDigests, etags: startup.etags, timeoutMs: 2_000, ...opts.refresher, ...extra });
+    new TrustRefresher({
+      holder,
+      clock,
+      logger,
+      cacheFile,
+      baseDigests: startup.baseDigests,
+      etags: startup.etags,
+      timeoutMs: 2_000,
+      ...opts.refresher,
+      ...extra,
+    });
   const refreshers: TrustRefresher[] = [make()];
   const world: RefreshWorld = {
     issuer,

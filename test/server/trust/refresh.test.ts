@@ -180,7 +180,10 @@ describe('refused updates keep the last good trust store', () => {
 
   it('an unparsable revocation list: TRUST_UPDATE_INVALID', async () => {
     world = await makeRefreshWorld();
-    await writeFile(issuerPaths(world.issuer.issuerDir).crl(world.issuer.kid), JSON.stringify({ kid: world.issuer.kid, method: 'rid', ctr: 'seven', rids: [] }));
+    await writeFile(
+      issuerPaths(world.issuer.issuerDir).crl(world.issuer.kid),
+      JSON.stringify({ kid: world.issuer.kid, method: 'rid', ctr: 'seven', rids: [] }),
+    );
     await expectRefused(world, 'TRUST_UPDATE_INVALID');
   });
 
@@ -260,7 +263,12 @@ describe('scheduling', () => {
     world = await makeRefreshWorld();
     const r = await world.newRefresher();
     r.start({ intervalMs: 50, firstDelayMs: 10 });
-    for (let i = 0; i < 200 && (world.holder.state.lastSuccessAt === undefined || world.logs.filter((l) => l.fields?.code === 'TRUST_CONFIRMED').length < 2); i++) {
+    for (
+      let i = 0;
+      i < 200 &&
+      (world.holder.state.lastSuccessAt === undefined || world.logs.filter((l) => l.fields?.code === 'TRUST_CONFIRMED').length < 2);
+      i++
+    ) {
       await new Promise((res) => setTimeout(res, 20));
     }
     expect(world.logs.filter((l) => l.fields?.code === 'TRUST_CONFIRMED').length).toBeGreaterThanOrEqual(2);

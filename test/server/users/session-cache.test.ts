@@ -96,7 +96,16 @@ describe('session cache', () => {
   it('is bounded in size (oldest entry evicted) and can be switched off', () => {
     const clock = fixedClock(NOW);
     const c = new SessionCache(clock, 10_000, 2);
-    const user = { id: 1, username: 'a', displayName: 'A', cccd: null, role: 'receptionist' as const, disabled: false, createdAt: 0, updatedAt: 0 };
+    const user = {
+      id: 1,
+      username: 'a',
+      displayName: 'A',
+      cccd: null,
+      role: 'receptionist' as const,
+      disabled: false,
+      createdAt: 0,
+      updatedAt: 0,
+    };
     for (const t of ['x', 'y', 'z']) c.set(t, { user, expiresAt: NOW + 1e6 }, c.generation);
     expect([c.get('x'), c.get('y'), c.get('z')].map(Boolean)).toEqual([false, true, true]);
     const off = new SessionCache(clock, 0);

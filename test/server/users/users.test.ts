@@ -11,7 +11,8 @@ describe('passwords', () => {
     expect(a).not.toBe(b);
     expect(await verifyPassword('correct horse battery', a)).toBe(true);
     expect(await verifyPassword('correct horse batterY', a)).toBe(false);
-    for (const bad of ['', 'plain', 'scrypt$1$1$1$x$y', `scrypt$${2 ** 30}$8$1$AAAA$AAAAAAAAAAAAAAAAAAAAAA`]) expect(await verifyPassword('x', bad)).toBe(false);
+    for (const bad of ['', 'plain', 'scrypt$1$1$1$x$y', `scrypt$${2 ** 30}$8$1$AAAA$AAAAAAAAAAAAAAAAAAAAAA`])
+      expect(await verifyPassword('x', bad)).toBe(false);
   });
 
   it('policy and random passwords', () => {

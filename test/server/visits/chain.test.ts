@@ -6,9 +6,30 @@ import { cardKey } from '../../../server/visits/card-key.js';
 
 function content(seq: number): VisitContent {
   return {
-    seq, id: `id-${seq}`, facility: '12001', desk_id: 'desk-1', operator: 'a', operator_name: 'A', operator_cccd: null, recorded_at: 1000 + seq,
-    checked_at: 'x', visit_type: '01', verdict: 'accepted', code: 'OK', reason_codes: '["OK"]', review_note: null, source: 'signed',
-    card_key: `card:${seq}`, card_number: null, ma_so_bhxh: null, card_json: null, issuer: null, key_id: null, rid: null, demo: 0, qr_text: 'q',
+    seq,
+    id: `id-${seq}`,
+    facility: '12001',
+    desk_id: 'desk-1',
+    operator: 'a',
+    operator_name: 'A',
+    operator_cccd: null,
+    recorded_at: 1000 + seq,
+    checked_at: 'x',
+    visit_type: '01',
+    verdict: 'accepted',
+    code: 'OK',
+    reason_codes: '["OK"]',
+    review_note: null,
+    source: 'signed',
+    card_key: `card:${seq}`,
+    card_number: null,
+    ma_so_bhxh: null,
+    card_json: null,
+    issuer: null,
+    key_id: null,
+    rid: null,
+    demo: 0,
+    qr_text: 'q',
   };
 }
 
@@ -37,7 +58,9 @@ describe('hash chain', () => {
 
   it('hash = SHA-256(domain 0 prev 0 canonical content)', () => {
     const c = content(1);
-    const expected = createHash('sha256').update(`bhyt-kiosk/visit/v1\0${GENESIS_HASH}\0${canonicalJson(c)}`).digest('hex');
+    const expected = createHash('sha256')
+      .update(`bhyt-kiosk/visit/v1\0${GENESIS_HASH}\0${canonicalJson(c)}`)
+      .digest('hex');
     expect(chainHash(GENESIS_HASH, c)).toBe(expected);
   });
 

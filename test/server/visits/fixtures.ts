@@ -33,7 +33,11 @@ export interface LogKiosk {
   issuer: TestIssuer;
   clock: ReturnType<typeof fixedClock>;
   cookies: Record<Role, string>;
-  request(method: string, path: string, opts?: { cookie?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<Reply>;
+  request(
+    method: string,
+    path: string,
+    opts?: { cookie?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<Reply>;
   login(username: string, password?: string): Promise<Reply & { cookie?: string }>;
   /** A signed card with a distinct card number (n = 0, 1, 2 …). */
   card(n: number, overrides?: Record<string, unknown>, issueAt?: number): Promise<string>;
@@ -100,7 +104,8 @@ export async function startLogKiosk(opts: { flags?: string[]; service?: ServiceO
     request,
     login,
     async card(n, overrides = {}, issueAt) {
-      return (await issuer.issue({ cardNumber: cardNumber(n), ...overrides } as never, issueAt !== undefined ? { now: issueAt } : {})).qrText;
+      return (await issuer.issue({ cardNumber: cardNumber(n), ...overrides } as never, issueAt !== undefined ? { now: issueAt } : {}))
+        .qrText;
     },
     async close() {
       await svc.close();

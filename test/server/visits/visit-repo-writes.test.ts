@@ -32,14 +32,34 @@ let ids = 0;
 function content(card: string, opts: { verdict?: 'accepted' | 'needs_review' | 'rejected'; at?: number; id?: string } = {}) {
   ids++;
   return {
-    id: opts.id ?? `019a0000-0000-7000-8000-${String(ids).padStart(12, '0')}`, facility: '12001', desk_id: 'desk-1', operator: 'a',
-    operator_name: 'A', operator_cccd: null, recorded_at: opts.at ?? 10_000, checked_at: 'x', visit_type: '01', verdict: opts.verdict ?? 'accepted',
-    code: 'OK', reason_codes: '["OK"]', review_note: null, source: 'signed', card_key: `card:${card}`, card_number: null, ma_so_bhxh: null,
-    card_json: null, issuer: null, key_id: null, rid: null, demo: 0, qr_text: 'q',
+    id: opts.id ?? `019a0000-0000-7000-8000-${String(ids).padStart(12, '0')}`,
+    facility: '12001',
+    desk_id: 'desk-1',
+    operator: 'a',
+    operator_name: 'A',
+    operator_cccd: null,
+    recorded_at: opts.at ?? 10_000,
+    checked_at: 'x',
+    visit_type: '01',
+    verdict: opts.verdict ?? 'accepted',
+    code: 'OK',
+    reason_codes: '["OK"]',
+    review_note: null,
+    source: 'signed',
+    card_key: `card:${card}`,
+    card_number: null,
+    ma_so_bhxh: null,
+    card_json: null,
+    issuer: null,
+    key_id: null,
+    rid: null,
+    demo: 0,
+    qr_text: 'q',
   };
 }
 
-const outboxRows = (db: Database) => db.all<{ visit_seq: number; visit_id: string }>('SELECT visit_seq, visit_id FROM sync_outbox ORDER BY visit_seq');
+const outboxRows = (db: Database) =>
+  db.all<{ visit_seq: number; visit_id: string }>('SELECT visit_seq, visit_id FROM sync_outbox ORDER BY visit_seq');
 
 describe('VisitRepository.record', () => {
   it('a group write applies the duplicate rule to visits from before a restart (and only within the window)', async () => {
@@ -116,7 +136,9 @@ describe('VisitRepository.record', () => {
     if (!first.inserted) throw new Error('expected a row');
     const head = repo.head;
     // The same id again violates UNIQUE(id).
-    await expect(repo.record(content('B', { id: first.row.id }), { unlessRecentSince: 0 })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT' });
+    await expect(repo.record(content('B', { id: first.row.id }), { unlessRecentSince: 0 })).rejects.toMatchObject({
+      code: 'SQLITE_CONSTRAINT',
+    });
     expect(repo.head).toEqual(head);
     // In a group: the bad row rejects, its neighbours are written and linked without it.
     const group = [
@@ -159,7 +181,10 @@ describe('VisitRepository.record', () => {
     const c = { ...content('Z'), seq: 2 };
     const row = { ...c, prev_hash: a.row.hash, hash: chainHash(a.row.hash, contentOf({ ...c, prev_hash: '', hash: '' })) };
     const cols = Object.keys(row);
-    await other.run(`INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`, Object.values(row) as Array<string | number | null>);
+    await other.run(
+      `INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`,
+      Object.values(row) as Array<string | number | null>,
+    );
     expect(await other.all('SELECT visit_seq FROM sync_outbox')).toEqual([{ visit_seq: 1 }]);
     expect(await new VisitRepository(other).verifyChain()).toMatchObject({ intact: false, firstBrokenSeq: 2, problem: 'OUTBOX_MISSING' });
   });

@@ -16,10 +16,29 @@ afterEach(async () => {
 
 function content(n: number, verdict: 'accepted' | 'rejected' = 'accepted') {
   return {
-    id: `019a0000-0000-7000-8000-${String(n).padStart(12, '0')}`, facility: '12001', desk_id: 'desk-1', operator: 'a', operator_name: 'A',
-    operator_cccd: null, recorded_at: 1000 + n, checked_at: 'x', visit_type: '01', verdict, code: 'OK', reason_codes: '["OK"]',
-    review_note: null, source: 'signed', card_key: `card:${n}`, card_number: null, ma_so_bhxh: null, card_json: null, issuer: null,
-    key_id: null, rid: null, demo: 0, qr_text: 'q',
+    id: `019a0000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+    facility: '12001',
+    desk_id: 'desk-1',
+    operator: 'a',
+    operator_name: 'A',
+    operator_cccd: null,
+    recorded_at: 1000 + n,
+    checked_at: 'x',
+    visit_type: '01',
+    verdict,
+    code: 'OK',
+    reason_codes: '["OK"]',
+    review_note: null,
+    source: 'signed',
+    card_key: `card:${n}`,
+    card_number: null,
+    ma_so_bhxh: null,
+    card_json: null,
+    issuer: null,
+    key_id: null,
+    rid: null,
+    demo: 0,
+    qr_text: 'q',
   };
 }
 
