@@ -34,7 +34,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/http/**', '**/http/*'], message: 'Domain code never imports HTTP: wire it in server/app/ (docs/architecture.md).' },
+            {
+              group: ['**/http/**', '**/http/*'],
+              message: 'Domain code never imports HTTP: wire it in server/app/ (docs/architecture.md).',
+            },
             { group: ['**/app/**', '**/app/*'], message: 'Only the composition root (server/app/) knows every feature.' },
             { group: ['express'], message: 'Domain code does not know Express: routes live in server/http/.' },
           ],
@@ -45,7 +48,10 @@ export default tseslint.config(
   {
     files: ['server/wire/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['*', '**'], message: 'server/wire/ is the neutral contract: it imports nothing.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['*', '!./*'], message: 'server/wire/ is the neutral contract: it imports nothing outside itself.' }] },
+      ],
     },
   },
   {
@@ -53,7 +59,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/http/**', '**/http/*'], message: "The store is its own service: it never imports the kiosk's HTTP layer." }] },
+        {
+          patterns: [
+            { group: ['**/http/**', '**/http/*'], message: "The store is its own service: it never imports the kiosk's HTTP layer." },
+          ],
+        },
       ],
     },
   },
@@ -62,20 +72,33 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/server/**', '!**/server/wire/**'], message: 'The UI shares only the wire types (server/wire/) with the service.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '!**/server/wire/**'],
+              message: 'The UI shares only the wire types (server/wire/) with the service.',
+            },
+          ],
+        },
       ],
     },
   },
   {
     files: ['bench/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**'], message: 'bench/ and test/ share helpers through test-support/, not each other.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/test/**'], message: 'bench/ and test/ share helpers through test-support/, not each other.' }] },
+      ],
     },
   },
   {
     files: ['test/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/bench/**'], message: 'bench/ and test/ share helpers through test-support/, not each other.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/bench/**'], message: 'bench/ and test/ share helpers through test-support/, not each other.' }] },
+      ],
     },
   },
   {
