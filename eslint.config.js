@@ -75,7 +75,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/server/**', '!**/server/wire/**'],
+              group: ['**/server/**', '!**/server/wire', '!**/server/wire/**'],
               message: 'The UI shares only the wire types (server/wire/) with the service.',
             },
           ],

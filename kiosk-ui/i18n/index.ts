@@ -17,11 +17,6 @@ export function translator(locale: Locale): Translate {
   };
 }
 
-/** True when `key` names a catalog entry (reason codes from a newer server may not). */
-export function hasMessage(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(vi, key);
-}
-
 /** Human age like "3 giờ" / "3 h" from seconds. */
 export function formatAge(sec: number, t: Translate): string {
   const s = Math.max(0, Math.round(sec));

@@ -1,10 +1,12 @@
+import { reasonMessages } from '../../server/wire/reason-messages.js';
 import type { CardFields, ReasonCode, Severity, Verdict, VerifyResult } from '../api/types.js';
-import { hasMessage, type Locale, type MessageKey, type Translate } from '../i18n/index.js';
+import type { Locale, MessageKey, Translate } from '../i18n/index.js';
 import { formatDate } from './format.js';
 
 /**
  * Turns a VerifyResult into exactly what the verdict panel shows: pure, so its states are tested
- * in node without a browser. All text comes from the catalogs (or the server's message_vi).
+ * in node without a browser. All text comes from the catalogs: the screen's (kiosk-ui/i18n/) and,
+ * for reasons, the shared one (server/wire/reason-messages.ts) or the server's message_vi.
  */
 
 export type Tone = 'ok' | 'review' | 'stop';
@@ -46,12 +48,15 @@ export function verdictTitle(verdict: Verdict, t: Translate): string {
   return t(`verdict.${verdict}` as MessageKey);
 }
 
-/** A reason's text: the server's Vietnamese message, else our catalog by code. */
+/**
+ * A reason's text. Vietnamese: the server's message (it may be more specific than the catalog's),
+ * else the catalog's by code. English: the catalog's screen text by code (the server's
+ * message_en is written for logs), else the server's. A code this build does not know still reads.
+ */
 export function reasonText(r: { code: string; message_vi?: string; message_en?: string }, locale: Locale, t: Translate): string {
-  const key = `reason.${r.code}`;
-  if (locale === 'vi' && r.message_vi) return r.message_vi;
-  if (hasMessage(key)) return t(key);
-  return (locale === 'en' ? r.message_en : r.message_vi) || t('reason.unknown', { code: r.code });
+  const known = reasonMessages(r.code);
+  const text = locale === 'vi' ? r.message_vi || known?.message_vi : (known?.screen_en ?? r.message_en);
+  return text || t('reason.unknown', { code: r.code });
 }
 
 export function buildVerdictView(result: VerifyResult, locale: Locale, t: Translate): VerdictView {
@@ -139,10 +144,7 @@ export function cardFields(card: CardFields, t: Translate): FieldView[] {
 /** The short line the ARIA live region announces (no name: the queue can hear it). */
 export function announcement(result: VerifyResult, locale: Locale, t: Translate): string {
   const primary = result.reasons?.find((r) => r.code === result.code);
-  const reason = primary
-    ? reasonText(primary, locale, t)
-    : hasMessage(`reason.${result.code}`)
-      ? t(`reason.${result.code}` as MessageKey)
-      : '';
+  const known = reasonMessages(result.code);
+  const reason = primary ? reasonText(primary, locale, t) : known ? (locale === 'vi' ? known.message_vi : known.screen_en) : '';
   return t('verdict.announce', { verdict: verdictTitle(result.verdict, t), reason });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VerifyResult } from '../../../server/card/types.js';
+import { REASON_MESSAGES } from '../../../server/wire/reason-messages.js';
 import { en } from '../../../kiosk-ui/i18n/en.js';
 import { translator } from '../../../kiosk-ui/i18n/index.js';
 import { vi } from '../../../kiosk-ui/i18n/vi.js';
@@ -112,13 +113,13 @@ describe('verdict view model', () => {
     };
     const v = buildVerdictView(r, 'vi', tVi);
     expect(v.fields).toEqual([]);
-    expect(v.reasons[0]?.text).toBe(vi['reason.QR_MALFORMED']);
+    expect(v.reasons[0]?.text).toBe(REASON_MESSAGES.QR_MALFORMED.message_vi);
   });
 
   it('English: catalog texts, not the server Vietnamese', () => {
     const v = buildVerdictView(rejected, 'en', tEn);
     expect(v.title).toBe('NOT VALID');
-    expect(v.reasons[0]?.text).toBe(en['reason.CARD_EXPIRED']);
+    expect(v.reasons[0]?.text).toBe(REASON_MESSAGES.CARD_EXPIRED.screen_en);
     expect(v.fields.find((x) => x.id === 'validity')?.value).toBe('From 01/07/2025 (no end date)');
   });
 
@@ -152,7 +153,7 @@ describe('catalogs', () => {
 
   it('has a message for every reason code the verifier knows', async () => {
     const { REASON_CODES } = await import('../../../server/card/reasons.js');
-    for (const code of REASON_CODES) expect(Object.keys(vi), code).toContain(`reason.${code}`);
+    for (const code of REASON_CODES) expect(Object.keys(REASON_MESSAGES), code).toContain(code);
   });
 
   it('formats dates as on the paper card', () => {
