@@ -48,6 +48,19 @@ const CLASSIFICATION = {
   ID_CARD_PRESENTED: { severity: 'warning' },
   DIGITAL_CARD_NOT_ACCEPTED: { severity: 'error' },
   SPECIAL_FUND_CARD: { severity: 'info', portalCode: '001' },
+  PORTAL_UNAVAILABLE: { severity: 'warning' },
+  PORTAL_CONFIG_ERROR: { severity: 'warning' },
+  PORTAL_REQUEST_INVALID: { severity: 'warning', portalCode: '205' },
+  PORTAL_CODE_UNKNOWN: { severity: 'warning' },
+  PORTAL_CARD_NOT_FOUND: { severity: 'warning', portalCode: '050' },
+  PORTAL_NAME_MISMATCH: { severity: 'warning', portalCode: '060' },
+  PORTAL_BIRTH_DATE_MISMATCH: { severity: 'warning', portalCode: '070' },
+  PORTAL_FACILITY_MISMATCH: { severity: 'warning', portalCode: '090' },
+  CARD_REPLACED: { severity: 'error', portalCode: '003' },
+  NEW_CARD_ISSUED: { severity: 'info', portalCode: '004' },
+  CARD_REDUCED: { severity: 'error', portalCode: '120' },
+  CHILD_CARD_NOT_PRESENTED: { severity: 'warning', portalCode: '130' },
+  MANUAL_ENTRY: { severity: 'warning' },
 } satisfies Record<ReasonCode, Classification>;
 
 const CATALOG: Readonly<Record<ReasonCode, Readonly<CatalogEntry>>> = Object.freeze(

@@ -36,7 +36,34 @@ export type ReasonCode =
   /** This kiosk's policy does not accept digital cards (pilot provinces only). */
   | 'DIGITAL_CARD_NOT_ACCEPTED'
   /** QN/CY (defence fund) or CA (police fund) card: often absent from the civilian lookup. */
-  | 'SPECIAL_FUND_CARD';
+  | 'SPECIAL_FUND_CARD'
+  // The agency portal's online card check (server/portal/, portal.md): its answer merged in.
+  /** The online check was needed but did not answer within the time budget. */
+  | 'PORTAL_UNAVAILABLE'
+  /** The portal refused the facility's setup (054/055 staff ID, 401 account): not the patient's fault. */
+  | 'PORTAL_CONFIG_ERROR'
+  /** The portal refused the request's format (205). */
+  | 'PORTAL_REQUEST_INVALID'
+  /** The portal answered a result code the kiosk does not know. */
+  | 'PORTAL_CODE_UNKNOWN'
+  /** 050: the portal has no information on this card. */
+  | 'PORTAL_CARD_NOT_FOUND'
+  /** 060/061: the name differs from the portal's. */
+  | 'PORTAL_NAME_MISMATCH'
+  /** 070: the birth date differs from the portal's. */
+  | 'PORTAL_BIRTH_DATE_MISMATCH'
+  /** 090: the registered facility differs from the portal's. */
+  | 'PORTAL_FACILITY_MISMATCH'
+  /** 003: the old card expired, a new card was issued. */
+  | 'CARD_REPLACED'
+  /** 004: the card is still valid and a new one was issued (shown, decides nothing). */
+  | 'NEW_CARD_ISSUED'
+  /** 120–124: the card was reported reduced (moved, re-enrolled, stopped). */
+  | 'CARD_REDUCED'
+  /** 130: a child's card was not presented. */
+  | 'CHILD_CARD_NOT_PRESENTED'
+  /** Typed in by the receptionist, not scanned: only the online check can confirm it. */
+  | 'MANUAL_ENTRY';
 
 export interface Reason {
   code: ReasonCode;

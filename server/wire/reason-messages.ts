@@ -143,6 +143,74 @@ export const REASON_MESSAGES = {
     message_en: 'Card managed by the defence or police fund: check the card and ID papers (often absent from the civilian lookup).',
     screen_en: 'Card managed by the defence or police fund: check the card and photo ID (often absent from the online lookup).',
   },
+  PORTAL_UNAVAILABLE: {
+    message_vi:
+      'Cổng giám định không trả lời kịp (mất kết nối, quá thời gian hoặc lỗi máy chủ). Nhân viên quyết định; thẻ sẽ được tra cứu lại khi cổng hoạt động.',
+    message_en: 'The online card check was needed but did not answer in time (unreachable, time-out or server error): a person decides.',
+    screen_en: 'The insurance portal did not answer in time. Decide yourself; the card is checked again when the portal is back.',
+  },
+  PORTAL_CONFIG_ERROR: {
+    message_vi:
+      'Cổng giám định từ chối tài khoản của cơ sở hoặc thông tin cán bộ tra cứu (họ tên, số CCCD). Không phải lỗi của người bệnh: báo bộ phận kỹ thuật.',
+    message_en:
+      "The portal refused the facility's account or the checking staff member's name / ID number: a setup problem, not the patient's.",
+    screen_en: "The portal refused this kiosk's account or your staff ID. Not the patient's fault: call support.",
+  },
+  PORTAL_REQUEST_INVALID: {
+    message_vi: 'Cổng giám định báo dữ liệu tra cứu sai định dạng. Kiểm tra lại mã thẻ, họ tên và ngày sinh đã nhập.',
+    message_en: 'The portal refused the format of the lookup data.',
+    screen_en: 'The portal says the lookup data is badly formatted. Check the card number, name and birth date.',
+  },
+  PORTAL_CODE_UNKNOWN: {
+    message_vi: 'Cổng giám định trả về mã kết quả mà máy chưa biết. Nhân viên kiểm tra lại trên cổng.',
+    message_en: 'The portal answered a result code this kiosk does not know: a person decides.',
+    screen_en: 'The portal answered a result this kiosk does not know. Check on the portal yourself.',
+  },
+  PORTAL_CARD_NOT_FOUND: {
+    message_vi: 'Cổng giám định không có thông tin thẻ này. Kiểm tra lại mã thẻ và giấy tờ tùy thân.',
+    message_en: 'The portal has no information on this card.',
+    screen_en: 'The portal has no record of this card. Check the number and photo ID.',
+  },
+  PORTAL_NAME_MISMATCH: {
+    message_vi: 'Họ tên không khớp với thông tin trên cổng giám định. Đối chiếu với giấy tờ tùy thân.',
+    message_en: "The name differs from the portal's.",
+    screen_en: "The name does not match the portal's. Compare with photo ID.",
+  },
+  PORTAL_BIRTH_DATE_MISMATCH: {
+    message_vi: 'Ngày sinh không khớp với thông tin trên cổng giám định. Đối chiếu với giấy tờ tùy thân.',
+    message_en: "The birth date differs from the portal's.",
+    screen_en: "The birth date does not match the portal's. Compare with photo ID.",
+  },
+  PORTAL_FACILITY_MISMATCH: {
+    message_vi: 'Nơi đăng ký khám chữa bệnh ban đầu không khớp với thông tin trên cổng giám định.',
+    message_en: "The registered facility differs from the portal's.",
+    screen_en: "The registered facility does not match the portal's.",
+  },
+  CARD_REPLACED: {
+    message_vi: 'Thẻ cũ đã hết giá trị, người bệnh đã được cấp thẻ mới. Đề nghị xuất trình thẻ mới.',
+    message_en: 'The old card has expired and a new card was issued.',
+    screen_en: 'This old card has expired; a new card was issued. Ask for the new card.',
+  },
+  NEW_CARD_ISSUED: {
+    message_vi: 'Thẻ còn giá trị; người bệnh đã được cấp thẻ mới.',
+    message_en: 'The card is still valid; a new card was issued.',
+    screen_en: 'The card is still valid; a new card was issued.',
+  },
+  CARD_REDUCED: {
+    message_vi: 'Thẻ đã bị báo giảm (chuyển nơi, tham gia lại hoặc ngừng tham gia). Không chấp nhận.',
+    message_en: 'The card was reported reduced (moved, re-enrolled or stopped).',
+    screen_en: 'The card was cancelled (moved, re-enrolled or stopped). Do not accept.',
+  },
+  CHILD_CARD_NOT_PRESENTED: {
+    message_vi: 'Trẻ em chưa xuất trình thẻ BHYT. Kiểm tra giấy khai sinh hoặc giấy chứng sinh.',
+    message_en: "A child's card was not presented.",
+    screen_en: "The child's card was not shown. Check the birth certificate.",
+  },
+  MANUAL_ENTRY: {
+    message_vi: 'Thông tin thẻ được nhập tay, không quét từ mã QR. Tra cứu trên cổng giám định trước khi tiếp nhận.',
+    message_en: 'Entered by hand, not scanned: only the online check can confirm it.',
+    screen_en: 'Typed in by hand, not scanned. Check it on the portal before check-in.',
+  },
 } as const satisfies Readonly<Record<string, ReasonMessages>>;
 
 /** The codes that have messages (the service checks this is exactly its ReasonCode union). */
