@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { EMPTY_FILTERS, filterParams, type AuditFilters } from './api.js';
-import type { Translate } from './i18n/index.js';
+import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
 /** The filter form; dispatches `audit-filters` with the values on submit. */
@@ -35,28 +35,28 @@ export class AuditFiltersForm extends LightElement {
           maxlength=${attrs.maxlength ?? 64}
       /></label>`;
     return html`<form class="filters card" id="audit-filters-form" @submit=${this.submit}>
-      <h2>${t('filters.heading')}</h2>
+      <h2>${t('audit.filters.heading')}</h2>
       <div class="grid">
-        <label>${t('filters.from')}<input type="date" name="from" id="filter-from" .value=${f.from} /></label>
-        <label>${t('filters.to')}<input type="date" name="to" id="filter-to" .value=${f.to} /></label>
-        ${text('cardNumber', t('filters.cardNumber'), { pattern: '[A-Za-z0-9]{10,15}', maxlength: 15 })}
-        ${text('maSoBhxh', t('filters.maSoBhxh'), { pattern: '[0-9]{10}', maxlength: 10 })}
+        <label>${t('audit.filters.from')}<input type="date" name="from" id="filter-from" .value=${f.from} /></label>
+        <label>${t('audit.filters.to')}<input type="date" name="to" id="filter-to" .value=${f.to} /></label>
+        ${text('cardNumber', t('field.cardNumber'), { pattern: '[A-Za-z0-9]{10,15}', maxlength: 15 })}
+        ${text('maSoBhxh', t('field.maSoBhxh'), { pattern: '[0-9]{10}', maxlength: 10 })}
         <label
-          >${t('filters.verdict')}
+          >${t('audit.filters.verdict')}
           <select name="verdict" id="filter-verdict" .value=${f.verdict}>
-            <option value="">${t('filters.any')}</option>
-            <option value="accepted">${t('verdict.accepted')}</option>
-            <option value="needs_review">${t('verdict.needs_review')}</option>
-            <option value="rejected">${t('verdict.rejected')}</option>
+            <option value="">${t('audit.filters.any')}</option>
+            <option value="accepted">${t('audit.verdict.accepted')}</option>
+            <option value="needs_review">${t('audit.verdict.needs_review')}</option>
+            <option value="rejected">${t('audit.verdict.rejected')}</option>
           </select></label
         >
-        ${text('reasonCode', t('filters.reasonCode'), { pattern: '[A-Z_]{2,40}', maxlength: 40 })}
-        ${text('operator', t('filters.operator'), { maxlength: 32 })} ${text('desk', t('filters.desk'))}
+        ${text('reasonCode', t('audit.filters.reasonCode'), { pattern: '[A-Z_]{2,40}', maxlength: 40 })}
+        ${text('operator', t('audit.filters.operator'), { maxlength: 32 })} ${text('desk', t('audit.filters.desk'))}
       </div>
       <div class="actions">
-        <button type="submit" id="filter-apply">${t('filters.apply')}</button>
-        <button type="button" class="secondary" @click=${() => this.emit({ ...EMPTY_FILTERS })}>${t('filters.reset')}</button>
-        <a class="button secondary" id="audit-csv" download href=${`/api/audit/visits.csv?${filterParams(f)}`}>${t('filters.csv')}</a>
+        <button type="submit" id="filter-apply">${t('audit.filters.apply')}</button>
+        <button type="button" class="secondary" @click=${() => this.emit({ ...EMPTY_FILTERS })}>${t('audit.filters.reset')}</button>
+        <a class="button secondary" id="audit-csv" download href=${`/api/audit/visits.csv?${filterParams(f)}`}>${t('audit.filters.csv')}</a>
       </div>
     </form>`;
   }

@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type Integrity } from './api.js';
-import type { Translate } from './i18n/index.js';
+import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
 /** The hash-chain badge: green when the whole log verifies, red naming the first broken row. */
@@ -28,18 +28,18 @@ export class AuditIntegrity extends LightElement {
     const t = this.t;
     const r = this.result;
     let cls = 'pending';
-    let text = t('integrity.checking');
+    let text = t('audit.integrity.checking');
     if (this.failed) text = this.failed;
     else if (r?.intact) {
       cls = 'ok';
-      text = t('integrity.intact', { count: r.count, head: r.headHash.slice(0, 16) + '…' });
+      text = t('audit.integrity.intact', { count: r.count, head: r.headHash.slice(0, 16) + '…' });
     } else if (r) {
       cls = 'broken';
-      text = r.firstBrokenSeq !== undefined ? t('integrity.broken', { seq: r.firstBrokenSeq }) : t('integrity.brokenNoSeq');
+      text = r.firstBrokenSeq !== undefined ? t('audit.integrity.broken', { seq: r.firstBrokenSeq }) : t('audit.integrity.brokenNoSeq');
     }
     return html`<div class="integrity ${cls}" id="audit-integrity" data-state=${cls} role="status" title=${r?.headHash ?? ''}>
       <span>${text}</span>
-      <button type="button" class="link" @click=${() => this.check()}>${t('integrity.recheck')}</button>
+      <button type="button" class="link" @click=${() => this.check()}>${t('audit.integrity.recheck')}</button>
     </div>`;
   }
 }

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, type SessionUser } from './api.js';
-import type { Translate } from './i18n/index.js';
+import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
 /** Sign-in form; dispatches `audit-signed-in` with the user. */
@@ -24,15 +24,15 @@ export class AuditLogin extends LightElement {
       this.dispatchEvent(new CustomEvent<SessionUser>('audit-signed-in', { detail: r.body.user, bubbles: true }));
       return;
     }
-    if (r.code === 'LOGIN_THROTTLED') this.error = this.t('login.throttled', { sec: r.retryAfterSec ?? 60 });
+    if (r.code === 'LOGIN_THROTTLED') this.error = this.t('audit.login.throttled', { sec: r.retryAfterSec ?? 60 });
     else if (r.code === 'LOGIN_FAILED') this.error = this.t('login.failed');
-    else this.error = this.t('login.error');
+    else this.error = this.t('audit.login.error');
   }
 
   protected override render() {
     const t = this.t;
     return html`<form class="login card" id="audit-login-form" @submit=${this.submit}>
-      <h2>${t('login.heading')}</h2>
+      <h2>${t('audit.login.heading')}</h2>
       <label>${t('login.username')}<input name="username" id="audit-username" autocomplete="username" required maxlength="64" /></label>
       <label
         >${t('login.password')}<input

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, EMPTY_FILTERS, filterParams, vnTime, type AuditFilters, type AuditVisit } from './api.js';
-import type { AuditMessageKey, Translate } from './i18n/index.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
 const PAGE = 50;
@@ -42,23 +42,23 @@ export class AuditTable extends LightElement {
   protected override render() {
     const t = this.t;
     return html`<section class="card" aria-labelledby="table-heading">
-      <h2 id="table-heading">${t('table.heading')}</h2>
-      ${this.error ? html`<p class="error" role="alert">${t('table.error', { code: this.error })}</p>` : nothing}
+      <h2 id="table-heading">${t('audit.table.heading')}</h2>
+      ${this.error ? html`<p class="error" role="alert">${t('audit.table.error', { code: this.error })}</p>` : nothing}
       <div class="table-wrap">
         <table id="audit-table" data-loading=${this.loading ? 'true' : 'false'}>
           <thead>
             <tr>
-              <th>${t('table.seq')}</th>
-              <th>${t('table.time')}</th>
-              <th>${t('table.verdict')}</th>
-              <th>${t('table.card')}</th>
-              <th>${t('table.name')}</th>
-              <th>${t('table.operator')}</th>
-              <th>${t('table.desk')}</th>
-              <th>${t('table.visitType')}</th>
-              <th>${t('table.reasons')}</th>
-              <th>${t('table.note')}</th>
-              <th>${t('table.sync')}</th>
+              <th>${t('audit.table.seq')}</th>
+              <th>${t('audit.table.time')}</th>
+              <th>${t('audit.table.verdict')}</th>
+              <th>${t('audit.table.card')}</th>
+              <th>${t('audit.table.name')}</th>
+              <th>${t('audit.table.operator')}</th>
+              <th>${t('audit.table.desk')}</th>
+              <th>${t('audit.table.visitType')}</th>
+              <th>${t('verdict.reasons')}</th>
+              <th>${t('audit.table.note')}</th>
+              <th>${t('audit.table.sync')}</th>
             </tr>
           </thead>
           <tbody>
@@ -67,7 +67,7 @@ export class AuditTable extends LightElement {
                 html`<tr data-visit-id=${v.id} data-seq=${v.seq} title=${v.hash}>
                   <td class="num">${v.seq}</td>
                   <td>${vnTime(v.recordedAt)}</td>
-                  <td><span class="verdict ${v.verdict}">${t(`verdict.${v.verdict}` as AuditMessageKey)}</span></td>
+                  <td><span class="verdict ${v.verdict}">${t(`audit.verdict.${v.verdict}` as MessageKey)}</span></td>
                   <td class="mono">${v.card?.cardNumber ?? v.card?.maSoBhxh ?? '—'}</td>
                   <td>${v.card?.fullName ?? '—'}</td>
                   <td>${v.operator.displayName} <span class="muted">(${v.operator.username})</span></td>
@@ -83,9 +83,9 @@ export class AuditTable extends LightElement {
           </tbody>
         </table>
       </div>
-      ${!this.loading && this.items.length === 0 && !this.error ? html`<p class="muted" id="audit-empty">${t('table.empty')}</p>` : nothing}
-      <p class="muted">${t('table.count', { n: this.items.length })}</p>
-      ${this.next ? html`<button type="button" id="audit-more" ?disabled=${this.loading} @click=${() => this.load(true)}>${t('table.more')}</button>` : nothing}
+      ${!this.loading && this.items.length === 0 && !this.error ? html`<p class="muted" id="audit-empty">${t('audit.table.empty')}</p>` : nothing}
+      <p class="muted">${t('audit.table.count', { n: this.items.length })}</p>
+      ${this.next ? html`<button type="button" id="audit-more" ?disabled=${this.loading} @click=${() => this.load(true)}>${t('audit.table.more')}</button>` : nothing}
     </section>`;
   }
 }
@@ -94,12 +94,12 @@ export class AuditTable extends LightElement {
 function syncLabel(t: Translate, sync: AuditVisit['sync']): string {
   switch (sync?.state) {
     case 'pending':
-      return t('sync.pending');
+      return t('audit.sync.pending');
     case 'sent':
-      return t('sync.sent');
+      return t('audit.sync.sent');
     case 'parked':
-      return t('sync.parked', { reason: sync.parkedReason ?? '?' });
+      return t('audit.sync.parked', { reason: sync.parkedReason ?? '?' });
     default:
-      return t('sync.none');
+      return t('audit.sync.none');
   }
 }

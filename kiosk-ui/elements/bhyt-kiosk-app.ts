@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { verifyQr } from '../api/client.js';
 import type { SessionUser, VerifyResult } from '../api/types.js';
 import type { ScanDetail } from '../events.js';
-import { translator, type Locale } from '../i18n/index.js';
+import { initialLocale, switchLocale, translator, type Locale } from '../i18n/index.js';
 import { listenForWedgeScans } from '../scan/wedge-listener.js';
 import { SoundCues } from '../sound.js';
 import { announcement } from '../verdict/view-model.js';
@@ -60,8 +60,7 @@ export class BhytKioskApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const lang = new URLSearchParams(location.search).get('lang');
-    if (lang === 'en' || lang === 'vi') this.locale = lang;
+    this.locale = initialLocale({ search: location.search }, this.locale);
     if (this.clearOverride !== undefined) this.clearSec = this.clearOverride;
     this.stopWedge = listenForWedgeScans(document, (text) => void this.handleScan({ text, source: 'wedge' }));
     document.addEventListener('keydown', this.onKeyDown);
@@ -162,8 +161,7 @@ export class BhytKioskApp extends LitElement {
   }
 
   private toggleLocale(): void {
-    this.locale = this.locale === 'vi' ? 'en' : 'vi';
-    document.documentElement.lang = this.locale;
+    this.locale = switchLocale(this.locale);
   }
 
   private toggleMute(): void {
