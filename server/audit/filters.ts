@@ -3,7 +3,7 @@
  * a strict pattern (400 with a code naming the parameter otherwise) and later bound as an SQL
  * parameter; nothing from the query string is ever spliced into SQL text.
  */
-import { AppError } from '../errors.js';
+import { AppError, queryField, type ProblemCode } from '../errors.js';
 import type { VisitFilter } from '../visits/visit-repo.js';
 import { USERNAME_RE } from '../users/types.js';
 
@@ -32,8 +32,8 @@ export interface ParsedFilter {
   toDay?: string;
 }
 
-function bad(param: string, code = 'QUERY_INVALID'): AppError {
-  return new AppError(code, 400, `Query parameter "${param}" is not valid.`, { param });
+function bad(param: string, code: ProblemCode = 'QUERY_INVALID'): AppError {
+  return new AppError(code, `Query parameter "${param}" is not valid.`, queryField(param));
 }
 
 /** Query values must be single strings (Express gives arrays for ?a=1&a=2 and objects for a[b]=). */
@@ -63,7 +63,7 @@ export function vnDay(ms: number): string {
 export function parseFilter(query: Record<string, unknown>, allowed: readonly string[]): ParsedFilter {
   for (const k of Object.keys(query)) {
     if (!allowed.includes(k))
-      throw new AppError('QUERY_UNKNOWN', 400, `Unknown query parameter "${k.slice(0, 40)}".`, { param: k.slice(0, 40) });
+      throw new AppError('QUERY_UNKNOWN', `Unknown query parameter "${k.slice(0, 40)}".`, queryField(k.slice(0, 40)));
   }
   const filter: VisitFilter = {};
   const echo: Record<string, string> = {};
@@ -114,7 +114,7 @@ export function parseFilter(query: Record<string, unknown>, allowed: readonly st
     echo[name] = v;
   }
   if (filter.fromMs !== undefined && filter.toMs !== undefined && filter.fromMs >= filter.toMs) {
-    throw new AppError('DATE_RANGE_INVALID', 400, '"from" must not be after "to".', { param: 'from' });
+    throw new AppError('DATE_RANGE_INVALID', '"from" must not be after "to".', queryField('from'));
   }
   return out;
 }

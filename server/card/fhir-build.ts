@@ -140,6 +140,7 @@ const AREA = /^K[123]$/;
 const RID = /^[A-Za-z0-9_-]{1,24}$/;
 const ISS = /^https:\/\/[^\s/]+(\/\S*)?$/;
 // Control characters (C0, DEL, C1) and bidi overrides never belong on a printed card.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const MAX_TEXT = 100;
 
@@ -187,7 +188,7 @@ function optionalDate(v: unknown, field: string, problems: string[]): string | u
 export function normaliseIssueInput(input: IssueCardInput): NormalisedCard {
   const problems: string[] = [];
   if (typeof input !== 'object' || input === null) {
-    throw new AppError('ISSUE_INPUT_INVALID', 400, 'card input must be an object', { problems: ['input is not an object'] });
+    throw new AppError('ISSUE_INPUT_INVALID', 'card input must be an object', { problems: ['input is not an object'] });
   }
   const fullName = cleanText(input.fullName, 'fullName', problems, true);
   const issuedBy = cleanText(input.issuedBy, 'issuedBy', problems, false) ?? DEFAULT_PAYOR;
@@ -254,7 +255,7 @@ export function normaliseIssueInput(input: IssueCardInput): NormalisedCard {
   }
 
   if (problems.length > 0) {
-    throw new AppError('ISSUE_INPUT_INVALID', 400, `card input invalid: ${problems.join('; ')}`, { problems });
+    throw new AppError('ISSUE_INPUT_INVALID', `card input invalid: ${problems.join('; ')}`, { problems });
   }
   const card: NormalisedCard = {
     fullName: fullName!,
@@ -284,7 +285,7 @@ export function checkClaims(claims: PayloadClaims): void {
   if (!Number.isSafeInteger(claims.exp) || claims.exp <= claims.nbf) problems.push('exp must be whole seconds after nbf');
   if (claims.rid !== undefined && !RID.test(claims.rid)) problems.push('rid must be base64url, 1-24 characters');
   if (problems.length > 0) {
-    throw new AppError('ISSUE_INPUT_INVALID', 400, `card claims invalid: ${problems.join('; ')}`, { problems });
+    throw new AppError('ISSUE_INPUT_INVALID', `card claims invalid: ${problems.join('; ')}`, { problems });
   }
 }
 

@@ -56,14 +56,14 @@ export function checkSigner(signer: CardSigner): KeyObject {
   try {
     key = toKeyObject(signer.privateKey);
   } catch (err) {
-    throw new AppError('ISSUE_SIGNER_INVALID', 500, 'signing key is not a usable key', undefined, { cause: err });
+    throw new AppError('ISSUE_SIGNER_INVALID', 'signing key is not a usable key', undefined, { cause: err });
   }
   if (key.type !== 'private' || key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new AppError('ISSUE_SIGNER_INVALID', 500, 'signing key must be a P-256 private key');
+    throw new AppError('ISSUE_SIGNER_INVALID', 'signing key must be a P-256 private key');
   }
   const pub = createPublicKey(key).export({ format: 'jwk' });
   if (typeof pub.x !== 'string' || typeof pub.y !== 'string' || ecThumbprint({ crv: 'P-256', x: pub.x, y: pub.y }) !== signer.kid) {
-    throw new AppError('ISSUE_SIGNER_INVALID', 500, "signer kid is not the key's RFC 7638 thumbprint");
+    throw new AppError('ISSUE_SIGNER_INVALID', "signer kid is not the key's RFC 7638 thumbprint");
   }
   return key;
 }
@@ -78,7 +78,7 @@ export async function signCardPayload(payload: object, signer: CardSigner): Prom
   const compressed = deflateRawSync(Buffer.from(json, 'utf8'), { level: 9 });
   const jws = await new CompactSign(compressed).setProtectedHeader({ alg: 'ES256', zip: 'DEF', kid: signer.kid }).sign(key);
   if (jws.length > MAX_JWS_CHARS) {
-    throw new AppError('ISSUE_CARD_TOO_LARGE', 422, `signed card is ${jws.length} characters; at most ${MAX_JWS_CHARS} fit one QR code`, {
+    throw new AppError('ISSUE_CARD_TOO_LARGE', `signed card is ${jws.length} characters; at most ${MAX_JWS_CHARS} fit one QR code`, {
       jwsChars: jws.length,
       maxChars: MAX_JWS_CHARS,
     });
@@ -91,12 +91,12 @@ export async function issueCard(input: IssueCardInput, signer: CardSigner, opts:
   const card = normaliseIssueInput(input);
   const lifetime = opts.lifetimeSec ?? DEFAULT_LIFETIME_SEC;
   if (!Number.isSafeInteger(lifetime) || lifetime <= 0) {
-    throw new AppError('ISSUE_INPUT_INVALID', 400, 'lifetimeSec must be a positive whole number of seconds', {
+    throw new AppError('ISSUE_INPUT_INVALID', 'lifetimeSec must be a positive whole number of seconds', {
       problems: ['lifetimeSec must be a positive whole number of seconds'],
     });
   }
   if (!Number.isFinite(opts.now)) {
-    throw new AppError('ISSUE_INPUT_INVALID', 400, 'now must be ms since epoch', { problems: ['now must be ms since epoch'] });
+    throw new AppError('ISSUE_INPUT_INVALID', 'now must be ms since epoch', { problems: ['now must be ms since epoch'] });
   }
   const nbf = Math.floor(opts.now / 1000);
   const claims = { iss: signer.iss, nbf, exp: nbf + lifetime, ...(opts.rid !== undefined ? { rid: opts.rid } : {}) };

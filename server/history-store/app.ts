@@ -2,11 +2,11 @@
  * The medical-history store's HTTP API (see wire.ts for the contract). Routes authenticate,
  * validate and call the VisitStore; no SQL here. Errors leave as problem+json with stable codes.
  */
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
-import { notFound, problemHandler, sendProblem } from '../http/problem.js';
-import { rejectUnknownFields, requireJsonObject } from '../http/validate.js';
+import { notFound, problemHandler, sendProblem } from '../web/problem.js';
+import { rejectUnknownFields, requireJsonObject } from '../web/validate.js';
 import type { Logger } from '../logger.js';
 import type { ApiKeys, Principal } from './api-keys.js';
 import type { FaultInjector } from './faults.js';
@@ -41,12 +41,12 @@ function authenticate(keys: ApiKeys): RequestHandler {
     const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
     if (!m) {
       res.set('WWW-Authenticate', 'Bearer realm="medical-history-store"');
-      return next(new AppError('AUTH_REQUIRED', 401, 'Send "Authorization: Bearer <facility API key>".'));
+      return next(new AppError('AUTH_REQUIRED', 'Send "Authorization: Bearer <facility API key>".'));
     }
     const principal = keys.lookup(m[1]!);
     if (!principal) {
       res.set('WWW-Authenticate', 'Bearer realm="medical-history-store", error="invalid_token"');
-      return next(new AppError('AUTH_INVALID', 401, 'The API key is not valid.'));
+      return next(new AppError('AUTH_INVALID', 'The API key is not valid.'));
     }
     (req as Authed).principal = principal;
     next();
@@ -55,7 +55,7 @@ function authenticate(keys: ApiKeys): RequestHandler {
 
 function principalOf(req: Request): Principal {
   const p = (req as Authed).principal;
-  if (!p) throw new AppError('AUTH_REQUIRED', 401);
+  if (!p) throw new AppError('AUTH_REQUIRED');
   return p;
 }
 
@@ -63,7 +63,7 @@ function singleQuery(req: Request, name: string): string | undefined {
   const v = req.query[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v.length > 100)
-    throw new AppError('QUERY_INVALID', 400, `"${name}" must be given once, as text.`, { field: name });
+    throw new AppError('QUERY_INVALID', `"${name}" must be given once, as text.`, { field: name });
   return v;
 }
 
@@ -74,7 +74,7 @@ function parseBound(text: string | undefined, name: 'from' | 'to'): number | und
   if (day !== undefined) return name === 'to' ? day + DAY_MS : day;
   const ms = ISO_INSTANT.test(text) ? Date.parse(text) : NaN;
   if (!Number.isFinite(ms))
-    throw new AppError('QUERY_INVALID', 400, `"${name}" must be a date YYYY-MM-DD (Vietnam time) or an ISO-8601 instant.`, { field: name });
+    throw new AppError('QUERY_INVALID', `"${name}" must be a date YYYY-MM-DD (Vietnam time) or an ISO-8601 instant.`, { field: name });
   return ms;
 }
 
@@ -83,7 +83,7 @@ export function encodeCursor(checkedInMs: number, id: string): string {
 }
 
 export function decodeCursor(text: string): { checkedInMs: number; id: string } {
-  const bad = () => new AppError('CURSOR_INVALID', 400, 'The cursor is not one this store issued.');
+  const bad = () => new AppError('CURSOR_INVALID', 'The cursor is not one this store issued.');
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) throw bad();
   let v: unknown;
   try {
@@ -116,15 +116,15 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
   // ':' is a parameter marker in Express paths; the backslash makes it literal.
   app.post('/v1/visits\\:batch', async (req, res) => {
     const principal = principalOf(req);
-    if (principal.kind !== 'facility') throw new AppError('WRITE_FORBIDDEN', 403, 'This key may read but not write.');
+    if (principal.kind !== 'facility') throw new AppError('WRITE_FORBIDDEN', 'This key may read but not write.');
     const body = requireJsonObject(req.body);
     rejectUnknownFields(body, ['visits']);
-    if (!Array.isArray(body.visits)) throw new AppError('BATCH_INVALID', 400, '"visits" must be an array of visits.', { field: 'visits' });
+    if (!Array.isArray(body.visits)) throw new AppError('BATCH_INVALID', '"visits" must be an array of visits.', { field: 'visits' });
     if (body.visits.length > MAX_BATCH_ITEMS) {
-      throw new AppError('BATCH_TOO_LARGE', 413, `At most ${MAX_BATCH_ITEMS} visits per batch.`, { maxItems: MAX_BATCH_ITEMS });
+      throw new AppError('BATCH_TOO_LARGE', `At most ${MAX_BATCH_ITEMS} visits per batch.`, { maxItems: MAX_BATCH_ITEMS });
     }
     const now = clock.now();
-    const results: ItemResult[] = new Array(body.visits.length);
+    const results = new Array<ItemResult>(body.visits.length);
     const prepared: PreparedVisit[] = [];
     body.visits.forEach((raw: unknown, index: number) => {
       const c = validateItem(raw, principal.facility, now);
@@ -152,10 +152,10 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
   app.get('/v1/patients/:maSoBhxh/visits', async (req, res) => {
     const principal = principalOf(req);
     const maSoBhxh = String(req.params.maSoBhxh);
-    if (!MA_SO_BHXH.test(maSoBhxh)) throw new AppError('MA_SO_BHXH_INVALID', 400, 'The mã số BHXH must be 10 digits.');
+    if (!MA_SO_BHXH.test(maSoBhxh)) throw new AppError('MA_SO_BHXH_INVALID', 'The mã số BHXH must be 10 digits.');
     const yearText = singleQuery(req, 'year');
     if (yearText === undefined || !/^\d{4}$/.test(yearText) || Number(yearText) < 2000 || Number(yearText) > 2100) {
-      throw new AppError('YEAR_INVALID', 400, '"year" must be a year YYYY (2000–2100).', { field: 'year' });
+      throw new AppError('YEAR_INVALID', '"year" must be a year YYYY (2000–2100).', { field: 'year' });
     }
     const year = Number(yearText);
     // A facility sees only the visits it sent; the agency's reader sees the whole book.
@@ -167,15 +167,15 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
   app.get('/v1/facilities/:code/visits', async (req, res) => {
     const principal = principalOf(req);
     const code = String(req.params.code);
-    if (!FACILITY.test(code)) throw new AppError('FACILITY_INVALID', 400, 'The facility code must be 5 characters.');
+    if (!FACILITY.test(code)) throw new AppError('FACILITY_INVALID', 'The facility code must be 5 characters.');
     if (principal.kind === 'facility' && principal.facility !== code) {
-      throw new AppError('FACILITY_FORBIDDEN', 403, "A facility key can read only its own facility's visits.");
+      throw new AppError('FACILITY_FORBIDDEN', "A facility key can read only its own facility's visits.");
     }
     const fromMs = parseBound(singleQuery(req, 'from'), 'from');
     const toMs = parseBound(singleQuery(req, 'to'), 'to');
     const limitText = singleQuery(req, 'limit');
     if (limitText !== undefined && (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > MAX_PAGE)) {
-      throw new AppError('QUERY_INVALID', 400, `"limit" must be 1–${MAX_PAGE}.`, { field: 'limit' });
+      throw new AppError('QUERY_INVALID', `"limit" must be 1–${MAX_PAGE}.`, { field: 'limit' });
     }
     const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText);
     const cursorText = singleQuery(req, 'cursor');
@@ -192,19 +192,11 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
   });
 
   app.use(notFound);
-  const kioskHandler = problemHandler(logger);
-  const handler: ErrorRequestHandler = (err, req, res, next) => {
-    const known =
-      err instanceof AppError || (typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string');
-    if (known || res.headersSent) return kioskHandler(err, req, res, next);
-    logger.error('unexpected error', { path: req.path, error: err instanceof Error ? err.name : typeof err });
-    sendProblem(res, 500, 'INTERNAL', 'Something went wrong on the medical-history store.');
-  };
-  app.use(handler);
+  app.use(problemHandler(logger, 'Something went wrong on the medical-history store.'));
   return app;
 }
 
 function injectFault(kind: 'error500' | 'hang', res: Parameters<RequestHandler>[1]): void {
   // TEST ONLY (see faults.ts): a hang never answers; the server drops the socket on close.
-  if (kind === 'error500') sendProblem(res, 500, 'FAULT_INJECTED', 'Injected failure (test fault plan).');
+  if (kind === 'error500') sendProblem(res, 'FAULT_INJECTED', 'Injected failure (test fault plan).');
 }

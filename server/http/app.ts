@@ -6,8 +6,8 @@ import type { KioskConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { TrustHolder } from '../trust/trust-holder.js';
 import type { VerifyService } from '../verification/verify-service.js';
-import { BODY_LIMIT_BYTES, jsonBody } from './json-body.js';
-import { notFound, problemHandler } from './problem.js';
+import { BODY_LIMIT_BYTES, jsonBody } from '../web/json-body.js';
+import { notFound, problemHandler } from '../web/problem.js';
 import { statusRoutes, type StatusSection } from './routes/status.js';
 import { securityHeaders } from './security-headers.js';
 

@@ -46,9 +46,9 @@ function splitEntry(entry: string): { rid: string; cutoff: number | null } {
  * One entry per rid: a bare rid covers everything; otherwise the later cut-off wins.
  */
 export function withRevocation(list: CrlFile, rid: string, beforeSec?: number): RevocationChange {
-  if (!isRid(rid)) throw new AppError('REVOKE_INPUT_INVALID', 400, 'rid must be base64url, 1-24 characters');
+  if (!isRid(rid)) throw new AppError('REVOKE_INPUT_INVALID', 'rid must be base64url, 1-24 characters');
   if (beforeSec !== undefined && (!Number.isSafeInteger(beforeSec) || beforeSec < 0 || beforeSec > 999_999_999_999)) {
-    throw new AppError('REVOKE_INPUT_INVALID', 400, 'revocation time must be whole seconds since epoch');
+    throw new AppError('REVOKE_INPUT_INVALID', 'revocation time must be whole seconds since epoch');
   }
   const existing = list.rids.map(splitEntry).find((e) => e.rid === rid);
   const wanted: number | null = beforeSec ?? null;

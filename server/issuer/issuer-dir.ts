@@ -30,17 +30,17 @@ export interface IssuerDir {
 const ISS = /^https:\/\/[^\s/]+(\/\S*)?$/;
 
 function invalid(detail: string): AppError {
-  return new AppError('ISSUER_DIR_INVALID', 500, detail);
+  return new AppError('ISSUER_DIR_INVALID', detail);
 }
 
 /** Creates an empty issuer directory (no keys yet). Refuses to overwrite an existing one. */
 export async function createIssuerDir(dir: string, meta: IssuerMeta): Promise<void> {
   if (!ISS.test(meta.iss) || meta.iss.endsWith('/')) {
-    throw new AppError('ISSUER_INPUT_INVALID', 400, 'iss must be an https URL without a trailing slash');
+    throw new AppError('ISSUER_INPUT_INVALID', 'iss must be an https URL without a trailing slash');
   }
-  if (!meta.name.trim()) throw new AppError('ISSUER_INPUT_INVALID', 400, 'issuer name is required');
+  if (!meta.name.trim()) throw new AppError('ISSUER_INPUT_INVALID', 'issuer name is required');
   const p = issuerPaths(dir);
-  if (await fileExists(p.meta)) throw new AppError('ISSUER_DIR_EXISTS', 409, `${p.meta} already exists`);
+  if (await fileExists(p.meta)) throw new AppError('ISSUER_DIR_EXISTS', `${p.meta} already exists`);
   await mkdir(p.crlDir, { recursive: true });
   await mkdir(p.privateDir, { recursive: true, mode: 0o700 });
   await writeJsonFile(p.jwks, { keys: [] });
@@ -79,7 +79,7 @@ export async function readIssuerDir(dir: string): Promise<IssuerDir> {
     const raw = await readJsonFile(path);
     if (parseRevocationList(raw, key.kid, path, problems)) crl.set(key.kid, raw as CrlFile);
   }
-  if (problems.length > 0) throw new AppError('ISSUER_DIR_INVALID', 500, problems.join('; '), { problems });
+  if (problems.length > 0) throw new AppError('ISSUER_DIR_INVALID', problems.join('; '), { problems });
   return { dir, meta, keys, crl };
 }
 
@@ -120,17 +120,17 @@ export async function loadSigner(dir: string, opts: { now: number; kid?: string 
   let chosen: PublicJwk | undefined;
   if (opts.kid !== undefined) {
     chosen = issuer.keys.find((k) => k.kid === opts.kid);
-    if (!chosen) throw new AppError('ISSUER_KEY_NOT_FOUND', 404, 'no key with this kid in the issuer directory');
+    if (!chosen) throw new AppError('ISSUER_KEY_NOT_FOUND', 'no key with this kid in the issuer directory');
   } else {
     const active = issuer.keys.filter((k) => isActive(k, nowSec));
     chosen = active.reduce<PublicJwk | undefined>(
       (best, k) => (best === undefined || (k.nbf ?? 0) >= (best.nbf ?? 0) ? k : best),
       undefined,
     );
-    if (!chosen) throw new AppError('ISSUER_NO_ACTIVE_KEY', 409, 'the issuer has no key active at this time (run keygen)');
+    if (!chosen) throw new AppError('ISSUER_NO_ACTIVE_KEY', 'the issuer has no key active at this time (run keygen)');
   }
   const path = issuerPaths(dir).privateKey(chosen.kid);
-  if (!(await fileExists(path))) throw new AppError('ISSUER_KEY_NOT_FOUND', 404, `private key file missing: ${path}`);
+  if (!(await fileExists(path))) throw new AppError('ISSUER_KEY_NOT_FOUND', `private key file missing: ${path}`);
   const { key } = privateKeyFromJwk(await readJsonFile(path), path);
   return { signer: { iss: issuer.meta.iss, kid: chosen.kid, privateKey: key }, active: isActive(chosen, nowSec) };
 }
@@ -151,7 +151,7 @@ export async function revokeRid(dir: string, opts: { rid: string; now: number; k
   let kid = opts.kid;
   if (kid === undefined) kid = (await loadSigner(dir, { now: opts.now })).signer.kid;
   else if (!issuer.keys.some((k) => k.kid === kid))
-    throw new AppError('ISSUER_KEY_NOT_FOUND', 404, 'no key with this kid in the issuer directory');
+    throw new AppError('ISSUER_KEY_NOT_FOUND', 'no key with this kid in the issuer directory');
   const list = issuer.crl.get(kid) ?? emptyCrl(kid);
   const change = withRevocation(list, opts.rid, opts.beforeSec);
   if (change.changed) await writeJsonFile(issuerPaths(dir).crl(kid), change.list);

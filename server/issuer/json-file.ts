@@ -22,13 +22,13 @@ export async function readJsonFile(path: string): Promise<unknown> {
     buf = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new AppError('ISSUER_DIR_INVALID', 500, `${path} cannot be read (${code})`, { path }, { cause: err });
+    throw new AppError('ISSUER_DIR_INVALID', `${path} cannot be read (${code})`, { path }, { cause: err });
   }
-  if (buf.byteLength > MAX_FILE_BYTES) throw new AppError('ISSUER_DIR_INVALID', 500, `${path} is too large`, { path });
+  if (buf.byteLength > MAX_FILE_BYTES) throw new AppError('ISSUER_DIR_INVALID', `${path} is too large`, { path });
   try {
     return JSON.parse(buf.toString('utf8'));
   } catch (err) {
-    throw new AppError('ISSUER_DIR_INVALID', 500, `${path} is not valid JSON`, { path }, { cause: err });
+    throw new AppError('ISSUER_DIR_INVALID', `${path} is not valid JSON`, { path }, { cause: err });
   }
 }
 

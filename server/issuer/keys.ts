@@ -39,18 +39,18 @@ export interface GeneratedKey {
 /** Generates a P-256 key pair; the public JWK carries the key's validity window. */
 export async function generateIssuerKey(window: KeyWindow = {}): Promise<GeneratedKey> {
   if (window.nbf !== undefined && window.exp !== undefined && window.exp <= window.nbf) {
-    throw new AppError('ISSUER_KEY_INVALID', 400, 'key exp must be after nbf');
+    throw new AppError('ISSUER_KEY_INVALID', 'key exp must be after nbf');
   }
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const pub = await exportJWK(publicKey);
   const priv = await exportJWK(privateKey);
   if (pub.kty !== 'EC' || pub.crv !== 'P-256' || !pub.x || !pub.y || !priv.d) {
-    throw new AppError('ISSUER_KEY_INVALID', 500, 'generated key is not an EC P-256 key');
+    throw new AppError('ISSUER_KEY_INVALID', 'generated key is not an EC P-256 key');
   }
   const kid = await calculateJwkThumbprint(pub, 'sha256');
   // The kiosk computes kids with its own synchronous thumbprint: both must agree, always.
   if (kid !== ecThumbprint({ crv: pub.crv, x: pub.x, y: pub.y })) {
-    throw new AppError('ISSUER_KEY_INVALID', 500, 'jose and ecThumbprint disagree on the kid');
+    throw new AppError('ISSUER_KEY_INVALID', 'jose and ecThumbprint disagree on the kid');
   }
   const publicJwk: PublicJwk = { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, kid, use: 'sig', alg: 'ES256' };
   if (window.nbf !== undefined) publicJwk.nbf = window.nbf;
@@ -82,15 +82,15 @@ export function privateKeyFromJwk(raw: unknown, where: string): { kid: string; k
     typeof j.d !== 'string' ||
     typeof j.kid !== 'string'
   ) {
-    throw new AppError('ISSUER_DIR_INVALID', 500, `${where} is not an EC P-256 private JWK`);
+    throw new AppError('ISSUER_DIR_INVALID', `${where} is not an EC P-256 private JWK`);
   }
   if (ecThumbprint({ crv: j.crv, x: j.x, y: j.y }) !== j.kid) {
-    throw new AppError('ISSUER_DIR_INVALID', 500, `${where}: kid is not the key's thumbprint`);
+    throw new AppError('ISSUER_DIR_INVALID', `${where}: kid is not the key's thumbprint`);
   }
   try {
     const key = createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x: j.x, y: j.y, d: j.d }, format: 'jwk' });
     return { kid: j.kid, key };
   } catch (err) {
-    throw new AppError('ISSUER_DIR_INVALID', 500, `${where} is not a usable P-256 key`, undefined, { cause: err });
+    throw new AppError('ISSUER_DIR_INVALID', `${where} is not a usable P-256 key`, undefined, { cause: err });
   }
 }

@@ -11,7 +11,7 @@ const SHC_TEXT = /^shc:\/\d+$/;
 export function qrSegments(qrText: string): QRCodeSegment[] {
   if (!SHC_TEXT.test(qrText) || qrText.length % 2 === 0) {
     // `shc:/` is 5 characters and the digits come in pairs, so a valid text has odd length.
-    throw new AppError('ISSUER_QR_INVALID', 400, 'QR text must be shc:/ followed by an even number of digits');
+    throw new AppError('ISSUER_QR_INVALID', 'QR text must be shc:/ followed by an even number of digits');
   }
   return [
     { data: Buffer.from('shc:/', 'latin1'), mode: 'byte' },
@@ -31,7 +31,7 @@ export function chooseQr(qrText: string): QrChoice {
     const { version } = QRCode.create(segments, { errorCorrectionLevel: level satisfies QRCodeErrorCorrectionLevel });
     if (version <= MAX_QR_VERSION) return { version, errorCorrectionLevel: level };
   }
-  throw new AppError('ISSUER_QR_TOO_LARGE', 422, `the card does not fit a version-${MAX_QR_VERSION} QR code`);
+  throw new AppError('ISSUER_QR_TOO_LARGE', `the card does not fit a version-${MAX_QR_VERSION} QR code`);
 }
 
 /** Renders the QR as PNG bytes. */

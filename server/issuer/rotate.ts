@@ -31,7 +31,7 @@ export async function rotateIssuerKey(dir: string, opts: { now: number; exp?: nu
   const issuer = await readIssuerDir(dir);
   const nowSec = Math.floor(opts.now / 1000);
   const exp = opts.exp ?? nowSec + DEFAULT_ROTATED_KEY_YEARS * 365 * 86_400;
-  if (exp <= nowSec) throw new AppError('ISSUER_INPUT_INVALID', 400, 'the new key must expire after now');
+  if (exp <= nowSec) throw new AppError('ISSUER_INPUT_INVALID', 'the new key must expire after now');
   const p = issuerPaths(dir);
   const key = await generateIssuerKey({ nbf: nowSec, exp });
 

@@ -26,11 +26,11 @@ async function readRaw(trustFile: string): Promise<TrustFileRaw> {
   if (!(await fileExists(trustFile))) return {};
   const raw = await readJsonFile(trustFile);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new AppError('TRUST_FILE_INVALID', 500, `${trustFile} is not a JSON object`);
+    throw new AppError('TRUST_FILE_INVALID', `${trustFile} is not a JSON object`);
   }
   const file = raw as TrustFileRaw;
   if (file.issuers !== undefined && !Array.isArray(file.issuers))
-    throw new AppError('TRUST_FILE_INVALID', 500, `${trustFile}: issuers must be an array`);
+    throw new AppError('TRUST_FILE_INVALID', `${trustFile}: issuers must be an array`);
   return file;
 }
 

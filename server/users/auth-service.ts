@@ -41,13 +41,13 @@ export class AuthService {
     const wait = this.throttle.retryAfterMs(username, address);
     if (wait > 0) {
       const retryAfterSec = Math.ceil(wait / 1000);
-      throw new AppError('LOGIN_THROTTLED', 429, 'Too many failed sign-ins; wait before trying again.', { retryAfterSec });
+      throw new AppError('LOGIN_THROTTLED', 'Too many failed sign-ins; wait before trying again.', { retryAfterSec });
     }
     const found = await this.users.findWithHash(username);
     const ok = await verifyPassword(password, found ? found.passwordHash : await this.#dummyHash);
     if (!found || !ok || found.user.disabled) {
       this.throttle.recordFailure(username, address);
-      throw new AppError('LOGIN_FAILED', 401, 'Wrong username or password.');
+      throw new AppError('LOGIN_FAILED', 'Wrong username or password.');
     }
     this.throttle.recordSuccess(username);
     const token = this.random.bytes(32).toString('base64url');

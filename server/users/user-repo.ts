@@ -75,7 +75,7 @@ export class UserRepository {
         updatedAt: now,
       };
     } catch (err) {
-      if (isConstraintError(err)) throw new AppError('USERNAME_TAKEN', 409, 'That username is already in use.');
+      if (isConstraintError(err)) throw new AppError('USERNAME_TAKEN', 'That username is already in use.');
       throw err;
     }
   }

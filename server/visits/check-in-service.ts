@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Clock, Random } from '../clock.js';
 import type { VerifyResult } from '../card/types.js';
 import type { Database } from '../db/database.js';
-import { AppError } from '../errors.js';
+import { AppError, type ProblemCode } from '../errors.js';
 import type { User } from '../users/types.js';
 import type { VerifyService } from '../verification/verify-service.js';
 import { canonicalJson } from './chain.js';
@@ -45,7 +45,8 @@ export type CheckInOutcome = { status: 200 | 201; body: { visit: Visit; duplicat
 /** What is stored for an Idempotency-Key: a success body or a problem, replayed verbatim. */
 type StoredResponse =
   | { ok: { visit: Visit; duplicate: boolean } }
-  | { problem: { code: string; status: number; detail: string; extra: Record<string, unknown> } };
+  /** `status` stays in stored idempotency records (their format); the response's status comes from the code. */
+  | { problem: { code: ProblemCode; status: number; detail: string; extra: Record<string, unknown> } };
 
 export interface CheckInDeps {
   db: Database;
@@ -93,7 +94,7 @@ export class CheckInService {
         const prior = await this.d.visits.findIdempotency(tx, operator.username, idempotencyKey);
         if (prior) {
           if (prior.requestHash !== requestHash) {
-            throw new AppError('IDEMPOTENCY_KEY_REUSED', 422, 'This Idempotency-Key was already used with a different request.');
+            throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
           }
           return { status: prior.status, response: JSON.parse(prior.response) as StoredResponse, replayed: true };
         }
@@ -114,7 +115,7 @@ export class CheckInService {
 
     if ('problem' in stored.response) {
       const p = stored.response.problem;
-      throw new AppError(p.code, p.status, p.detail, { ...p.extra, ...(stored.replayed ? { replayed: true } : {}) });
+      throw new AppError(p.code, p.detail, { ...p.extra, ...(stored.replayed ? { replayed: true } : {}) });
     }
     return { status: stored.status as 200 | 201, body: stored.response.ok, replayed: stored.replayed };
   }
@@ -151,7 +152,7 @@ export class CheckInService {
     if (result.verdict === 'needs_review' && !note) {
       const existing = await findRecent();
       if (existing) return duplicateOf(existing);
-      throw new AppError('REVIEW_NOTE_REQUIRED', 422, 'This card needs a check by the receptionist: say what was checked in reviewNote.', {
+      throw new AppError('REVIEW_NOTE_REQUIRED', 'This card needs a check by the receptionist: say what was checked in reviewNote.', {
         result,
         reasons: result.reasons,
       });

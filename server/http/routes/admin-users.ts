@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js';
 import { hashPassword, passwordProblem } from '../../users/password.js';
 import { cccdProblem, displayNameProblem, isRole, usernameProblem, type Role, type User } from '../../users/types.js';
 import type { UserRepository } from '../../users/user-repo.js';
-import { optionalString, rejectUnknownFields, requireJsonObject, requireString } from '../validate.js';
+import { optionalString, rejectUnknownFields, requireJsonObject, requireString } from '../../web/validate.js';
 import { currentUser, requireJsonContent } from './session-auth.js';
 
 function adminView(u: User) {
@@ -20,7 +20,7 @@ function adminView(u: User) {
 }
 
 function invalid(field: string, problem: string | undefined): void {
-  if (problem) throw new AppError('FIELD_INVALID', 400, problem, { field });
+  if (problem) throw new AppError('FIELD_INVALID', problem, { field });
 }
 
 /**
@@ -44,7 +44,7 @@ export function adminRoutes(deps: { users: UserRepository; random: Random; requi
     const displayName = requireString(body, 'displayName', { max: 200 });
     invalid('displayName', displayNameProblem(displayName));
     const role = requireString(body, 'role', { max: 20 });
-    if (!isRole(role)) throw new AppError('FIELD_INVALID', 400, 'role must be receptionist, auditor or admin.', { field: 'role' });
+    if (!isRole(role)) throw new AppError('FIELD_INVALID', 'role must be receptionist, auditor or admin.', { field: 'role' });
     const cccd = optionalString(body, 'cccd', { max: 20 });
     if (cccd !== undefined) invalid('cccd', cccdProblem(cccd));
     const password = requireString(body, 'password', { max: 1024 });
@@ -61,10 +61,9 @@ export function adminRoutes(deps: { users: UserRepository; random: Random; requi
 
   r.post('/api/admin/users/:username/disable', admin, requireJsonContent, async (req, res) => {
     const username = String(req.params.username);
-    if (usernameProblem(username)) throw new AppError('USER_NOT_FOUND', 404, 'No such user.');
-    if (username === currentUser(res).username)
-      throw new AppError('CANNOT_DISABLE_SELF', 409, 'An admin cannot disable their own account.');
-    if (!(await deps.users.disable(username))) throw new AppError('USER_NOT_FOUND', 404, 'No such user.');
+    if (usernameProblem(username)) throw new AppError('USER_NOT_FOUND', 'No such user.');
+    if (username === currentUser(res).username) throw new AppError('CANNOT_DISABLE_SELF', 'An admin cannot disable their own account.');
+    if (!(await deps.users.disable(username))) throw new AppError('USER_NOT_FOUND', 'No such user.');
     const u = await deps.users.find(username);
     res.json({ user: u ? adminView(u) : undefined });
   });

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { Clock } from '../../clock.js';
-import { AppError } from '../../errors.js';
+import { AppError, queryField } from '../../errors.js';
 import type { Role } from '../../users/types.js';
 import type { VisitRepository } from '../../visits/visit-repo.js';
 import { toVisit, type Visit } from '../../visits/visit-view.js';
@@ -115,7 +115,7 @@ export function auditRoutes(deps: {
     let top = 10;
     if (q.top !== undefined) {
       if (typeof q.top !== 'string' || !/^\d{1,2}$/.test(q.top) || Number(q.top) < 1 || Number(q.top) > 50) {
-        throw new AppError('QUERY_INVALID', 400, '"top" must be 1–50.', { param: 'top' });
+        throw new AppError('QUERY_INVALID', '"top" must be 1–50.', queryField('top'));
       }
       top = Number(q.top);
     }
@@ -126,9 +126,9 @@ export function auditRoutes(deps: {
     const fromMs = vnDayStartMs(fromDay)!;
     const toMs = vnDayStartMs(toDay)! + DAY_MS;
     if ((toMs - fromMs) / DAY_MS > MAX_SUMMARY_DAYS) {
-      throw new AppError('DATE_RANGE_TOO_LARGE', 400, `A summary covers at most ${MAX_SUMMARY_DAYS} days.`, { param: 'from' });
+      throw new AppError('DATE_RANGE_TOO_LARGE', `A summary covers at most ${MAX_SUMMARY_DAYS} days.`, queryField('from'));
     }
-    if (fromMs >= toMs) throw new AppError('DATE_RANGE_INVALID', 400, '"from" must not be after "to".', { param: 'from' });
+    if (fromMs >= toMs) throw new AppError('DATE_RANGE_INVALID', '"from" must not be after "to".', queryField('from'));
     const filter = { ...parsed.filter, fromMs, toMs };
     await record(currentUser(res).username, 'summary', { ...parsed.echo, from: fromDay, to: toDay, top });
     const [counts, reasons] = [await deps.visits.countsPerDay(filter), await deps.visits.topRejectReasons(filter, top)];

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { AppError } from '../../errors.js';
 import type { Role } from '../../users/types.js';
 import { IDEMPOTENCY_KEY_RE, REVIEW_NOTE_MAX, VISIT_TYPE_RE, type CheckInService } from '../../visits/check-in-service.js';
-import { optionalString, rejectUnknownFields, requireJsonObject, requireString } from '../validate.js';
+import { optionalString, rejectUnknownFields, requireJsonObject, requireString } from '../../web/validate.js';
 import { MAX_QR_FIELD } from './verify.js';
 import { currentUser, requireJsonContent } from './session-auth.js';
 
@@ -18,12 +18,12 @@ export function checkInRoutes(deps: { checkIns: CheckInService; requireRole: (..
     const qr = requireString(body, 'qr', { max: MAX_QR_FIELD, min: 1 });
     const visitType = optionalString(body, 'visitType', { max: 2 });
     if (visitType !== undefined && !VISIT_TYPE_RE.test(visitType)) {
-      throw new AppError('FIELD_INVALID', 400, '"visitType" must be a portal visit-type code such as "01".', { field: 'visitType' });
+      throw new AppError('FIELD_INVALID', '"visitType" must be a portal visit-type code such as "01".', { field: 'visitType' });
     }
     const reviewNote = optionalString(body, 'reviewNote', { max: REVIEW_NOTE_MAX });
     const keyHeader = req.get('Idempotency-Key');
     if (keyHeader !== undefined && !IDEMPOTENCY_KEY_RE.test(keyHeader)) {
-      throw new AppError('IDEMPOTENCY_KEY_INVALID', 400, 'Idempotency-Key must be 1–128 visible ASCII characters.');
+      throw new AppError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–128 visible ASCII characters.');
     }
     const out = await deps.checkIns.checkIn(currentUser(res), {
       qr,

@@ -38,7 +38,7 @@ export function clearSessionCookie(req: Request, res: Response): void {
 /** The signed-in user set by requireRole / optionalUser. */
 export function currentUser(res: Response): User {
   const u = res.locals.user as User | undefined;
-  if (!u) throw new AppError('SESSION_REQUIRED', 401, 'Sign in first.');
+  if (!u) throw new AppError('SESSION_REQUIRED', 'Sign in first.');
   return u;
 }
 
@@ -46,8 +46,8 @@ export function makeRoleGate(auth: AuthService): (...roles: Role[]) => RequestHa
   return (...roles) =>
     async (req, res, next) => {
       const user = await auth.userForToken(readCookie(req, SESSION_COOKIE));
-      if (!user) throw new AppError('SESSION_REQUIRED', 401, 'Sign in first.');
-      if (!roles.includes(user.role)) throw new AppError('FORBIDDEN_ROLE', 403, 'Your role may not use this.', { role: user.role });
+      if (!user) throw new AppError('SESSION_REQUIRED', 'Sign in first.');
+      if (!roles.includes(user.role)) throw new AppError('FORBIDDEN_ROLE', 'Your role may not use this.', { role: user.role });
       res.locals.user = user;
       next();
     };
@@ -55,7 +55,7 @@ export function makeRoleGate(auth: AuthService): (...roles: Role[]) => RequestHa
 
 /** Mutating endpoints take JSON only (see the CSRF note above). */
 export const requireJsonContent: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) throw new AppError('CONTENT_TYPE_NOT_JSON', 415, 'Send the request as application/json.');
+  if (!req.is('application/json')) throw new AppError('CONTENT_TYPE_NOT_JSON', 'Send the request as application/json.');
   next();
 };
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { AppError } from '../../errors.js';
 import type { AuthService } from '../../users/auth-service.js';
-import { rejectUnknownFields, requireJsonObject, requireString } from '../validate.js';
+import { rejectUnknownFields, requireJsonObject, requireString } from '../../web/validate.js';
 import { clearSessionCookie, publicUser, readCookie, requireJsonContent, SESSION_COOKIE, setSessionCookie } from './session-auth.js';
 
 /**
@@ -26,7 +26,7 @@ export function sessionRoutes(deps: { auth: AuthService; deskId: string; session
   });
   r.get('/api/session', async (req, res) => {
     const user = await deps.auth.userForToken(readCookie(req, SESSION_COOKIE));
-    if (!user) throw new AppError('SESSION_REQUIRED', 401, 'Sign in first.');
+    if (!user) throw new AppError('SESSION_REQUIRED', 'Sign in first.');
     res.json({ user: publicUser(user, deps.deskId) });
   });
   // Signing out is always allowed and always succeeds (idempotent), session or not.

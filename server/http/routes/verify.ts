@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { VerifyService } from '../../verification/verify-service.js';
-import { BODY_LIMIT_BYTES, readJsonBody } from '../json-body.js';
-import { sendProblem } from '../problem.js';
+import { BODY_LIMIT_BYTES, readJsonBody } from '../../web/json-body.js';
+import { sendProblem } from '../../web/problem.js';
 import { applySecurityHeaders } from '../security-headers.js';
-import { rejectUnknownFields, requireJsonObject, requireString } from '../validate.js';
+import { rejectUnknownFields, requireJsonObject, requireString } from '../../web/validate.js';
 
 /** Longest `qr` accepted in a request; longer scans are no card (the verifier caps it lower). */
 export const MAX_QR_FIELD = 8192;
@@ -32,9 +32,9 @@ export function withFastVerify(
     applySecurityHeaders(res, true);
     handleVerify(req, res, verifier).catch((err: unknown) => {
       if (res.headersSent) return;
-      if (err instanceof AppError) return sendProblem(res, err.status, err.code, err.detail, err.extra);
+      if (err instanceof AppError) return sendProblem(res, err.code, err.detail, err.extra);
       logger.error('unexpected error', { path: '/api/verify', error: err instanceof Error ? err.name : typeof err });
-      sendProblem(res, 500, 'INTERNAL', 'Something went wrong on the kiosk service.');
+      sendProblem(res, 'INTERNAL', 'Something went wrong on the kiosk service.');
     });
   };
 }

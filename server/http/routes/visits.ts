@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { AppError } from '../../errors.js';
+import { AppError, queryField } from '../../errors.js';
 import type { Role } from '../../users/types.js';
 import type { VisitRepository } from '../../visits/visit-repo.js';
 import { toVisit } from '../../visits/visit-view.js';
@@ -18,12 +18,11 @@ export function visitRoutes(deps: {
   r.get('/api/visits/recent', deps.requireRole('receptionist'), async (req, res) => {
     const q = req.query as Record<string, unknown>;
     for (const k of Object.keys(q))
-      if (k !== 'limit')
-        throw new AppError('QUERY_UNKNOWN', 400, `Unknown query parameter "${k.slice(0, 40)}".`, { param: k.slice(0, 40) });
+      if (k !== 'limit') throw new AppError('QUERY_UNKNOWN', `Unknown query parameter "${k.slice(0, 40)}".`, queryField(k.slice(0, 40)));
     let limit = RECENT_DEFAULT;
     if (q.limit !== undefined) {
       if (typeof q.limit !== 'string' || !/^\d{1,3}$/.test(q.limit) || Number(q.limit) < 1 || Number(q.limit) > RECENT_MAX) {
-        throw new AppError('QUERY_INVALID', 400, `"limit" must be 1–${RECENT_MAX}.`, { param: 'limit' });
+        throw new AppError('QUERY_INVALID', `"limit" must be 1–${RECENT_MAX}.`, queryField('limit'));
       }
       limit = Number(q.limit);
     }

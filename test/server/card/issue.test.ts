@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../server/errors.js';
+import { problemStatus } from '../../../server/wire/problem-codes.js';
 import type { IssueCardInput } from '../../../server/card/fhir-build.js';
 import { DEFAULT_LIFETIME_SEC, MAX_JWS_CHARS, issueCard, signCardPayload, type CardSigner } from '../../../server/card/issue.js';
 import { decodeShcNumeric } from '../../../server/card/qr-text.js';
@@ -174,7 +175,7 @@ describe('input validation (ISSUE_INPUT_INVALID)', () => {
   for (const [what, patch, field] of cases) {
     it(`rejects: ${what}`, async () => {
       const err = await expectCode(issueCard({ ...INPUT, ...patch } as IssueCardInput, signer, { now: NOW }), 'ISSUE_INPUT_INVALID');
-      expect(err.status).toBe(400);
+      expect(problemStatus(err.code)).toBe(400);
       const problems = err.extra?.problems as string[];
       expect(problems.some((p) => p.startsWith(field))).toBe(true);
     });

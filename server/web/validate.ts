@@ -4,17 +4,17 @@ import { AppError } from '../errors.js';
 
 export function requireJsonObject(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AppError('BODY_INVALID', 400, 'The request body must be a JSON object (Content-Type: application/json).');
+    throw new AppError('BODY_INVALID', 'The request body must be a JSON object (Content-Type: application/json).');
   }
   return body as Record<string, unknown>;
 }
 
 export function requireString(obj: Record<string, unknown>, field: string, opts: { max: number; min?: number }): string {
   const v = obj[field];
-  if (v === undefined || v === null) throw new AppError('FIELD_MISSING', 400, `"${field}" is required.`, { field });
-  if (typeof v !== 'string') throw new AppError('FIELD_INVALID', 400, `"${field}" must be a string.`, { field });
-  if (v.length > opts.max) throw new AppError('FIELD_TOO_LONG', 400, `"${field}" is longer than ${opts.max} characters.`, { field });
-  if (opts.min !== undefined && v.length < opts.min) throw new AppError('FIELD_INVALID', 400, `"${field}" is too short.`, { field });
+  if (v === undefined || v === null) throw new AppError('FIELD_MISSING', `"${field}" is required.`, { field });
+  if (typeof v !== 'string') throw new AppError('FIELD_INVALID', `"${field}" must be a string.`, { field });
+  if (v.length > opts.max) throw new AppError('FIELD_TOO_LONG', `"${field}" is longer than ${opts.max} characters.`, { field });
+  if (opts.min !== undefined && v.length < opts.min) throw new AppError('FIELD_INVALID', `"${field}" is too short.`, { field });
   return v;
 }
 
@@ -26,6 +26,6 @@ export function optionalString(obj: Record<string, unknown>, field: string, opts
 /** Rejects members the endpoint does not know, so typos are not silently ignored. */
 export function rejectUnknownFields(obj: Record<string, unknown>, allowed: readonly string[]): void {
   for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) throw new AppError('FIELD_UNKNOWN', 400, `Unknown field "${k.slice(0, 40)}".`, { field: k.slice(0, 40) });
+    if (!allowed.includes(k)) throw new AppError('FIELD_UNKNOWN', `Unknown field "${k.slice(0, 40)}".`, { field: k.slice(0, 40) });
   }
 }

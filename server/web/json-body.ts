@@ -28,12 +28,12 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
   const charset = CHARSET.exec(req.headers['content-type']!)?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     req.resume();
-    return Promise.reject(new AppError('UNSUPPORTED_ENCODING', 415, 'The request body must be UTF-8.'));
+    return Promise.reject(new AppError('UNSUPPORTED_ENCODING', 'The request body must be UTF-8.'));
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    return Promise.reject(new AppError('BODY_TOO_LARGE', 413, 'The request body is too large.'));
+    return Promise.reject(new AppError('BODY_TOO_LARGE', 'The request body is too large.'));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -44,18 +44,18 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
       size += chunk.length;
       if (size > limit) {
         failed = true;
-        reject(new AppError('BODY_TOO_LARGE', 413, 'The request body is too large.'));
+        reject(new AppError('BODY_TOO_LARGE', 'The request body is too large.'));
         return;
       }
       chunks.push(chunk);
     });
     req.once('aborted', () => {
       failed = true;
-      reject(new AppError('REQUEST_ABORTED', 400, 'The request was aborted.'));
+      reject(new AppError('REQUEST_ABORTED', 'The request was aborted.'));
     });
     req.once('error', (err) => {
       failed = true;
-      reject(new AppError('REQUEST_ABORTED', 400, 'The request was aborted.', undefined, { cause: err }));
+      reject(new AppError('REQUEST_ABORTED', 'The request was aborted.', undefined, { cause: err }));
     });
     req.once('end', () => {
       if (failed) return;
@@ -63,7 +63,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
       try {
         resolve(text.length === 0 ? undefined : JSON.parse(text));
       } catch {
-        reject(new AppError('BODY_NOT_JSON', 400, 'The request body is not valid JSON.'));
+        reject(new AppError('BODY_NOT_JSON', 'The request body is not valid JSON.'));
       }
     });
   });
