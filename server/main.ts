@@ -6,7 +6,7 @@ import { drainOnSignals, runMain } from './process-lifecycle.js';
 import { loadConfig, usage } from './config.js';
 import { ConfigError, TrustStoreError } from './errors.js';
 import { createLogger } from './logger.js';
-import { startKioskService } from './service.js';
+import { startKioskService } from './app/service.js';
 
 async function main(): Promise<number | undefined> {
   let loaded;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fixedClock, type Clock } from '../../server/clock.js';
 import { loadConfig, type KioskConfig } from '../../server/config.js';
 import { silentLogger } from '../../server/logger.js';
-import { startKioskService, type RunningService, type ServiceOptions } from '../../server/service.js';
+import { startKioskService, type RunningService, type ServiceOptions } from '../../server/app/service.js';
 
 /**
  * Starts the real kiosk service in-process on 127.0.0.1 port 0 with a fresh data folder, the

@@ -9,7 +9,7 @@ import type { Role } from '../../../server/users/types.js';
 import { UserRepository } from '../../../server/users/user-repo.js';
 import { makeTestIssuer, type TestIssuer } from '../../helpers/demo-issuer.js';
 import { startTestKiosk } from '../../helpers/kiosk-service.js';
-import type { ServiceOptions } from '../../../server/service.js';
+import type { ServiceOptions } from '../../../server/app/service.js';
 
 export const NOW = Date.parse('2026-11-25T02:00:00Z');
 export const PASSWORD = 'correct horse battery staple';

@@ -1,30 +1,31 @@
 /**
- * Wires the sync worker into the kiosk service: given the open database and the visit log's
- * notification, returns what service.ts needs — a status section (`sync` in /api/status, with
- * the SYNC_BEHIND warning) and a closable that drains the worker on shutdown.
+ * Wires sync to the medical-history store: given the open database and the visit log's
+ * notification, starts the outbox worker and returns a status section (`sync` in /api/status,
+ * with the SYNC_BEHIND warning) and a closable that drains the worker on shutdown.
  */
 import type { Clock, Random } from '../clock.js';
 import type { KioskConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { StatusSection } from '../http/routes/status.js';
 import type { Logger } from '../logger.js';
-import { SqliteOutbox } from './outbox-repo.js';
-import { HistoryStoreClient } from './store-client.js';
-import { SyncWorker, type SyncWorkerOptions } from './worker.js';
+import { SqliteOutbox } from '../sync/outbox-repo.js';
+import { HistoryStoreClient } from '../sync/store-client.js';
+import { SyncWorker, type SyncWorkerOptions } from '../sync/worker.js';
+import type { Closable, FeatureParts } from './feature.js';
 
-export interface SyncModule {
+export interface SyncModule extends FeatureParts {
   /** Undefined when sync is off (no KIOSK_SYNC_URL / KIOSK_SYNC_KEY). */
   worker: SyncWorker | undefined;
   /** Resolves once the backlog is counted (status is right from the first request). */
   ready: Promise<void>;
-  statusSection: StatusSection;
-  close(): Promise<void>;
+  statusSections: StatusSection[];
+  closables: Closable[];
 }
 
 export function startSync(deps: {
   config: Pick<KioskConfig, 'syncUrl' | 'syncKey' | 'syncTimeoutSec' | 'syncMaxBackoffSec'>;
   db: Database;
-  /** The visit log's commit notification (VisitRepository.onVisitRecorded). */
+  /** The visit log's commit notification (VisitWriter.onVisitRecorded). */
   onVisitRecorded: (listener: (e: { outbox: boolean }) => void) => () => void;
   clock: Clock;
   random: Random;
@@ -37,8 +38,8 @@ export function startSync(deps: {
     return {
       worker: undefined,
       ready: Promise.resolve(),
-      statusSection: { name: 'sync', get: () => ({ enabled: false }) },
-      close: async () => undefined,
+      statusSections: [{ name: 'sync', get: () => ({ enabled: false }) }],
+      closables: [],
     };
   }
   const client = new HistoryStoreClient(config.syncUrl, config.syncKey, config.syncTimeoutSec * 1000);
@@ -54,10 +55,14 @@ export function startSync(deps: {
   return {
     worker,
     ready: worker.counted(),
-    statusSection: { name: 'sync', get: () => worker.status(), warnings: () => worker.warnings() },
-    async close() {
-      unsubscribe();
-      await worker.stop();
-    },
+    statusSections: [{ name: 'sync', get: () => worker.status(), warnings: () => worker.warnings() }],
+    closables: [
+      {
+        async close() {
+          unsubscribe();
+          await worker.stop();
+        },
+      },
+    ],
   };
 }

@@ -6,8 +6,8 @@ import { fixedClock } from '../../../server/clock.js';
 import { makeTestIssuer, type TestIssuer } from '../../helpers/demo-issuer.js';
 import { startTestKiosk } from '../../helpers/kiosk-service.js';
 import { KEY_A, startTestStore } from '../history-store/fixtures.js';
-import { freePort, pollUntil, storeVisitIds } from './processes.js';
-import { seedKioskDataDir } from './seed-visits.js';
+import { freePort, pollUntil, storeVisitIds } from '../sync/processes.js';
+import { seedKioskDataDir } from '../sync/seed-visits.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 let issuer: TestIssuer;

@@ -1,0 +1,33 @@
+/**
+ * Wires the auditor's API (/api/audit/*): the visit log's reads and integrity check, and each
+ * visit's sync state from the outbox.
+ */
+import type { RequestHandler } from 'express';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
+import { auditRoutes } from '../http/routes/audit.js';
+import { listParked, syncStatesFor } from '../sync/outbox-repo.js';
+import type { Role } from '../users/types.js';
+import { verifyChain } from '../visits/chain-verifier.js';
+import type { VisitQueries } from '../visits/visit-queries.js';
+import type { FeatureParts } from './feature.js';
+
+export function startAudit(deps: {
+  clock: Clock;
+  db: Database;
+  visits: VisitQueries;
+  requireRole: (...roles: Role[]) => RequestHandler;
+}): FeatureParts {
+  const { db } = deps;
+  return {
+    routers: [
+      auditRoutes({
+        visits: deps.visits,
+        verifyChain: () => verifyChain(db),
+        clock: deps.clock,
+        requireRole: deps.requireRole,
+        sync: { statesFor: (ids) => syncStatesFor(db, ids), parked: (o) => listParked(db, o) },
+      }),
+    ],
+  };
+}

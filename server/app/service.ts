@@ -1,0 +1,151 @@
+/**
+ * The composition root: the one place that knows every feature. It loads the trust store,
+ * builds the verifier, starts each feature module (database, operators, visit log, audit, trust
+ * refresh, sync), mounts their routers and status sections on the HTTP app, and stops their
+ * closables in reverse order on shutdown.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Router } from 'express';
+import { systemClock, systemRandom, type Clock, type Random } from '../clock.js';
+import type { KioskConfig } from '../config.js';
+import { createApp } from '../http/app.js';
+import type { StatusSection } from '../http/routes/status.js';
+import { withFastVerify } from '../http/routes/verify.js';
+import { createLogger, type Logger } from '../logger.js';
+import { projectRoot, readVersion } from '../project-root.js';
+import { loadStartupTrust, trustCachePath } from '../trust/refresh/cache-file.js';
+import { TrustHolder } from '../trust/trust-holder.js';
+import { policyFromConfig, VerifyService } from '../verification/verify-service.js';
+import { startAudit } from './audit.js';
+import { openDatabase } from './database.js';
+import type { Closable, FeatureParts } from './feature.js';
+import { startOperators } from './operators.js';
+import { startSync } from './sync.js';
+import { startTrustRefresh } from './trust-refresh.js';
+import { startVisitLog } from './visit-log.js';
+
+export interface ServiceOptions {
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+  /** Where the built kiosk screen is; default dist/kiosk-ui next to the project root. */
+  uiDir?: string;
+  /** Where one-time console notices go (demo-account passwords); default stdout, never the log. */
+  print?: (text: string) => void;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  trust: TrustHolder;
+  /** Stops accepting, drains in-flight requests and background work, closes the database. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_UI_DIR = join(projectRoot(), 'dist', 'kiosk-ui');
+
+/**
+ * Starts the kiosk service: trust store, verifier, feature modules, HTTP. Used by main.ts and
+ * by tests (port 0), so tests exercise the same wiring production runs.
+ */
+export async function startKioskService(config: KioskConfig, opts: ServiceOptions = {}): Promise<RunningService> {
+  const clock = opts.clock ?? systemClock;
+  const random = opts.random ?? systemRandom;
+  const logger = opts.logger ?? createLogger();
+  const startedAt = clock.now();
+  const closables: Closable[] = [];
+  const routers: Router[] = [];
+  const statusSections: StatusSection[] = [];
+  const mount = <F extends FeatureParts>(feature: F): F => {
+    closables.push(...(feature.closables ?? []));
+    routers.push(...(feature.routers ?? []));
+    statusSections.push(...(feature.statusSections ?? []));
+    return feature;
+  };
+  const closeAll = async () => {
+    for (const c of [...closables].reverse()) await c.close();
+  };
+
+  // Refuse to start on a broken trust file: verifying with a half-loaded store is worse. The
+  // last good refresh (data dir) supplies newer keys / lists for issuers the file still lists
+  // unchanged, so an offline kiosk starts with what it last knew (docs/trust-lifecycle.md).
+  const trustStartup = await loadStartupTrust({ trustFile: config.trustFile, cacheFile: trustCachePath(config.dataDir), logger });
+  const trust = new TrustHolder(trustStartup.snapshot);
+  if (trust.current.demo) {
+    logger.warn('DEMO ISSUER TRUSTED: keys/demo-issuer is for development only; never use this trust store at a real front desk', {
+      code: 'DEMO_KEYS',
+    });
+  }
+  const verifier = new VerifyService(trust, clock, policyFromConfig(config));
+
+  // ── Feature modules (server/app/*.ts) ─────────────────────────────────────────────────
+  // Each opens what it needs and returns its routers, status sections and closables; `mount`
+  // collects them, so shutdown drains them in reverse order (sync, trust refresh, database).
+  let server: Server;
+  try {
+    const { db, fresh } = mount(await openDatabase({ config, clock }));
+    const operators = mount(
+      await startOperators({ config, clock, random, logger, db, fresh, ...(opts.print ? { print: opts.print } : {}) }),
+    );
+    const { requireRole } = operators;
+    const visitLog = mount(await startVisitLog({ config, clock, random, logger, db, verifier, requireRole }));
+    mount(startAudit({ clock, db, visits: visitLog.queries, requireRole }));
+    mount(startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, requireAdmin: requireRole('admin') }));
+    // Drains the visit log's outbox, woken by each recorded visit; started after the database,
+    // so shutdown stops the worker before the database closes.
+    const sync = mount(startSync({ config, db, onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l), clock, random, logger }));
+    await sync.ready;
+    // ── end of feature modules ───────────────────────────────────────────────────────────
+
+    const app = createApp({
+      config,
+      clock,
+      logger,
+      trust,
+      verifier,
+      version: readVersion(),
+      startedAt,
+      uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
+      routers,
+      statusSections,
+    });
+
+    server = createServer(withFastVerify(verifier, logger, app));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    // A feature (or the listen) failed: stop what already started, the database last.
+    await closeAll().catch(() => undefined);
+    throw err;
+  }
+  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = 30_000;
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${hostForUrl}:${port}`;
+  logger.info('kiosk service listening', { url, facility: config.facility, desk: config.deskId });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    trust,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await closeAll();
+      })();
+      return closing;
+    },
+  };
+}

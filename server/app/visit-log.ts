@@ -1,0 +1,60 @@
+/**
+ * Wires the visit log: its repositories (built here, in one place), the check-in service, and
+ * the receptionist's routes (POST /api/check-ins, GET /api/visits/recent).
+ */
+import type { RequestHandler } from 'express';
+import type { Clock, Random } from '../clock.js';
+import type { KioskConfig } from '../config.js';
+import type { Database } from '../db/database.js';
+import { checkInRoutes } from '../http/routes/check-ins.js';
+import { visitRoutes } from '../http/routes/visits.js';
+import type { Logger } from '../logger.js';
+import type { Role } from '../users/types.js';
+import type { VerifyService } from '../verification/verify-service.js';
+import { CheckInService } from '../visits/check-in-service.js';
+import { VisitQueries } from '../visits/visit-queries.js';
+import { VisitWriter } from '../visits/visit-writer.js';
+import type { FeatureParts } from './feature.js';
+
+export interface VisitLog extends FeatureParts {
+  writer: VisitWriter;
+  queries: VisitQueries;
+  checkIns: CheckInService;
+}
+
+export async function startVisitLog(deps: {
+  config: KioskConfig;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  db: Database;
+  verifier: VerifyService;
+  requireRole: (...roles: Role[]) => RequestHandler;
+}): Promise<VisitLog> {
+  const { config, db, requireRole } = deps;
+  // ── Repositories ──
+  const writer = new VisitWriter(db, { duplicateWindowMs: config.duplicateWindowSec * 1000 });
+  await writer.init();
+  const queries = new VisitQueries(db);
+  // ── Services ──
+  const checkIns = new CheckInService({
+    db,
+    writer,
+    verifier: deps.verifier,
+    clock: deps.clock,
+    random: deps.random,
+    facility: config.facility,
+    deskId: config.deskId,
+    duplicateWindowSec: config.duplicateWindowSec,
+  });
+  deps.logger.info('visit log open', { visits: writer.head.seq });
+  return {
+    writer,
+    queries,
+    checkIns,
+    routers: [
+      checkInRoutes({ checkIns, requireRole }),
+      visitRoutes({ visits: queries, facility: config.facility, deskId: config.deskId, requireRole }),
+    ],
+  };
+}
