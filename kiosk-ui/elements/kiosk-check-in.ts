@@ -12,22 +12,11 @@ export const REVIEW_ITEMS = [
   { id: 'PORTAL_LOOKUP', label: 'checkin.checkPortal' },
 ] as const satisfies readonly { id: string; label: MessageKey }[];
 
-type Outcome =
-  | 'idle'
-  | 'busy'
-  | 'done'
-  | 'duplicate'
-  | 'unavailable'
-  | 'sessionExpired'
-  | 'forbidden'
-  | 'serverRejected'
-  | 'reviewNoteRequired'
-  | 'error';
+type Outcome = 'idle' | 'busy' | 'done' | 'duplicate' | 'sessionExpired' | 'forbidden' | 'serverRejected' | 'reviewNoteRequired' | 'error';
 
 const OUTCOME_TEXT: Partial<Record<Outcome, MessageKey>> = {
   done: 'checkin.done',
   duplicate: 'checkin.duplicate',
-  unavailable: 'checkin.unavailable',
   sessionExpired: 'checkin.sessionExpired',
   forbidden: 'checkin.forbidden',
   reviewNoteRequired: 'checkin.reviewNoteRequired',
@@ -37,9 +26,6 @@ const OUTCOME_TEXT: Partial<Record<Outcome, MessageKey>> = {
 /**
  * Check-in for the card on screen. accepted → one confirm button; needs_review → the
  * receptionist ticks what they checked first (sent as `reviewNote`); rejected → no check-in.
- *
- * POST /api/check-ins belongs to the visit-log issue. Until that endpoint is deployed the server
- * answers 404 and this element says "not available yet" instead of failing — no stub to remove.
  */
 @customElement('kiosk-check-in')
 export class KioskCheckIn extends LitElement {
@@ -249,8 +235,7 @@ export class KioskCheckIn extends LitElement {
       return;
     }
     const code = res.problem.code;
-    if (res.status === 404 && code !== 'CARD_REJECTED') this.outcome = 'unavailable';
-    else if (res.status === 401) this.outcome = 'sessionExpired';
+    if (res.status === 401) this.outcome = 'sessionExpired';
     else if (res.status === 403) this.outcome = 'forbidden';
     else if (code === 'REVIEW_NOTE_REQUIRED') this.outcome = 'reviewNoteRequired';
     else if (code === 'CARD_REJECTED') {

@@ -5,11 +5,10 @@ import type { SessionUser } from '../api/types.js';
 import { sessionEvent } from '../events.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 
-type LoginError = 'failed' | 'throttled' | 'unavailable' | 'error';
+type LoginError = 'failed' | 'throttled' | 'error';
 const ERROR_TEXT: Record<LoginError, MessageKey> = {
   failed: 'login.failed',
   throttled: 'login.throttled',
-  unavailable: 'login.unavailable',
   error: 'login.error',
 };
 
@@ -158,13 +157,7 @@ export class KioskLogin extends LitElement {
     }
     const code = res.problem.code;
     this.error =
-      code === 'LOGIN_FAILED' || res.status === 401
-        ? 'failed'
-        : code === 'LOGIN_THROTTLED' || res.status === 429
-          ? 'throttled'
-          : res.status === 404
-            ? 'unavailable'
-            : 'error';
+      code === 'LOGIN_FAILED' || res.status === 401 ? 'failed' : code === 'LOGIN_THROTTLED' || res.status === 429 ? 'throttled' : 'error';
   }
 
   private async signOut(): Promise<void> {
