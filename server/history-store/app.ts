@@ -13,7 +13,7 @@ import type { FaultInjector } from './faults.js';
 import { validateItem } from './validate-visit.js';
 import { vietnamDayStart } from './vietnam-time.js';
 import type { PreparedVisit, VisitStore } from './visit-store.js';
-import { MAX_BATCH_ITEMS, type BatchResponse, type FacilityPage, type ItemResult, type PatientBook } from './wire.js';
+import { MAX_BATCH_ITEMS, type BatchResponse, type FacilityPage, type ItemResult, type PatientBook } from '../wire/history-store.js';
 
 /** 500 visits of a few hundred bytes each fit comfortably; anything bigger is not a batch of ours. */
 export const BATCH_BODY_LIMIT = '512kb';

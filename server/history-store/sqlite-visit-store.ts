@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openStoreDatabase, type StoreDatabase } from './sqlite.js';
 import { vietnamDate, vietnamYear } from './vietnam-time.js';
 import type { FacilityQuery, PreparedVisit, StoredVisit, VisitStore } from './visit-store.js';
-import type { BookEntry, HistoryVisit, ItemResult } from './wire.js';
+import type { BookEntry, HistoryVisit, ItemResult } from '../wire/history-store.js';
 
 export const STORE_DB_FILE = 'history-store.sqlite';
 

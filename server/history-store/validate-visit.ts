@@ -3,7 +3,7 @@
  * never fails the request, so the good items of the same batch are still stored.
  */
 import { hash } from 'node:crypto';
-import { VISIT_FIELDS, type HistoryVisit } from './wire.js';
+import { VISIT_FIELDS, type HistoryVisit } from '../wire/history-store.js';
 
 export type ItemCheck =
   | { ok: true; visit: HistoryVisit; canonical: string; contentHash: string; checkedInMs: number }

@@ -3,7 +3,7 @@
  * (sqlite-visit-store.ts); an agency deployment can put a server database behind the same
  * interface without touching the HTTP layer.
  */
-import type { BookEntry, HistoryVisit, ItemResult } from './wire.js';
+import type { BookEntry, HistoryVisit, ItemResult } from '../wire/history-store.js';
 
 /** A validated item ready to store. */
 export interface PreparedVisit {

@@ -3,7 +3,7 @@
  * connections alive by default (undici pool), so a drain of many batches reuses one socket.
  * Every failure becomes a SyncTransportError with a stable code; nothing personal in messages.
  */
-import { MAX_BATCH_ITEMS, type ItemResult } from '../history-store/wire.js';
+import { MAX_BATCH_ITEMS, type ItemResult } from '../wire/history-store.js';
 
 export type TransportCode =
   | 'STORE_UNREACHABLE'

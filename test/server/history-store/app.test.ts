@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BATCH_ITEMS } from '../../../server/history-store/wire.js';
+import { MAX_BATCH_ITEMS } from '../../../server/wire/history-store.js';
 import { call, KEY_A, KEY_AGENCY, KEY_B, startTestStore, visit } from './fixtures.js';
 
 type Store = Awaited<ReturnType<typeof startTestStore>>;

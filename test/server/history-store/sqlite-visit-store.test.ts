@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteVisitStore } from '../../../server/history-store/sqlite-visit-store.js';
 import { validateItem } from '../../../server/history-store/validate-visit.js';
 import type { PreparedVisit } from '../../../server/history-store/visit-store.js';
-import { MAX_BATCH_ITEMS } from '../../../server/history-store/wire.js';
+import { MAX_BATCH_ITEMS } from '../../../server/wire/history-store.js';
 import { NOW, visit } from './fixtures.js';
 
 let store: SqliteVisitStore;

@@ -1,5 +1,5 @@
 /** In-memory outbox and store sender for worker tests. */
-import type { ItemResult } from '../../../server/history-store/wire.js';
+import type { ItemResult } from '../../../server/wire/history-store.js';
 import type { ItemOutcome, OutboxItem, OutboxRepository, OutboxState, OutboxStats } from '../../../server/sync/outbox-repo.js';
 import type { BatchSender } from '../../../server/sync/store-client.js';
 import { SyncTransportError } from '../../../server/sync/store-client.js';

@@ -1,5 +1,6 @@
 /**
- * The medical-history store's wire contract, shared by the store and the kiosk's sync worker.
+ * The medical-history store's wire contract, shared by the store (server/history-store/) and the
+ * kiosk's sync worker (server/sync/store-client.ts).
  *
  *   POST /v1/visits:batch                      { visits: HistoryVisit[] } → BatchResponse
  *   GET  /v1/patients/{maSoBhxh}/visits?year=YYYY → PatientBook
