@@ -7,7 +7,7 @@ import { defineConfig, type Plugin } from 'vite';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-/** Must match ZXING_WASM_PATH in kiosk-ui/scan/barcode-polyfill.ts. */
+/** Must match ZXING_WASM_PATH in kiosk-ui/scan/zxing-detector.ts. */
 const ZXING_WASM_OUT = 'zxing/zxing_reader.wasm';
 
 /**

@@ -1,5 +1,4 @@
-import type { KioskStatus, SessionUser, VerifyResult } from './api/types.js';
-import type { Locale } from './i18n/index.js';
+import type { KioskStatus, SessionUser } from './api/types.js';
 
 /** Typed CustomEvents the elements dispatch (all bubble and cross shadow roots). */
 
@@ -18,12 +17,6 @@ export interface SessionDetail {
   user: SessionUser | undefined;
 }
 
-export interface VerdictShownDetail {
-  result: VerifyResult;
-}
-
-export type ScanEvent = CustomEvent<ScanDetail>;
-
 export function scanEvent(detail: ScanDetail): CustomEvent<ScanDetail> {
   return new CustomEvent('kiosk-scan', { detail, bubbles: true, composed: true });
 }
@@ -34,10 +27,6 @@ export function checkedInEvent(detail: CheckedInDetail): CustomEvent<CheckedInDe
 
 export function sessionEvent(detail: SessionDetail): CustomEvent<SessionDetail> {
   return new CustomEvent('kiosk-session', { detail, bubbles: true, composed: true });
-}
-
-export function localeEvent(locale: Locale): CustomEvent<{ locale: Locale }> {
-  return new CustomEvent('kiosk-locale', { detail: { locale }, bubbles: true, composed: true });
 }
 
 /** Fresh /api/status (or undefined when the service is unreachable). */
@@ -55,7 +44,6 @@ declare global {
     'kiosk-scan': CustomEvent<ScanDetail>;
     'kiosk-checked-in': CustomEvent<CheckedInDetail>;
     'kiosk-session': CustomEvent<SessionDetail>;
-    'kiosk-locale': CustomEvent<{ locale: Locale }>;
     'kiosk-activity': CustomEvent<void>;
     'kiosk-status': CustomEvent<{ status: KioskStatus | undefined }>;
   }

@@ -1,7 +1,5 @@
 import { ZxingBarcodeDetector } from './zxing-detector.js';
 
-export { ZXING_WASM_PATH } from './zxing-detector.js';
-
 let installed = false;
 
 /**
