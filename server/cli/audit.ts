@@ -1,5 +1,5 @@
 /**
- * `npm run -s audit -- verify [--data DIR] [--json] [--expect-head HASH]`
+ * `npm run -s audit -- verify [--data-dir DIR] [--json] [--expect-head HASH]`   (`--data DIR` still works)
  *
  * Walks the visit log's hash chain in the database file (read directly: it works with the
  * service stopped or running) and reports whether it is intact. Exit: 0 intact, 1 broken
@@ -13,38 +13,42 @@ import { existsSync } from 'node:fs';
 import { openDatabase } from '../db/database.js';
 import { kioskDbPath } from '../db/open-kiosk-db.js';
 import { currentSchemaVersion } from '../db/migrate.js';
-import { VisitRepository } from '../visits/visit-repo.js';
-import { dataDirFrom } from './data-dir-arg.js';
+import { verifyChain } from '../visits/chain-verifier.js';
+import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
+import { DATA_DIR_FLAG } from './data-dir-arg.js';
 
-const USAGE = `Usage: npm run -s audit -- verify [--data DIR] [--json] [--expect-head SHA256-HEX]
-Exit: 0 intact, 1 broken (the first broken sequence number is named), 2 usage or no database.`;
+const FLAGS: readonly FlagSpec[] = [
+  DATA_DIR_FLAG,
+  { flag: 'json', kind: 'bool', help: 'print the report as JSON' },
+  { flag: 'expect-head', kind: 'text', arg: 'SHA256-HEX', help: 'also check the head hash against one noted earlier' },
+];
+
+const USAGE = [
+  'Usage: npm run -s audit -- verify [--data-dir DIR] [--json] [--expect-head SHA256-HEX]',
+  '',
+  ...flagUsage(FLAGS),
+  '',
+  'Exit: 0 intact, 1 broken (the first broken sequence number is named), 2 usage or no database.',
+].join('\n');
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  let dataFlag: string | undefined;
-  let json = false;
-  let expectHead: string | undefined;
   const usage = (msg?: string) => {
     if (msg) process.stderr.write(`audit: ${msg}\n`);
     process.stderr.write(USAGE + '\n');
     return 2;
   };
-  if (command !== 'verify') return usage(command ? `unknown command "${command}"` : undefined);
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--json') json = true;
-    else if (a === '--data' || a === '--expect-head') {
-      const v = rest[++i];
-      if (v === undefined) return usage(`${a} needs a value`);
-      if (a === '--data') dataFlag = v;
-      else expectHead = v.toLowerCase();
-    } else if (a.startsWith('--data=')) dataFlag = a.slice(7);
-    else if (a.startsWith('--expect-head=')) expectHead = a.slice(14).toLowerCase();
-    else return usage(`unexpected argument "${a.slice(0, 60)}"`);
-  }
+  const parsed = parseFlags(argv, FLAGS, { positional: true });
+  const [command, ...rest] = parsed.positional;
+  if (parsed.help) return usage();
+  if (command !== 'verify') return usage(command ? `unknown command "${command.slice(0, 60)}"` : undefined);
+  const problems = [...parsed.problems, ...rest.map((a) => `unexpected argument "${a.slice(0, 60)}"`)];
+  const v = resolveFlags(FLAGS, parsed, process.env, process.cwd(), problems);
+  if (problems.length > 0) return usage(problems.join('\naudit: '));
+  const json = v.json === true;
+  const expectHead = (v['expect-head'] as string | undefined)?.toLowerCase();
   if (expectHead !== undefined && !/^[0-9a-f]{64}$/.test(expectHead)) return usage('--expect-head must be 64 hex characters');
 
-  const file = kioskDbPath(dataDirFrom(dataFlag, process.env, process.cwd()));
+  const file = kioskDbPath(v['data-dir'] as string);
   if (!existsSync(file)) {
     process.stderr.write(`audit: no visit log at ${file}\n`);
     return 2;
@@ -56,7 +60,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.stderr.write(`audit: ${file} is not a kiosk visit log\n`);
       return 2;
     }
-    const report = await new VisitRepository(db).verifyChain();
+    const report = await verifyChain(db);
     let final = report;
     if (report.intact && expectHead !== undefined && report.headHash !== expectHead) {
       final = {

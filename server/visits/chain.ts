@@ -5,73 +5,17 @@
  *   hash = SHA-256( "bhyt-kiosk/visit/v1" 0x00 || prevHash || 0x00 || canonicalJson(content) )
  *
  * `content` is every stored column except `hash` and `prev_hash` (including `seq`), keyed by
- * column name; canonical JSON = sorted keys, no whitespace. The genesis prevHash is 64 zeros.
+ * column name (the column list: server/visits/visit-record.ts); canonical JSON = sorted keys, no
+ * whitespace. The genesis prevHash is 64 zeros.
  */
 import { createHash } from 'node:crypto';
+import type { VisitContent, VisitRow } from './visit-record.js';
+
+/** The chain's input types live with the column list (visit-record.ts); re-exported for the chain's users. */
+export type { VisitContent, VisitRow } from './visit-record.js';
 
 export const CHAIN_DOMAIN = 'bhyt-kiosk/visit/v1';
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** The stored columns of a visit row, exactly as in the database. */
-export interface VisitRow {
-  seq: number;
-  id: string;
-  facility: string;
-  desk_id: string;
-  operator: string;
-  operator_name: string;
-  operator_cccd: string | null;
-  recorded_at: number;
-  checked_at: string;
-  visit_type: string;
-  verdict: 'accepted' | 'needs_review' | 'rejected';
-  code: string;
-  reason_codes: string;
-  review_note: string | null;
-  source: string | null;
-  card_key: string;
-  card_number: string | null;
-  ma_so_bhxh: string | null;
-  card_json: string | null;
-  issuer: string | null;
-  key_id: string | null;
-  rid: string | null;
-  demo: number;
-  qr_text: string;
-  prev_hash: string;
-  hash: string;
-}
-
-export const VISIT_COLUMNS: readonly (keyof VisitRow)[] = [
-  'seq',
-  'id',
-  'facility',
-  'desk_id',
-  'operator',
-  'operator_name',
-  'operator_cccd',
-  'recorded_at',
-  'checked_at',
-  'visit_type',
-  'verdict',
-  'code',
-  'reason_codes',
-  'review_note',
-  'source',
-  'card_key',
-  'card_number',
-  'ma_so_bhxh',
-  'card_json',
-  'issuer',
-  'key_id',
-  'rid',
-  'demo',
-  'qr_text',
-  'prev_hash',
-  'hash',
-];
-
-export type VisitContent = Omit<VisitRow, 'hash' | 'prev_hash'>;
 
 /** JSON with object keys sorted at every level; deterministic for the same value. */
 export function canonicalJson(value: unknown): string {

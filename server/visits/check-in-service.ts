@@ -1,8 +1,9 @@
 /**
  * Check-in: re-verify the scanned card on the server (the browser's verdict is never trusted),
- * then apply the duplicate-visit rule and append the visit to the hash-chained log (with its sync
- * outbox row) in one serialised write: a single INSERT statement without an Idempotency-Key (the
- * hot path), one transaction with the key's lookup and row when the header is present.
+ * then apply the duplicate-visit rule (duplicate-rule.ts, the same on every path) and append the
+ * visit to the hash-chained log (with its sync outbox row) in one serialised write: a single
+ * INSERT statement without an Idempotency-Key (the hot path), one transaction with the key's
+ * lookup and row when the header is present.
  *
  * Outcomes:
  *   accepted                         → 201 { visit, duplicate: false }
@@ -15,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock, Random } from '../clock.js';
-import type { VerifyResult } from '../card/types.js';
+import type { VerifyResult } from '../wire/verification.js';
 import type { Database } from '../db/database.js';
 import { AppError, type ProblemCode } from '../errors.js';
 import type { User } from '../users/types.js';
@@ -23,9 +24,11 @@ import type { VerifyService } from '../verification/verify-service.js';
 import { canonicalJson } from './chain.js';
 import { cardKey } from './card-key.js';
 import { uuidv7 } from './uuidv7.js';
-import type { VisitRow } from './chain.js';
-import type { AppendOptions, AppendResult, VisitRepository } from './visit-repo.js';
-import { toVisit, type Visit } from './visit-view.js';
+import { findIdempotencyKey, saveIdempotencyKey } from './idempotency-keys.js';
+import type { VisitRow } from './visit-record.js';
+import type { AppendOptions, AppendResult, VisitWriter } from './visit-writer.js';
+import { toVisit } from './visit-view.js';
+import type { Visit } from '../wire/visit.js';
 
 export const DEFAULT_VISIT_TYPE = '01';
 /** Portal visit-type codes (MA_LOAI_KCB): two digits, 01 examination, 02 outpatient, 03 inpatient, … */
@@ -50,7 +53,7 @@ type StoredResponse =
 
 export interface CheckInDeps {
   db: Database;
-  visits: VisitRepository;
+  writer: VisitWriter;
   verifier: VerifyService;
   clock: Clock;
   random: Random;
@@ -79,10 +82,10 @@ export class CheckInService {
 
     let stored: { status: number; response: StoredResponse; replayed: boolean };
     if (req.idempotencyKey === undefined) {
-      // The hot path: one queued statement (visit + its outbox row by trigger, duplicate rule
-      // folded into the INSERT); no BEGIN/COMMIT round trips.
-      const findRecent = () => this.d.db.read((q) => this.d.visits.findRecentVisitOfCard(q, this.d.facility, key, since));
-      const out = await this.#decide(result, note, since, findRecent, (opts) => this.d.visits.record(content(), opts));
+      // The hot path: one queued statement (visit + its outbox row by trigger, the duplicate rule
+      // answered from the writer's memory); no BEGIN/COMMIT round trips.
+      const findRecent = () => this.d.db.read((q) => this.d.writer.findDuplicate(q, this.d.facility, key, since));
+      const out = await this.#decide(result, note, since, findRecent, (opts) => this.d.writer.record(content(), opts));
       stored = { status: out.status, response: out.response, replayed: false };
     } else {
       const idempotencyKey = req.idempotencyKey;
@@ -91,16 +94,16 @@ export class CheckInService {
         .digest('hex');
       // With an Idempotency-Key the lookup, the visit and the key's row must be one transaction.
       stored = await this.d.db.transaction(async (tx) => {
-        const prior = await this.d.visits.findIdempotency(tx, operator.username, idempotencyKey);
+        const prior = await findIdempotencyKey(tx, operator.username, idempotencyKey);
         if (prior) {
           if (prior.requestHash !== requestHash) {
             throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
           }
           return { status: prior.status, response: JSON.parse(prior.response) as StoredResponse, replayed: true };
         }
-        const findRecent = () => this.d.visits.findRecentVisitOfCard(tx, this.d.facility, key, since);
-        const out = await this.#decide(result, note, since, findRecent, (opts) => this.d.visits.append(tx, content(), opts));
-        await this.d.visits.saveIdempotency(tx, {
+        const findRecent = () => this.d.writer.findDuplicate(tx, this.d.facility, key, since);
+        const out = await this.#decide(result, note, since, findRecent, (opts) => this.d.writer.append(tx, content(), opts));
+        await saveIdempotencyKey(tx, {
           operator: operator.username,
           key: idempotencyKey,
           requestHash,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
-import { VisitRepository } from '../../../server/visits/visit-repo.js';
+import { verifyChain } from '../../../server/visits/chain-verifier.js';
 import { UUIDV7_RE } from '../../../server/visits/uuidv7.js';
 import { LEGACY_HC } from '../../helpers/legacy-samples.js';
 import { ACCOUNTS, cardNumber, NOW, startLogKiosk, type LogKiosk } from '../visits/fixtures.js';
@@ -18,7 +18,7 @@ async function countRows(): Promise<{ visits: number; outbox: number; intact: bo
   try {
     const visits = (await db.get<{ n: number }>('SELECT count(*) AS n FROM visits'))!.n;
     const outbox = (await db.get<{ n: number }>('SELECT count(*) AS n FROM sync_outbox'))!.n;
-    const rep = await new VisitRepository(db).verifyChain();
+    const rep = await verifyChain(db);
     return { visits, outbox, intact: rep.intact };
   } finally {
     await db.close();

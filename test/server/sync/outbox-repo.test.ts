@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { listParked, requeueParked, SqliteOutbox, syncStateOf, syncStatesFor } from '../../../server/sync/outbox-repo.js';
-import { VisitRepository } from '../../../server/visits/visit-repo.js';
+import { verifyChain } from '../../../server/visits/chain-verifier.js';
 import { maSoFor, seedVisits } from './seed-visits.js';
 
 const T0 = Date.parse('2026-11-25T02:00:00Z');
@@ -114,7 +114,7 @@ describe('SqliteOutbox', () => {
   it('leaves the visit log chain intact (outbox rows are never deleted)', async () => {
     await seedVisits(db, [{ recordedAt: T0 }, { recordedAt: T0 + 1 }]);
     await new SqliteOutbox(db).recordOutcomes([{ seq: 1, kind: 'sent' }], T0);
-    const report = await new VisitRepository(db).verifyChain();
+    const report = await verifyChain(db);
     expect(report.intact).toBe(true);
   });
 });

@@ -1,13 +1,13 @@
 /**
- * Test helper: records visits straight through the visit log's repository (same transaction,
+ * Test helper: records visits straight through the visit log's writer (same transaction,
  * same outbox row as a real check-in), far faster than signing and checking in thousands of
- * cards. Use on a database no running kiosk process is writing to (the repository keeps the
- * chain head in memory).
+ * cards. Use on a database no running kiosk process is writing to (the writer keeps the chain
+ * head in memory).
  */
 import { systemRandom } from '../../../server/clock.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { uuidv7 } from '../../../server/visits/uuidv7.js';
-import { VisitRepository } from '../../../server/visits/visit-repo.js';
+import { VisitWriter } from '../../../server/visits/visit-writer.js';
 import type { Database } from '../../../server/db/database.js';
 
 export interface SeedVisit {
@@ -23,10 +23,10 @@ export interface SeedVisit {
 export const maSoFor = (i: number) => String(4_000_000_000 + i).padStart(10, '0');
 
 export async function seedVisits(db: Database, visits: readonly SeedVisit[], facility = '12001'): Promise<string[]> {
-  const repo = new VisitRepository(db);
+  const repo = new VisitWriter(db);
   await repo.init();
   const ids: string[] = [];
-  // One visit per transaction, as at the desk (the repository advances its chain head on commit).
+  // One visit per transaction, as at the desk (the writer advances its chain head on commit).
   for (const v of visits) {
     const maSo = v.maSoBhxh === undefined ? maSoFor(ids.length) : v.maSoBhxh;
     const id = uuidv7(v.recordedAt, systemRandom);

@@ -1,6 +1,6 @@
 /**
- * The check-in write path: the outbox trigger, the duplicate rule folded into the insert, group
- * writes, and the chain head under failures.
+ * The visit writer: the outbox trigger, the duplicate rule, group writes, transactional appends,
+ * and the chain head under failures.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { chainHash, contentOf } from '../../../server/visits/chain.js';
-import { INSERT_SHAPES, MAX_BATCH, VisitRepository } from '../../../server/visits/visit-repo.js';
+import { verifyChain } from '../../../server/visits/chain-verifier.js';
+import { INSERT_SHAPES, MAX_BATCH } from '../../../server/visits/visit-insert.js';
+import { VisitWriter, type VisitRecordedEvent } from '../../../server/visits/visit-writer.js';
 
 const dbs: Database[] = [];
 const dirs: string[] = [];
@@ -23,7 +25,7 @@ async function openRepo(dir?: string) {
   if (!dir) dirs.push(d);
   const { db } = await openKioskDatabase(d, 0);
   dbs.push(db);
-  const repo = new VisitRepository(db);
+  const repo = new VisitWriter(db);
   await repo.init();
   return { db, repo, dir: d };
 }
@@ -61,14 +63,14 @@ function content(card: string, opts: { verdict?: 'accepted' | 'needs_review' | '
 const outboxRows = (db: Database) =>
   db.all<{ visit_seq: number; visit_id: string }>('SELECT visit_seq, visit_id FROM sync_outbox ORDER BY visit_seq');
 
-describe('VisitRepository.record', () => {
+describe('VisitWriter.record', () => {
   it('a group write applies the duplicate rule to visits from before a restart (and only within the window)', async () => {
     const first = await openRepo();
     const old = await first.repo.record(content('OLD', { at: 1_000 }), { unlessRecentSince: 0 });
     const kept = await first.repo.record(content('KEPT', { at: 9_000 }), { unlessRecentSince: 0 });
     await first.db.close();
     dbs.splice(dbs.indexOf(first.db), 1);
-    const { repo } = await openRepo(first.dir);
+    const { db, repo } = await openRepo(first.dir);
     // Several at once: a group write (not the single folded statement).
     const [a, b, c] = await Promise.all([
       repo.record(content('OLD', { at: 10_000 }), { unlessRecentSince: 5_000 }),
@@ -79,7 +81,7 @@ describe('VisitRepository.record', () => {
     expect(b).toMatchObject({ inserted: false, existing: { seq: kept.inserted ? kept.row.seq : -1 } });
     expect(c.inserted).toBe(true);
     expect(old.inserted).toBe(true);
-    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 4 });
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: 4 });
   });
 
   it('the trigger writes the outbox row with the visit (never for a rejected attempt)', async () => {
@@ -92,7 +94,7 @@ describe('VisitRepository.record', () => {
       { visit_seq: 1, visit_id: a.inserted ? a.row.id : '' },
       { visit_seq: 3, visit_id: n.inserted ? n.row.id : '' },
     ]);
-    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 3 });
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: 3 });
   });
 
   it('the duplicate rule: within the window → the existing visit, nothing written; rejected and older visits do not count', async () => {
@@ -127,7 +129,7 @@ describe('VisitRepository.record', () => {
     expect(byCard.size).toBe(20);
     expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM visits'))!.n).toBe(25);
     expect(await outboxRows(db)).toHaveLength(20);
-    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 25, headSeq: 25, headHash: repo.head.hash });
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: 25, headSeq: 25, headHash: repo.head.hash });
   });
 
   it('a failing write fails alone and never advances the head (alone and inside a group)', async () => {
@@ -152,7 +154,7 @@ describe('VisitRepository.record', () => {
     expect(repo.head.seq).toBe(4);
     const rows = await db.all<{ seq: number; card_key: string }>('SELECT seq, card_key FROM visits ORDER BY seq');
     expect(rows.map((r) => r.card_key)).toEqual(['card:A', 'card:C', 'card:E', 'card:F']);
-    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 4, headHash: repo.head.hash });
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: 4, headHash: repo.head.hash });
   });
 
   it('a rolled-back transaction does not advance the head', async () => {
@@ -167,7 +169,7 @@ describe('VisitRepository.record', () => {
     ).rejects.toThrow('rolled back');
     expect(repo.head).toEqual(head);
     await repo.record(content('B'), { unlessRecentSince: 0 });
-    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: 2 });
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: 2 });
   });
 
   it('the outbox trigger lives only on the kiosk connection: a row inserted by anything else has no sync record and audit verify says so', async () => {
@@ -183,10 +185,10 @@ describe('VisitRepository.record', () => {
     const cols = Object.keys(row);
     await other.run(
       `INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`,
-      Object.values(row) as Array<string | number | null>,
+      Object.values(row),
     );
     expect(await other.all('SELECT visit_seq FROM sync_outbox')).toEqual([{ visit_seq: 1 }]);
-    expect(await new VisitRepository(other).verifyChain()).toMatchObject({ intact: false, firstBrokenSeq: 2, problem: 'OUTBOX_MISSING' });
+    expect(await verifyChain(other)).toMatchObject({ intact: false, firstBrokenSeq: 2, problem: 'OUTBOX_MISSING' });
   });
 
   it('groups of every size up to MAX_BATCH use a few statement shapes, padded rows dropped, the chain intact', async () => {
@@ -206,7 +208,7 @@ describe('VisitRepository.record', () => {
     expect(db.cachedStatements - before).toBe(INSERT_SHAPES.filter((s) => s >= 8).length);
     expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM visits'))!.n).toBe(total);
     expect(await outboxRows(db)).toHaveLength(total);
-    expect(await repo.verifyChain()).toMatchObject({ intact: true, count: total, headSeq: total, headHash: repo.head.hash });
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: total, headSeq: total, headHash: repo.head.hash });
   });
 
   it('refuses to write before init()', async () => {
@@ -214,6 +216,160 @@ describe('VisitRepository.record', () => {
     dirs.push(d);
     const { db } = await openKioskDatabase(d, 0);
     dbs.push(db);
-    await expect(new VisitRepository(db).record(content('A'), { unlessRecentSince: 0 })).rejects.toThrow(/init/);
+    await expect(new VisitWriter(db).record(content('A'), { unlessRecentSince: 0 })).rejects.toThrow(/init/);
+  });
+});
+
+describe('VisitWriter.append (inside a transaction)', () => {
+  function numbered(n: number, verdict: 'accepted' | 'rejected' = 'accepted') {
+    return { ...content(`${n}`, { verdict, at: 1000 + n }), id: `019a0000-0000-7000-8000-${String(n).padStart(12, '0')}` };
+  }
+
+  it('appends with an outbox row (not for rejected), advances the head after commit, notifies listeners', async () => {
+    const { db, repo } = await openRepo();
+    const events: VisitRecordedEvent[] = [];
+    const seen = new Promise<void>((resolve) => repo.onVisitRecorded((e) => (events.push(e), events.length === 2 && resolve())));
+    await db.transaction((tx) => repo.insert(tx, numbered(1)));
+    await expect(
+      db.transaction(async (tx) => {
+        await repo.insert(tx, numbered(2));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow();
+    expect(repo.head.seq).toBe(1);
+    await db.transaction((tx) => repo.insert(tx, numbered(3, 'rejected')));
+    await seen;
+    expect(events.map((e) => [e.seq, e.outbox])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+    expect(await db.all('SELECT visit_seq, state FROM sync_outbox')).toEqual([{ visit_seq: 1, state: 'pending' }]);
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: 2, headSeq: 2 });
+    // A restarted service reads the head back.
+    const again = new VisitWriter(db);
+    await again.init();
+    expect(again.head).toEqual(repo.head);
+  });
+
+  it('one visit per transaction (the head moves on commit)', async () => {
+    const { db, repo } = await openRepo();
+    await expect(
+      db.transaction(async (tx) => {
+        await repo.insert(tx, numbered(1));
+        await repo.insert(tx, numbered(2));
+      }),
+    ).rejects.toThrow(/one visit per transaction/);
+    expect(repo.head.seq).toBe(0);
+    expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM visits'))!.n).toBe(0);
+  });
+});
+
+describe('the duplicate rule is the same on every path', () => {
+  const WINDOW = 600_000;
+
+  async function writer() {
+    const d = mkdtempSync(join(tmpdir(), 'kiosk-writes-'));
+    dirs.push(d);
+    const { db } = await openKioskDatabase(d, 0);
+    dbs.push(db);
+    const repo = new VisitWriter(db, { duplicateWindowMs: WINDOW });
+    await repo.init();
+    return { db, repo };
+  }
+
+  it('a visit written on one path is the duplicate on every other (lone, group, transaction, needs-review lookup)', async () => {
+    const { db, repo } = await writer();
+    const at = 10_000_000;
+    const since = at - WINDOW;
+    const lone = await repo.record(content('L', { at }), { unlessRecentSince: since });
+    const group = await Promise.all([
+      repo.record(content('G1', { at }), { unlessRecentSince: since }),
+      repo.record(content('G2', { at }), { unlessRecentSince: since }),
+    ]);
+    const inTx = await db.transaction((tx) => repo.append(tx, content('T', { at }), { unlessRecentSince: since }));
+    expect([lone, ...group, inTx].every((r) => r.inserted)).toBe(true);
+    const cards = ['L', 'G1', 'G2', 'T'];
+    for (const card of cards) {
+      const seq = cards.indexOf(card) + 1;
+      // Alone, in a group, in a transaction, and the read the needs-review path makes.
+      expect(await repo.record(content(card, { at: at + 1 }), { unlessRecentSince: since })).toMatchObject({
+        inserted: false,
+        existing: { seq },
+      });
+      const [inGroup] = await Promise.all([
+        repo.record(content(card, { at: at + 1 }), { unlessRecentSince: since }),
+        repo.record(content(card, { at: at + 1 }), { unlessRecentSince: since }),
+        repo.record(content(`other-${card}`, { at: at + 1 }), { unlessRecentSince: since }),
+      ]);
+      expect(inGroup).toMatchObject({ inserted: false, existing: { seq } });
+      const tx = await db.transaction((t) => repo.append(t, content(card, { at: at + 1 }), { unlessRecentSince: since }));
+      expect(tx).toMatchObject({ inserted: false, existing: { seq } });
+      expect(await db.read((q) => repo.findDuplicate(q, '12001', `card:${card}`, since))).toMatchObject({ seq });
+    }
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: 8 });
+  });
+
+  it('a clock stepped back past what the writer keeps in memory: the same answer, from the table', async () => {
+    const { db, repo } = await writer();
+    const old = await repo.record(content('OLD', { at: 1_000 }), { unlessRecentSince: 1_000 - WINDOW });
+    // A visit two hours later moves the in-memory window past the first one.
+    await repo.record(content('LATER', { at: 7_200_000 }), { unlessRecentSince: 7_200_000 - WINDOW });
+    if (!old.inserted) throw new Error('expected a row');
+    // The clock went back to just after the first visit: it is within the window again.
+    const since = 2_000 - WINDOW;
+    expect(await repo.record(content('OLD', { at: 2_000 }), { unlessRecentSince: since })).toMatchObject({
+      inserted: false,
+      existing: { seq: old.row.seq },
+    });
+    const [inGroup, other] = await Promise.all([
+      repo.record(content('OLD', { at: 2_000 }), { unlessRecentSince: since }),
+      repo.record(content('OLD', { at: 2_000 }), { unlessRecentSince: since }),
+      repo.record(content('NEW', { at: 2_000 }), { unlessRecentSince: since }),
+    ]);
+    expect(inGroup).toMatchObject({ inserted: false, existing: { seq: old.row.seq } });
+    expect(other).toMatchObject({ inserted: false, existing: { seq: old.row.seq } });
+    const tx = await db.transaction((t) => repo.append(t, content('OLD', { at: 2_000 }), { unlessRecentSince: since }));
+    expect(tx).toMatchObject({ inserted: false, existing: { seq: old.row.seq } });
+    expect(await db.read((q) => repo.findDuplicate(q, '12001', 'card:OLD', since))).toMatchObject({ seq: old.row.seq });
+    expect(await db.read((q) => repo.findDuplicate(q, '12001', 'card:NONE', since))).toBeUndefined();
+    expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM visits'))!.n).toBe(3);
+  });
+
+  it('the hashes are those the log has always written (existing databases keep verifying)', async () => {
+    const { db, repo } = await writer();
+    // Computed by the visit repository before the split, for this exact content.
+    const base = {
+      ...content('DN4121201234567', { at: 1764036000000, id: '019a0000-0000-7000-8000-000000000001' }),
+      operator: 'le-tan',
+      operator_name: 'Nguyễn Thị Thu',
+      operator_cccd: '001190012345',
+      checked_at: '2025-11-25T02:00:00.000Z',
+      card_number: 'DN4121201234567',
+      ma_so_bhxh: '1201234567',
+      card_json: '{"cardNumber":"DN4121201234567","name":"Trần Văn A"}',
+      issuer: 'https://x.example.vn',
+      key_id: 'k1',
+      rid: 'r1',
+      demo: 1,
+      qr_text: 'shc:/5676',
+    };
+    const a = await repo.record(base, { unlessRecentSince: 0 });
+    const b = await db.transaction((tx) =>
+      repo.insert(tx, {
+        ...base,
+        id: '019a0000-0000-7000-8000-000000000002',
+        verdict: 'rejected',
+        code: 'CARD_EXPIRED',
+        reason_codes: '["CARD_EXPIRED"]',
+        card_key: 'card:X',
+        review_note: 'n',
+        operator_cccd: null,
+        card_json: null,
+      }),
+    );
+    expect(a.inserted && a.row.hash).toBe('cab7c8b69d85ed3fd78ee594cb1b963233c4b53096c672282d6abdfd4e9dc247');
+    expect(b.hash).toBe('18ded6c82ccfc4774f44ae389190921617e781b2aa34a6e013bd43bf991cc340');
+    expect(await db.all('SELECT hash FROM visits ORDER BY seq')).toEqual([{ hash: a.inserted ? a.row.hash : '' }, { hash: b.hash }]);
+    expect(await verifyChain(db)).toMatchObject({ intact: true, count: 2 });
   });
 });
