@@ -4,7 +4,7 @@
  * parameter; nothing from the query string is ever spliced into SQL text.
  */
 import { AppError, queryField, type ProblemCode } from '../errors.js';
-import type { VisitFilter } from '../visits/visit-repo.js';
+import type { VisitFilter } from '../visits/visit-queries.js';
 import { USERNAME_RE } from '../users/types.js';
 
 export const VN_OFFSET_MS = 7 * 3600 * 1000;
@@ -60,11 +60,16 @@ export function vnDay(ms: number): string {
   return new Date(ms + VN_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-export function parseFilter(query: Record<string, unknown>, allowed: readonly string[]): ParsedFilter {
+/** Refuses query parameters the endpoint does not know, so typos are not silently ignored. */
+export function rejectUnknownParams(query: Record<string, unknown>, allowed: readonly string[]): void {
   for (const k of Object.keys(query)) {
     if (!allowed.includes(k))
       throw new AppError('QUERY_UNKNOWN', `Unknown query parameter "${k.slice(0, 40)}".`, queryField(k.slice(0, 40)));
   }
+}
+
+export function parseFilter(query: Record<string, unknown>, allowed: readonly string[]): ParsedFilter {
+  rejectUnknownParams(query, allowed);
   const filter: VisitFilter = {};
   const echo: Record<string, string> = {};
   const out: ParsedFilter = { filter, echo };
@@ -126,6 +131,35 @@ export function parseLimit(query: Record<string, unknown>): number {
   const n = Number(v);
   if (n < 1 || n > MAX_LIMIT) throw bad('limit');
   return n;
+}
+
+/**
+ * A whole number 1–`max` written with at most `digits` digits (absent → `fallback`); anything
+ * else is QUERY_INVALID naming the range.
+ */
+function parseCount(query: Record<string, unknown>, name: string, opts: { fallback: number; max: number; digits: number }): number {
+  const v = query[name];
+  if (v === undefined) return opts.fallback;
+  if (typeof v !== 'string' || !new RegExp(`^\\d{1,${opts.digits}}$`).test(v) || Number(v) < 1 || Number(v) > opts.max) {
+    throw new AppError('QUERY_INVALID', `"${name}" must be 1–${opts.max}.`, queryField(name));
+  }
+  return Number(v);
+}
+
+const DEFAULT_TOP = 10;
+const MAX_TOP = 50;
+
+/** `top` of GET /api/audit/summary: how many reject reasons to list. */
+export function parseTop(query: Record<string, unknown>): number {
+  return parseCount(query, 'top', { fallback: DEFAULT_TOP, max: MAX_TOP, digits: 2 });
+}
+
+const RECENT_DEFAULT = 20;
+const RECENT_MAX = 100;
+
+/** `limit` of GET /api/visits/recent (a desk's latest visits). */
+export function parseRecentLimit(query: Record<string, unknown>): number {
+  return parseCount(query, 'limit', { fallback: RECENT_DEFAULT, max: RECENT_MAX, digits: 3 });
 }
 
 /** Cursors are opaque to clients: base64url of "v1:<seq>". */

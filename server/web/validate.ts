@@ -29,3 +29,36 @@ export function rejectUnknownFields(obj: Record<string, unknown>, allowed: reado
     if (!allowed.includes(k)) throw new AppError('FIELD_UNKNOWN', `Unknown field "${k.slice(0, 40)}".`, { field: k.slice(0, 40) });
   }
 }
+
+/**
+ * One string member of a body and its rule, in the order they are checked: the domain owns the
+ * table (e.g. server/users/user-admin.ts), the route reads the body with it.
+ */
+export interface StringFieldRule<K extends string = string> {
+  readonly name: K;
+  readonly max: number;
+  readonly min?: number;
+  readonly optional?: boolean;
+  /** The domain's rule: the problem (sent as `detail` of FIELD_INVALID) or undefined. */
+  readonly problem?: (value: string) => string | undefined;
+}
+
+/**
+ * Reads the members `rules` name, in order: each must be a string within its length (or absent
+ * when optional) and pass its rule; the first failure is thrown (FIELD_MISSING, FIELD_INVALID,
+ * FIELD_TOO_LONG with `field`).
+ */
+export function readStringFields<K extends string>(
+  obj: Record<string, unknown>,
+  rules: readonly StringFieldRule<K>[],
+): { [k in K]?: string } {
+  const out: { [k in K]?: string } = {};
+  for (const rule of rules) {
+    const v = rule.optional ? optionalString(obj, rule.name, rule) : requireString(obj, rule.name, rule);
+    if (v === undefined) continue;
+    const problem = rule.problem?.(v);
+    if (problem) throw new AppError('FIELD_INVALID', problem, { field: rule.name });
+    out[rule.name] = v;
+  }
+  return out;
+}
