@@ -10,7 +10,7 @@ export const detailsStyles = css`
     border: 2px solid #9aa4b1;
     border-radius: 10px;
     padding: 8px 12px;
-    background: #fff;
+    background: var(--white);
   }
   summary {
     cursor: pointer;
@@ -19,7 +19,7 @@ export const detailsStyles = css`
     display: list-item;
   }
   summary:focus-visible {
-    outline: 4px solid #1565c0;
+    outline: 4px solid var(--action);
     outline-offset: 2px;
   }
 `;

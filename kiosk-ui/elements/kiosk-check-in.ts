@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { checkIn, randomKey } from '../api/client.js';
-import type { VerifyResult } from '../api/types.js';
+import type { VerifyResult } from '../../server/wire/verification.js';
 import { activityEvent, checkedInEvent } from '../events.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { reasonText } from '../verdict/view-model.js';
@@ -50,7 +50,7 @@ export class KioskCheckIn extends LitElement {
       display: none;
     }
     fieldset {
-      border: 2px solid #8a6500;
+      border: 2px solid var(--review);
       border-radius: 10px;
       margin: 0 0 12px;
       padding: 8px 14px 12px;
@@ -87,9 +87,9 @@ export class KioskCheckIn extends LitElement {
       width: 100%;
       min-height: 72px;
       border-radius: 12px;
-      border: 3px solid #0b7a34;
-      background: #0b7a34;
-      color: #fff;
+      border: 3px solid var(--ok);
+      background: var(--ok);
+      color: var(--white);
       cursor: pointer;
     }
     button.review {
@@ -102,7 +102,7 @@ export class KioskCheckIn extends LitElement {
     }
     button:focus-visible,
     input:focus-visible {
-      outline: 4px solid #1565c0;
+      outline: 4px solid var(--action);
       outline-offset: 3px;
     }
     .msg {
@@ -110,19 +110,19 @@ export class KioskCheckIn extends LitElement {
       font-weight: 700;
     }
     .msg.good {
-      color: #0b7a34;
+      color: var(--ok);
     }
     .msg.bad {
-      color: #b71c1c;
+      color: var(--stop);
     }
     .blocked {
       margin: 0;
       padding: 12px 16px;
-      border: 3px solid #b71c1c;
+      border: 3px solid var(--stop);
       border-radius: 10px;
-      color: #b71c1c;
+      color: var(--stop);
       font-weight: 800;
-      background: #fff;
+      background: var(--white);
     }
   `;
 

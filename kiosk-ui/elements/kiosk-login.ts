@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { getSession, login, logout } from '../api/client.js';
-import type { SessionUser } from '../api/types.js';
+import type { SessionUser } from '../../server/wire/session.js';
 import { sessionEvent } from '../events.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 
@@ -34,7 +34,7 @@ export class KioskLogin extends LitElement {
       border: 2px solid #9aa4b1;
       border-radius: 10px;
       padding: 10px 14px;
-      background: #fff;
+      background: var(--white);
     }
     h2 {
       font-size: 20px;
@@ -63,18 +63,18 @@ export class KioskLogin extends LitElement {
       font-weight: 700;
       padding: 9px 20px;
       border-radius: 8px;
-      border: 2px solid #1565c0;
-      background: #1565c0;
-      color: #fff;
+      border: 2px solid var(--action);
+      background: var(--action);
+      color: var(--white);
       cursor: pointer;
     }
     button.secondary {
-      background: #fff;
-      color: #1565c0;
+      background: var(--white);
+      color: var(--action);
     }
     button:focus-visible,
     input:focus-visible {
-      outline: 4px solid #1565c0;
+      outline: 4px solid var(--action);
       outline-offset: 2px;
     }
     .who {
@@ -85,13 +85,13 @@ export class KioskLogin extends LitElement {
       font-weight: 700;
     }
     .error {
-      color: #b71c1c;
+      color: var(--stop);
       font-weight: 700;
       margin: 6px 0 0;
     }
     .hint {
       font-size: 14px;
-      color: #444;
+      color: var(--ink-muted);
       margin: 6px 0 0;
     }
   `;

@@ -24,7 +24,7 @@ export class KioskPasteBox extends LitElement {
     css`
       textarea:focus-visible,
       button:focus-visible {
-        outline: 4px solid #1565c0;
+        outline: 4px solid var(--action);
         outline-offset: 2px;
       }
       label {
@@ -47,16 +47,16 @@ export class KioskPasteBox extends LitElement {
         font-weight: 700;
         padding: 10px 22px;
         border-radius: 8px;
-        border: 2px solid #1565c0;
-        background: #1565c0;
-        color: #fff;
+        border: 2px solid var(--action);
+        background: var(--action);
+        color: var(--white);
         cursor: pointer;
       }
       button[disabled] {
         opacity: 0.5;
       }
       .error {
-        color: #b71c1c;
+        color: var(--stop);
         font-weight: 700;
       }
     `,

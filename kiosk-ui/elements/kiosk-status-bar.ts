@@ -2,7 +2,8 @@ import { trustAgeLevel } from '../status/trust-level.js';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { getStatus } from '../api/client.js';
-import type { KioskStatus, SessionUser } from '../api/types.js';
+import type { SessionUser } from '../../server/wire/session.js';
+import type { KioskStatus } from '../../server/wire/status.js';
 import { statusEvent } from '../events.js';
 import { formatAge, translator, type Locale } from '../i18n/index.js';
 
@@ -30,7 +31,7 @@ export class KioskStatusBar extends LitElement {
       display: block;
       font-size: 17px;
       background: #1d2733;
-      color: #fff;
+      color: var(--white);
     }
     .row {
       display: flex;
@@ -66,8 +67,8 @@ export class KioskStatusBar extends LitElement {
       font-weight: 700;
     }
     .bad {
-      background: #b71c1c;
-      color: #fff;
+      background: var(--stop);
+      color: var(--white);
       font-weight: 800;
       padding: 2px 8px;
       border-radius: 4px;
@@ -76,8 +77,8 @@ export class KioskStatusBar extends LitElement {
       flex: 1;
     }
     .demo {
-      background: repeating-linear-gradient(-45deg, #b71c1c 0 24px, #8e0000 24px 48px);
-      color: #fff;
+      background: repeating-linear-gradient(-45deg, var(--stop) 0 24px, var(--stop-deep) 24px 48px);
+      color: var(--white);
       font-size: 26px;
       font-weight: 900;
       text-align: center;
@@ -116,7 +117,7 @@ export class KioskStatusBar extends LitElement {
     const demo = this.reachable !== false && (s?.demo === true || warnings.has('DEMO_KEYS'));
     const trustAge = s?.trust?.crlAgeSec ?? s?.trust?.ageSec;
     const trustLevel = trustAgeLevel(trustAge, s?.trust?.maxAgeSec, s?.trust?.stale === true || warnings.has('TRUST_STALE'));
-    const sync = s?.sync;
+    const sync = s?.sync?.enabled ? s.sync : undefined;
     const syncBehind = warnings.has('SYNC_BEHIND') || (sync?.oldestPendingAgeSec != null && sync.oldestPendingAgeSec > SYNC_BEHIND_SEC);
     return html`
       ${demo ? html`<div class="demo" role="alert" data-warning="DEMO_KEYS">⚠ ${t('status.demoKeys')} ⚠</div>` : nothing}
@@ -144,7 +145,7 @@ export class KioskStatusBar extends LitElement {
         ${warnings.has('TRUST_REFRESH_FAILED') ? html`<span class="item warn">⚠ ${t('status.trustRefreshFailed')}</span>` : nothing}
         ${warnings.has('CLOCK_SUSPECT') ? html`<span class="item warn">⚠ ${t('status.clockSuspect')}</span>` : nothing}
         ${
-          sync && sync.enabled !== false
+          sync
             ? html`<span class="item ${syncBehind ? 'warn' : ''}" data-sync-pending=${sync.pending ?? 0}>
                 ${
                   syncBehind

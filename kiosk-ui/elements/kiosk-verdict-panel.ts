@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { VerifyResult } from '../api/types.js';
+import type { VerifyResult } from '../../server/wire/verification.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { buildVerdictView, type ReasonView } from '../verdict/view-model.js';
 import { infoIcon, severityIcon, toneIcon } from './icons.js';
@@ -22,7 +22,7 @@ export class KioskVerdictPanel extends LitElement {
       display: block;
       container-type: inline-size;
       font-size: 22px;
-      color: #111;
+      color: var(--ink);
     }
     :host(:not([data-verdict])) {
       display: none;
@@ -56,32 +56,32 @@ export class KioskVerdictPanel extends LitElement {
       font-weight: 600;
     }
     .tone-ok .band {
-      background: #0b7a34;
-      color: #fff;
+      background: var(--ok);
+      color: var(--white);
     }
     .tone-review .band {
       background: #f2b705;
-      color: #111;
+      color: var(--ink);
     }
     .tone-stop .band {
-      background: #b71c1c;
-      color: #fff;
+      background: var(--stop);
+      color: var(--white);
     }
     .frame {
       border: 6px solid;
       border-top: none;
       border-radius: 0 0 14px 14px;
       padding: 12px 20px 14px;
-      background: #fff;
+      background: var(--white);
     }
     .tone-ok .frame {
-      border-color: #0b7a34;
+      border-color: var(--ok);
     }
     .tone-review .frame {
       border-color: #f2b705;
     }
     .tone-stop .frame {
-      border-color: #b71c1c;
+      border-color: var(--stop);
     }
     .banner {
       display: flex;
@@ -90,7 +90,7 @@ export class KioskVerdictPanel extends LitElement {
       margin: 0 0 10px;
       padding: 8px 14px;
       background: #fff4cc;
-      border: 3px dashed #8a6500;
+      border: 3px dashed var(--review);
       border-radius: 10px;
       font-size: 26px;
       font-weight: 800;
@@ -106,7 +106,7 @@ export class KioskVerdictPanel extends LitElement {
       margin: 0 0 10px;
       padding: 4px 10px;
       background: #5b0a91;
-      color: #fff;
+      color: var(--white);
       font-weight: 700;
       border-radius: 6px;
       font-size: 18px;
@@ -131,10 +131,10 @@ export class KioskVerdictPanel extends LitElement {
       margin-top: 2px;
     }
     .sev-error .icon {
-      color: #b71c1c;
+      color: var(--stop);
     }
     .sev-warning .icon {
-      color: #8a6500;
+      color: var(--review);
     }
     .sev-info .icon {
       color: #0d47a1;
@@ -166,7 +166,7 @@ export class KioskVerdictPanel extends LitElement {
     }
     dt {
       font-size: 14px;
-      color: #444;
+      color: var(--ink-muted);
       text-transform: uppercase;
       letter-spacing: 0.03em;
     }
@@ -189,7 +189,7 @@ export class KioskVerdictPanel extends LitElement {
       gap: 12px;
       margin-top: 8px;
       font-size: 16px;
-      color: #444;
+      color: var(--ink-muted);
     }
     @container (max-width: 560px) {
       .band h2 {
