@@ -5,6 +5,7 @@
 import { drainOnSignals, runMain } from './process-lifecycle.js';
 import { loadConfig, usage } from './config.js';
 import { ConfigError, TrustStoreError } from './errors.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
 import { createLogger } from './logger.js';
 import { startKioskService } from './app/service.js';
 
@@ -31,6 +32,11 @@ async function main(): Promise<number | undefined> {
     if (err instanceof TrustStoreError) {
       process.stderr.write(`bhyt-kiosk: cannot start: ${err.message}\n`);
       return 1;
+    }
+    if (err instanceof DataDirLockedError) {
+      // Like a configuration mistake: this service must not run as asked (exit 2).
+      process.stderr.write(`bhyt-kiosk: cannot start: ${err.message}\n`);
+      return 2;
     }
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       process.stderr.write(`bhyt-kiosk: cannot start: port ${loaded.config.port} on ${loaded.config.host} is already in use\n`);

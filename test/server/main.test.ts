@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,4 +45,56 @@ describe('server/main.ts', () => {
     expect(r.stderr).toMatch(/private member "d"/);
     expect(r.stderr).not.toMatch(/secret/);
   });
+
+  it('one service per data folder: a second refuses (exit 2) while the CLIs keep working; once the first stops or crashes, a new one starts', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'main-lock-')), 'data');
+    const args = ['--port', '0', '--data-dir', dataDir, '--trust-refresh', '0', '--no-demo-accounts'];
+    const first = await running(args);
+    try {
+      const second = start(args);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(/cannot start: the data folder .*data is in use by another kiosk service/);
+      expect(second.stderr).toMatch(/stop that service first/);
+      // The operator CLIs open the visit log itself, which stays shared.
+      expect(cli('server/cli/audit.ts', ['verify', '--data', dataDir]).code).toBe(0);
+      expect(cli('server/cli/user.ts', ['list', '--data', dataDir]).code).toBe(0);
+    } finally {
+      await stop(first, 'SIGKILL'); // a crash: the operating system drops the lock
+    }
+    const third = await running(args);
+    await stop(third, 'SIGTERM');
+    expect(third.exitCode).toBe(0);
+    const fourth = await running(args);
+    await stop(fourth, 'SIGTERM');
+  }, 90_000);
 });
+
+function cli(script: string, args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: process.cwd(), encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stderr: r.stderr };
+}
+
+/** Starts the service and resolves once it listens (its JSON log says so on stderr). */
+function running(args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, KIOSK_PORT: '', KIOSK_FACILITY: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      if (err.includes('kiosk service listening')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`service exited ${code}: ${err}`)));
+  });
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
