@@ -71,8 +71,8 @@ export interface PortalApiKey {
   expires_in: number;
 }
 
-/** Result codes of the token call. */
-export type TokenResultCode = '200' | '401';
+/** Result codes of the token call: 200 token issued, 401 wrong credentials, 205 malformed request (reference portal). */
+export type TokenResultCode = '200' | '401' | '205';
 
 /** Reply of POST PORTAL_PATHS.token (HTTP 200). `APIKey` is null unless maKetQua is "200". */
 export interface TokenReply {

@@ -1,0 +1,224 @@
+/**
+ * The reference portal's HTTP API: exactly the agency's wire (server/wire/portal.ts), not this
+ * project's problem+json. Every request the portal understood is answered HTTP 200 with a
+ * maKetQua, including a malformed body (205); the exceptions are a body over the size limit
+ * (HTTP 413, maKetQua "205"), an unknown path (HTTP 404) and, when `authFailureAs` is "http", a
+ * bad or expired token (HTTP 401, maKetQua "401"; the default answers it HTTP 200).
+ *
+ *   POST /api/token/take                      { username, password: md5 } → TokenReply
+ *       "200" with APIKey; "401" unknown user or wrong password; "205" body not { username, password } text
+ *   POST /api/egw/KQNhanLichSuKCB2024?token&id_token&username&password   CardCheckRequest → CardCheckReply
+ *       "401" when the token is unknown, expired, not this user's, or the password is not the
+ *       account's MD5; "205" when the body is not exactly the five fields as text, or ngaySinh is
+ *       neither dd/MM/yyyy (a real day) nor yyyy; then card-check.ts decides
+ *   GET  /healthz                             readiness (no faults, no data)
+ *
+ * Log lines carry codes, durations and the facility account's username, never a card number,
+ * name, birth date or ID number.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import type { Clock } from '../clock.js';
+import { isRealDay } from '../lib/iso-date.js';
+import type { Logger } from '../logger.js';
+import { vietnamDay, vietnamWallClock } from '../wire/vietnam-time.js';
+import {
+  CARD_CHECK_REQUEST_FIELDS,
+  CARD_CHECK_RESULTS,
+  PORTAL_PATHS,
+  type CardCheckReply,
+  type CardCheckRequest,
+  type CardCheckResultCode,
+  type PortalAuthQuery,
+  type TokenReply,
+} from '../wire/portal.js';
+import { decideCardCheck, emptyReply } from './card-check.js';
+import type { DataSource } from './data-source.js';
+import { accountPasswordMd5, type PortalAccount } from './dataset.js';
+import type { FailMode, PortalFaults } from './faults.js';
+import type { TokenStore } from './tokens.js';
+
+/** A card check is five short fields: a few KiB is plenty. */
+export const BODY_LIMIT = '16kb';
+/** An injected hang gives up after this long (the socket is destroyed), so nothing waits forever. */
+export const HANG_MAX_MS = 10 * 60_000;
+const MAX_FIELD = 255;
+
+export interface PortalAppDeps {
+  data: DataSource;
+  tokens: TokenStore;
+  faults: PortalFaults;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** `yyyyMMddHHmm` in Vietnam time. */
+export function portalDateTime(ms: number): string {
+  return vietnamWallClock(ms).toISOString().replace(/[-T:]/g, '').slice(0, 12);
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function findAccount(deps: PortalAppDeps, username: string, passwordMd5: string): PortalAccount | undefined {
+  const account = deps.data.get().accounts.find((a) => a.username === username);
+  // Compare even when the user is unknown, so timing does not tell which usernames exist.
+  const expected = account ? accountPasswordMd5(account) : '00000000000000000000000000000000';
+  return sameText(expected, passwordMd5) && account ? account : undefined;
+}
+
+function isBirthDate(s: string): boolean {
+  const full = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(s);
+  if (full) return isRealDay(Number(full[3]), Number(full[2]), Number(full[1]));
+  return /^\d{4}$/.test(s) && Number(s) >= 1900;
+}
+
+/** The five fields, each text; anything else (missing, extra, wrong type, bad date) is 205. */
+function parseCheckBody(body: unknown): CardCheckRequest | string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'Body must be a JSON object.';
+  const o = body as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!(CARD_CHECK_REQUEST_FIELDS as readonly string[]).includes(k)) return `Unknown field ${JSON.stringify(k.slice(0, 40))}.`;
+  for (const k of CARD_CHECK_REQUEST_FIELDS) {
+    const v = o[k];
+    if (typeof v !== 'string') return `Field ${k} is missing or not text.`;
+    if (v.length > MAX_FIELD) return `Field ${k} is too long.`;
+  }
+  const r = o as unknown as CardCheckRequest;
+  if (r.maThe.trim() === '' || r.hoTen.trim() === '') return 'maThe and hoTen must not be empty.';
+  if (!isBirthDate(r.ngaySinh)) return 'ngaySinh must be dd/MM/yyyy or yyyy.';
+  return r;
+}
+
+function authQuery(req: Request): PortalAuthQuery | undefined {
+  const q = req.query as Record<string, unknown>;
+  const v = (k: keyof PortalAuthQuery) => (typeof q[k] === 'string' && q[k].length <= 512 ? q[k] : undefined);
+  const token = v('token');
+  const idToken = v('id_token');
+  const username = v('username');
+  const password = v('password');
+  return token && idToken && username && password ? { token, id_token: idToken, username, password } : undefined;
+}
+
+function fail(mode: FailMode, req: Request, res: Response): void {
+  if (mode === 'http500') {
+    res.status(500).json({ maKetQua: '500', ghiChu: 'Injected failure (test fault).' });
+  } else if (mode === 'drop') {
+    req.socket.destroy();
+  } else {
+    // hang: answer nothing; the client times out, or the portal's close drops the socket.
+    const t = setTimeout(() => req.socket.destroy(), HANG_MAX_MS);
+    t.unref();
+    req.socket.once('close', () => clearTimeout(t));
+  }
+}
+
+/** Waits the injected latency, then applies an injected failure. Returns false when the call is already answered (or never will be). */
+async function applyFaults(deps: PortalAppDeps, req: Request, res: Response): Promise<{ go: boolean; code?: '100' | '101' | '500' }> {
+  const plan = deps.faults.plan();
+  if (plan.delayMs > 0) await deps.faults.sleep(plan.delayMs);
+  if (plan.failure) {
+    deps.logger.info('injected failure', { path: req.path, mode: plan.failure });
+    fail(plan.failure, req, res);
+    return { go: false };
+  }
+  return plan.code ? { go: true, code: plan.code } : { go: true };
+}
+
+export function createPortalApp(deps: PortalAppDeps): Express {
+  const { clock, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+  app.use((_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: 'reference-portal' });
+  });
+
+  app.use('/api', express.json({ limit: BODY_LIMIT, strict: false, type: () => true }));
+
+  app.post(PORTAL_PATHS.token, async (req, res) => {
+    const started = clock.now();
+    const f = await applyFaults(deps, req, res);
+    if (!f.go) return;
+    const body = req.body as Record<string, unknown> | undefined;
+    let reply: TokenReply;
+    if (typeof body !== 'object' || body === null || typeof body.username !== 'string' || typeof body.password !== 'string') {
+      reply = { maKetQua: '205', APIKey: null, thongBao: 'Tham số không đúng định dạng: cần username và password.' };
+    } else {
+      const account = findAccount(deps, body.username, body.password);
+      reply = account
+        ? { maKetQua: '200', APIKey: deps.tokens.issue(account.username), thongBao: null }
+        : { maKetQua: '401', APIKey: null, thongBao: 'Sai tên đăng nhập hoặc mật khẩu.' };
+    }
+    logger.info('token', { code: reply.maKetQua, ms: clock.now() - started });
+    res.json(reply);
+  });
+
+  app.post(PORTAL_PATHS.cardCheck, async (req, res) => {
+    const started = clock.now();
+    const f = await applyFaults(deps, req, res);
+    if (!f.go) return;
+    const send = (reply: CardCheckReply, account?: PortalAccount, status = 200) => {
+      logger.info('card check', { code: reply.maKetQua, account: account?.username, ms: clock.now() - started });
+      res.status(status).json(reply);
+    };
+    const q = authQuery(req);
+    const account = q ? findAccount(deps, q.username, q.password) : undefined;
+    if (!q || !account || !deps.tokens.valid(q.token, q.id_token, account.username)) {
+      return send(emptyReply('401'), undefined, deps.faults.current.authFailureAs === 'http' ? 401 : 200);
+    }
+    if (f.code) return send(emptyReply(f.code), account);
+    const request = parseCheckBody(req.body);
+    if (typeof request === 'string') return send(emptyReply('205', `${CARD_CHECK_RESULTS['205'].vi}: ${request}`), account);
+    const now = clock.now();
+    const outcome = decideCardCheck({
+      data: deps.data.get(),
+      account,
+      request,
+      today: vietnamDay(now),
+      checksOf: (p) => deps.data.checksOf(p),
+    });
+    if (outcome.person) {
+      deps.data.recordCheck(outcome.person, {
+        userKT: account.username,
+        thoiGianKT: portalDateTime(now),
+        thongBao: outcome.reply.ghiChu,
+        maLoi: outcome.code,
+      });
+    }
+    send(outcome.reply, account);
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ maKetQua: '404', ghiChu: 'Not found.' });
+  });
+  const handler: ErrorRequestHandler = (err, req, res, _next) => {
+    const type = (err as { type?: unknown }).type;
+    if (res.headersSent) return void req.socket.destroy();
+    const isCheck = req.path === PORTAL_PATHS.cardCheck;
+    const code: CardCheckResultCode = '205';
+    if (type === 'entity.too.large') {
+      logger.info('body too large', { path: req.path });
+      return void res.status(413).json(isCheck ? emptyReply(code) : { maKetQua: code, APIKey: null });
+    }
+    if (type === 'entity.parse.failed' || type === 'charset.unsupported' || type === 'encoding.unsupported') {
+      // Not JSON: the portal understood the request and says the parameters are malformed.
+      return void res
+        .status(200)
+        .json(isCheck ? emptyReply(code, `${CARD_CHECK_RESULTS[code].vi}: body is not JSON.`) : { maKetQua: code, APIKey: null });
+    }
+    logger.error('unexpected error', { path: req.path, error: err instanceof Error ? err.name : typeof err });
+    res.status(500).json({ maKetQua: '500', ghiChu: 'Internal error.' });
+  };
+  app.use(handler);
+  return app;
+}
