@@ -2,8 +2,10 @@
  * The sync outbox: every SQL statement the sync worker (and the auditors' view of sync state)
  * runs against the kiosk database lives here.
  *
- * The visit module writes one `sync_outbox` row per recorded visit in the same transaction as the
- * visit (server/db/schema.ts), so a visit can never be recorded and forgotten. This module moves
+ * The visit writer's trigger writes one `sync_outbox` row per recorded visit, in the visit's own
+ * INSERT statement (OUTBOX_TRIGGER in server/visits/visit-writer.ts: a TEMP trigger on the
+ * kiosk's connection; the table itself is in server/db/schema.ts), so a visit can never be
+ * recorded and forgotten. This module moves
  * rows from `pending` to `sent` (only on the store's acknowledgement) or `parked` (the store
  * refused the item for good), and records attempts and errors.
  */
