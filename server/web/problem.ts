@@ -53,21 +53,30 @@ function frameworkProblem(err: { type?: string; status?: number; statusCode?: nu
   return undefined;
 }
 
+const KIOSK_INTERNAL = 'Something went wrong on the kiosk service.';
+
 /**
- * The problem+json error handler. `internalDetail` is the safe detail of the bare 500 (it
- * names the service: each says "Something went wrong on the …").
+ * Answers any error thrown while handling a request: an AppError as its problem (a 5xx one is
+ * logged), a framework error (body-parser …) under its stable code, anything else as a bare
+ * 500 that is logged by name only. `internalDetail` is that 500's safe detail (it names the
+ * service). Used by the error handler below and by the kiosk's pre-Express verify endpoint.
  */
-export function problemHandler(logger: Logger, internalDetail = 'Something went wrong on the kiosk service.'): ErrorRequestHandler {
+export function sendError(res: ServerResponse, err: unknown, logger: Logger, path: string, internalDetail = KIOSK_INTERNAL): void {
+  if (err instanceof AppError) {
+    if (problemStatus(err.code) >= 500) logger.error('request failed', { code: err.code, path });
+    return sendProblem(res, err.code, err.detail, err.extra);
+  }
+  const mapped = typeof err === 'object' && err !== null ? frameworkProblem(err) : undefined;
+  if (mapped) return writeProblem(res, ...mapped);
+  logger.error('unexpected error', { path, error: err instanceof Error ? err.name : typeof err });
+  sendProblem(res, 'INTERNAL', internalDetail);
+}
+
+/** The problem+json error handler of an Express app (see sendError). */
+export function problemHandler(logger: Logger, internalDetail = KIOSK_INTERNAL): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    if (err instanceof AppError) {
-      if (problemStatus(err.code) >= 500) logger.error('request failed', { code: err.code, path: req.path });
-      return sendProblem(res, err.code, err.detail, err.extra);
-    }
-    const mapped = typeof err === 'object' && err !== null ? frameworkProblem(err as Parameters<typeof frameworkProblem>[0]) : undefined;
-    if (mapped) return writeProblem(res, ...mapped);
-    logger.error('unexpected error', { path: req.path, error: err instanceof Error ? err.name : typeof err });
-    sendProblem(res, 'INTERNAL', internalDetail);
+    sendError(res, err, logger, req.path, internalDetail);
   };
 }
 

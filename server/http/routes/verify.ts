@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { VerifyService } from '../../verification/verify-service.js';
 import { BODY_LIMIT_BYTES, readJsonBody } from '../../web/json-body.js';
-import { sendProblem } from '../../web/problem.js';
+import { sendError } from '../../web/problem.js';
 import { applySecurityHeaders } from '../security-headers.js';
 import { rejectUnknownFields, requireJsonObject, requireString } from '../../web/validate.js';
 
@@ -31,10 +30,7 @@ export function withFastVerify(
     if (req.method !== 'POST' || !isVerifyPath(req.url)) return app(req, res);
     applySecurityHeaders(res, true);
     handleVerify(req, res, verifier).catch((err: unknown) => {
-      if (res.headersSent) return;
-      if (err instanceof AppError) return sendProblem(res, err.code, err.detail, err.extra);
-      logger.error('unexpected error', { path: '/api/verify', error: err instanceof Error ? err.name : typeof err });
-      sendProblem(res, 'INTERNAL', 'Something went wrong on the kiosk service.');
+      if (!res.headersSent) sendError(res, err, logger, '/api/verify');
     });
   };
 }

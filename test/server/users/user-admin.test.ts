@@ -15,7 +15,15 @@ function fakeUsers() {
     find: (u: string) => Promise.resolve(rows.get(u)),
     create: (u: NewUser) => {
       if (rows.has(u.username)) return Promise.reject(new AppError('USERNAME_TAKEN', 'That username is already in use.'));
-      const user = { id: rows.size + 1, ...u, displayName: u.displayName.trim(), disabled: false, createdAt: 0, updatedAt: 0 };
+      const user = {
+        id: rows.size + 1,
+        ...u,
+        cccd: u.cccd ?? null,
+        displayName: u.displayName.trim(),
+        disabled: false,
+        createdAt: 0,
+        updatedAt: 0,
+      };
       rows.set(u.username, user);
       return Promise.resolve(user);
     },
