@@ -198,10 +198,10 @@ export class KioskCameraScanner extends LitElement {
         ${problem ? html`<button type="button" @click=${() => void this.start()}>${t('camera.retry')}</button>` : nothing}
         ${
           this.cameras.length > 1
-            ? html`<button type="button" @click=${this.switchCamera}>${t('camera.switch')}</button>
+            ? html`<button type="button" @click=${() => this.switchCamera()}>${t('camera.switch')}</button>
                 <label class="camera-select"
                   ><span class="visually-hidden">${t('camera.choose')}</span>
-                  <select @change=${this.chooseCamera} aria-label=${t('camera.choose')}>
+                  <select @change=${(e: Event) => this.chooseCamera(e)} aria-label=${t('camera.choose')}>
                     ${this.cameras.map((c, i) => html`<option value=${c.id} ?selected=${c.id === this.cameraId}>${c.label || `${t('camera.choose')} ${i + 1}`}</option>`)}
                   </select></label
                 >`
@@ -221,7 +221,7 @@ export class KioskCameraScanner extends LitElement {
 
 /** getUserMedia / html5-qrcode errors → what to tell the receptionist. */
 export function classifyCameraError(err: unknown): CameraState {
-  const name = typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : '';
+  const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : '';
   const text = String(err);
   if (name === 'NotAllowedError' || name === 'SecurityError' || /permission|notallowed/i.test(text)) return 'denied';
   if (name === 'NotFoundError' || name === 'OverconstrainedError' || /notfound|no camera|requested device not found/i.test(text))

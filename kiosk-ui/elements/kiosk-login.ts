@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { getSession, login, logout } from '../api/client.js';
 import type { SessionUser } from '../../server/wire/session.js';
 import { sessionEvent } from '../events.js';
+import { formText } from '../form-data.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 
 type LoginError = 'failed' | 'throttled' | 'error';
@@ -122,7 +123,7 @@ export class KioskLogin extends LitElement {
       </div>`;
     }
     if (!this.checked) return nothing;
-    return html`<form @submit=${this.onSubmit} autocomplete="off">
+    return html`<form @submit=${(e: SubmitEvent) => this.onSubmit(e)} autocomplete="off">
       <h2>${t('login.heading')}</h2>
       <div class="fields">
         <label>${t('login.username')}<input name="username" autocomplete="username" required maxlength="64" /></label>
@@ -140,8 +141,8 @@ export class KioskLogin extends LitElement {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const data = new FormData(form);
-    const username = String(data.get('username') ?? '').trim();
-    const password = String(data.get('password') ?? '');
+    const username = formText(data, 'username').trim();
+    const password = formText(data, 'password');
     if (!username || !password) return;
     this.busy = true;
     this.error = undefined;

@@ -75,10 +75,10 @@ export class KioskPasteBox extends LitElement {
         autocorrect="off"
         autocapitalize="off"
         spellcheck="false"
-        @keydown=${this.onKeyDown}
+        @keydown=${(e: KeyboardEvent) => this.onKeyDown(e)}
       ></textarea>
       ${this.error ? html`<p class="error" role="alert">${t('paste.tooLong')}</p>` : nothing}
-      <button type="button" ?disabled=${this.disabled} @click=${this.submit}>${t('paste.submit')}</button>
+      <button type="button" ?disabled=${this.disabled} @click=${() => this.submit()}>${t('paste.submit')}</button>
     </details>`;
   }
 
