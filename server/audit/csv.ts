@@ -8,13 +8,16 @@ import type { CardFields } from '../card/types.js';
 
 export const BOM = '\uFEFF';
 
-export function csvCell(value: unknown): string {
+/** What a CSV cell holds: text, a number, a flag, or nothing (an empty cell). */
+export type CsvValue = string | number | boolean | null | undefined;
+
+export function csvCell(value: CsvValue): string {
   let s = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-export function csvLine(cells: readonly unknown[]): string {
+export function csvLine(cells: readonly CsvValue[]): string {
   return cells.map(csvCell).join(',') + '\r\n';
 }
 
@@ -55,13 +58,13 @@ export function vnTimestamp(ms: number): string {
 }
 
 export function visitCsvLine(r: VisitRow): string {
-  let card: CardFields = {};
+  let card: CardFields;
   try {
     card = r.card_json ? (JSON.parse(r.card_json) as CardFields) : {};
   } catch {
     card = {};
   }
-  let codes: string[] = [];
+  let codes: string[];
   try {
     codes = JSON.parse(r.reason_codes) as string[];
   } catch {
