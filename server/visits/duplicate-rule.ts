@@ -97,10 +97,11 @@ export class RecentVisits {
   #prune(): void {
     const cutoff = this.#coveredFrom;
     for (const [key, list] of this.#byCard) {
+      if (list.every((e) => e.at >= cutoff)) continue; // the usual case: nothing to drop, nothing allocated
       const kept = list.filter((e) => e.at >= cutoff);
       this.#size -= list.length - kept.length;
       if (kept.length === 0) this.#byCard.delete(key);
-      else if (kept.length !== list.length) this.#byCard.set(key, kept);
+      else this.#byCard.set(key, kept);
     }
     this.#addedSincePrune = 0;
   }
