@@ -48,6 +48,7 @@ export const PASSWORD_MAX = 256;
 export function passwordProblem(password: string): string | undefined {
   if ([...password].length < PASSWORD_MIN) return `the password must have at least ${PASSWORD_MIN} characters`;
   if (password.length > PASSWORD_MAX) return `the password must have at most ${PASSWORD_MAX} characters`;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(password)) return 'the password must not contain control characters';
   return undefined;
 }

@@ -29,6 +29,7 @@ export function displayNameProblem(n: string): string | undefined {
   const t = n.trim();
   if (t.length === 0) return 'the full name is required';
   if (t.length > DISPLAY_NAME_MAX) return `the full name must have at most ${DISPLAY_NAME_MAX} characters`;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u001f\u007f<>]/.test(t)) return 'the full name contains characters that are not allowed';
   return undefined;
 }
