@@ -17,7 +17,7 @@
  * information" is review, not reject (defence/police-fund cards and fresh registrations are
  * often missing from the civilian lookup; a person decides).
  */
-import type { ReasonCode, Severity, Verdict } from '../wire/verification.js';
+import type { ReasonCode, Severity } from '../wire/verification.js';
 import type { CardCheckResultCode } from '../wire/portal.js';
 
 export type PortalRowKind = 'pass' | 'review' | 'reject' | 'config' | 'retry' | 'auth' | 'input';
@@ -66,11 +66,6 @@ export function portalVerdictRow(code: string): PortalVerdictRow | undefined {
   return Object.prototype.hasOwnProperty.call(PORTAL_VERDICTS, code)
     ? (PORTAL_VERDICTS as Record<string, PortalVerdictRow>)[code]
     : undefined;
-}
-
-/** The verdict a row decides on its own (before the local findings are merged in). */
-export function rowVerdict(kind: PortalRowKind): Verdict {
-  return kind === 'pass' ? 'accepted' : kind === 'reject' ? 'rejected' : 'needs_review';
 }
 
 /**
