@@ -8,7 +8,8 @@
  * group, and the chain head kept in memory (read once at start). The head and the recent-visit
  * index are right only because this process is the log's only writer: the database queue
  * serialises this process's writes and the data-folder lock (server/db/data-dir-lock.ts) keeps a
- * second service off the folder.
+ * second service off the folder. One file on purpose: the group queue, the head and the index
+ * move together inside each database job, and that is what keeps them true.
  */
 import { EventEmitter } from 'node:events';
 import { DatabaseError, type Database, type Queryable, type Tx } from '../db/database.js';
@@ -123,6 +124,7 @@ export class VisitWriter {
    * at the start of every job.
    */
   async findDuplicate(q: Queryable, facility: string, cardKey: string, since: number): Promise<VisitRow | undefined> {
+    if (!this.#ready) throw new DatabaseError('VisitWriter.init() must run before the duplicate rule is asked');
     const seq = this.#recent.find(facility, cardKey, since);
     if (seq === undefined) return undefined;
     const raw =
