@@ -211,13 +211,13 @@ export class PortalClient {
               last = tf;
               if (tf.kind !== 'retry') return finish({ kind: 'config', code: tf.code ?? '401' });
               // The renewal itself failed transiently: back off, the next get() tries again.
-              const wait = await this.backoffOrGiveUp(++failures, tf, stats.attempts, signal, startedAt);
+              const wait = await this.backoffOrGiveUp(++failures, tf, signal, startedAt);
               if (wait === 'give_up')
                 return finish({ kind: 'unavailable', cause: tf.unavailable, ...(tf.code ? { lastCode: tf.code } : {}) });
             }
             continue;
           }
-          const wait = await this.backoffOrGiveUp(++failures, f, stats.attempts, signal, startedAt);
+          const wait = await this.backoffOrGiveUp(++failures, f, signal, startedAt);
           if (wait === 'give_up') return finish({ kind: 'unavailable', cause: f.unavailable, ...(f.code ? { lastCode: f.code } : {}) });
         }
       }
@@ -226,19 +226,23 @@ export class PortalClient {
     }
   }
 
-  /** Waits before the next attempt, or says there is no point (attempts used up, or past the budget). */
-  private async backoffOrGiveUp(
-    failures: number,
-    f: Failure,
-    attempts: number,
-    signal: AbortSignal,
-    startedAt: number,
-  ): Promise<'again' | 'give_up'> {
-    if (attempts >= this.maxAttempts) return 'give_up';
-    const delayMs = backoffDelayMs(failures, this.backoff, this.deps.random);
-    const left = startedAt + this.timeoutMs - this.deps.clock.now();
-    this.deps.logger.warn('portal retry', { why: f.why, attempt: attempts, delayMs });
-    if (delayMs >= left) return 'give_up';
+  /**
+   * Waits before the next attempt, or says there is no point: `maxAttempts` failures already, or
+   * the wait would end past the budget (token failures count too, so a portal whose token call
+   * keeps failing gives up like one whose card check does).
+   */
+  private async backoffOrGiveUp(failures: number, f: Failure, signal: AbortSignal, startedAt: number): Promise<'again' | 'give_up'> {
+    const { logger, clock, random } = this.deps;
+    if (failures >= this.maxAttempts) {
+      logger.warn('portal gives up', { why: f.why, failures, reason: 'attempts' });
+      return 'give_up';
+    }
+    const delayMs = backoffDelayMs(failures, this.backoff, random);
+    if (delayMs >= startedAt + this.timeoutMs - clock.now()) {
+      logger.warn('portal gives up', { why: f.why, failures, reason: 'budget' });
+      return 'give_up';
+    }
+    logger.warn('portal retry', { why: f.why, failures, delayMs });
     await this.sleep(delayMs, signal);
     return 'again';
   }

@@ -39,7 +39,7 @@ export interface PortalClientOptions {
   baseBackoffMs?: number;
   /** Cap of one retry wait (default 8 s). */
   maxBackoffMs?: number;
-  /** Attempts of one check for retryable failures (default 6), all inside the time budget. */
+  /** Retryable failures (token or card check) one check tolerates before it gives up (default 6), all inside the time budget. */
   maxAttempts?: number;
 }
 

@@ -297,6 +297,10 @@ describe('time budget, retries, failures', () => {
     await checkManual(entry(ok), c);
     await h.portal.control.setAccepting(false);
     expect((await checkManual(entry(ok), c)).outcome).toMatchObject({ kind: 'unavailable', cause: 'unreachable', attempts: 2 });
+    // A desk with no token yet: the token call fails, counted like any failure.
+    const fresh = client({ maxAttempts: 3 });
+    expect((await checkManual(entry(ok), fresh)).outcome).toMatchObject({ kind: 'unavailable', cause: 'unreachable', attempts: 0 });
+    expect(fresh.waits).toHaveLength(2);
     await h.portal.control.setAccepting(true);
     expect((await checkManual(entry(ok), c)).outcome).toMatchObject({ kind: 'answer', code: '000' });
   });
