@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Domain folders: pure logic and storage, no knowledge of HTTP or of the composition root. */
-const DOMAIN = ['card', 'trust', 'visits', 'sync', 'users', 'audit', 'db', 'verification', 'issuer', 'lib', 'wire'];
+const DOMAIN = ['card', 'trust', 'visits', 'sync', 'users', 'audit', 'db', 'verification', 'issuer', 'lib', 'portal'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-artifacts/**', 'bench/tmp/**', '**/*.cjs'] },
@@ -40,6 +40,22 @@ export default tseslint.config(
             },
             { group: ['**/app/**', '**/app/*'], message: 'Only the composition root (server/app/) knows every feature.' },
             { group: ['express'], message: 'Domain code does not know Express: routes live in server/http/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The demo issuer's publishing server (`issuer serve`) is itself a small HTTP program: it may
+    // use Express, but still not the kiosk's HTTP layer or composition root.
+    files: ['server/issuer/serve.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/http/**', '**/http/*'], message: "The demo issuer does not use the kiosk's HTTP layer." },
+            { group: ['**/app/**', '**/app/*'], message: 'Only the composition root (server/app/) knows every feature.' },
           ],
         },
       ],
