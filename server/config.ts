@@ -5,8 +5,8 @@
  *
  * Precedence: flag > environment variable > default.
  */
-import { resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from './lib/cli-args.js';
 
 export interface KioskConfig {
   port: number;
@@ -43,13 +43,9 @@ export interface KioskConfig {
   demoAccounts: boolean;
 }
 
-interface OptionSpec {
+export interface OptionSpec extends FlagSpec {
   key: keyof KioskConfig;
-  flag: string;
   env: string;
-  kind: 'port' | 'string' | 'path' | 'facility' | 'seconds' | 'bool' | 'url' | 'secret';
-  default?: string;
-  help: string;
 }
 
 /** One table drives parsing, validation and --help, so the three never disagree. */
@@ -165,118 +161,6 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
-const FACILITY = /^[0-9]{2}[0-9A-Z]{3}$/;
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-export interface ParsedArgs {
-  values: Map<string, string>;
-  help: boolean;
-  problems: string[];
-}
-
-/** Parses `--name value`, `--name=value` and bare boolean `--name` / `--no-name`. */
-export function parseFlags(argv: readonly string[], known: readonly OptionSpec[] = OPTIONS): ParsedArgs {
-  const values = new Map<string, string>();
-  const problems: string[] = [];
-  let help = false;
-  const byFlag = new Map(known.map((o) => [o.flag, o]));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      problems.push(`unexpected argument "${arg}"`);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
-    if (value === undefined && name.startsWith('no-') && byFlag.get(name.slice(3))?.kind === 'bool') {
-      name = name.slice(3);
-      value = 'false';
-    }
-    const spec = byFlag.get(name);
-    if (!spec) {
-      problems.push(`unknown flag --${name}`);
-      // Skip its value too, so one typo gives one message.
-      if (value === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) i++;
-      continue;
-    }
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (spec.kind === 'bool' && (next === undefined || next.startsWith('--'))) value = 'true';
-      else if (next === undefined) {
-        problems.push(`--${name} needs a value`);
-        continue;
-      } else {
-        value = next;
-        i++;
-      }
-    }
-    values.set(spec.flag, value);
-  }
-  return { values, help, problems };
-}
-
-export function parseSeconds(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(text.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]) * UNITS[m[2] || 's']!;
-  return Number.isFinite(n) ? n : undefined;
-}
-
-function convert(spec: OptionSpec, raw: string, source: string, cwd: string, problems: string[]): unknown {
-  const bad = (why: string) => {
-    problems.push(`${source}: ${why} (got "${raw.length > 80 ? raw.slice(0, 80) + '…' : raw}")`);
-    return undefined;
-  };
-  switch (spec.kind) {
-    case 'port': {
-      if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) return bad('must be a port number 0–65535');
-      return Number(raw);
-    }
-    case 'string':
-      if (raw.trim() === '' || raw.length > 200) return bad('must be a non-empty string');
-      return raw.trim();
-    case 'path':
-      if (raw.trim() === '') return bad('must be a path');
-      return resolve(cwd, raw);
-    case 'facility': {
-      const v = raw.trim().toUpperCase();
-      if (!FACILITY.test(v)) return bad('must be a 5-character facility code: 2-digit province + 3 characters, e.g. 12001');
-      return v;
-    }
-    case 'seconds': {
-      const s = parseSeconds(raw);
-      if (s === undefined) return bad('must be a duration: seconds, or a number with s/m/h/d (e.g. 300, 5m, 7d)');
-      return s;
-    }
-    case 'bool': {
-      const v = raw.trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-      if (['0', 'false', 'no', 'off'].includes(v)) return false;
-      return bad('must be true or false');
-    }
-    case 'url': {
-      try {
-        const u = new URL(raw);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') return bad('must be an http(s) URL');
-        return raw.replace(/\/+$/, '');
-      } catch {
-        return bad('must be an http(s) URL');
-      }
-    }
-    case 'secret':
-      if (raw.length < 16 || /\s/.test(raw)) {
-        problems.push(`${source}: must be at least 16 characters without spaces`);
-        return undefined;
-      }
-      return raw;
-  }
-}
-
 /**
  * Builds the configuration from argv (without node and script) and an environment. Throws
  * ConfigError listing every problem. `--help` is reported by returning `{ help: true }`.
@@ -286,17 +170,12 @@ export function loadConfig(
   env: NodeJS.ProcessEnv,
   cwd: string = process.cwd(),
 ): { help: true } | { help: false; config: KioskConfig } {
-  const parsed = parseFlags(argv);
+  const parsed = parseFlags(argv, OPTIONS);
   if (parsed.help) return { help: true };
   const problems = [...parsed.problems];
+  const byFlag = resolveFlags(OPTIONS, parsed, env, cwd, problems);
   const out: Record<string, unknown> = {};
-  for (const spec of OPTIONS) {
-    const fromFlag = parsed.values.get(spec.flag);
-    const fromEnv = env[spec.env];
-    const raw = fromFlag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined) ?? spec.default;
-    const source = fromFlag !== undefined ? `--${spec.flag}` : fromEnv ? spec.env : `default of --${spec.flag}`;
-    out[spec.key] = raw === undefined ? undefined : convert(spec, raw, source, cwd, problems);
-  }
+  for (const spec of OPTIONS) out[spec.key] = byFlag[spec.flag];
   if ((out.syncUrl === undefined) !== (out.syncKey === undefined) && problems.length === 0) {
     problems.push('KIOSK_SYNC_URL (--sync-url) and KIOSK_SYNC_KEY (--sync-key) go together: set both or neither');
   }
@@ -305,9 +184,5 @@ export function loadConfig(
 }
 
 export function usage(): string {
-  const lines = OPTIONS.map((o) => {
-    const left = `  --${o.flag} <${o.kind === 'bool' ? 'true|false' : o.kind}>`;
-    return `${left.padEnd(38)}${o.env.padEnd(28)}${o.help}${o.default !== undefined ? ` (default ${o.default})` : ''}`;
-  });
-  return ['Usage: npm start -- [flags]   (each flag also an environment variable)', '', ...lines].join('\n');
+  return ['Usage: npm start -- [flags]   (each flag also an environment variable)', '', ...flagUsage(OPTIONS)].join('\n');
 }

@@ -1,13 +1,9 @@
-import { resolve } from 'node:path';
 import { OPTIONS } from '../config.js';
+import type { FlagSpec } from '../lib/cli-args.js';
 
 /**
- * The data folder for the operator CLIs: `--data DIR`, else the service's own setting
- * (KIOSK_DATA_DIR, else its default), resolved the same way the service resolves it.
+ * The data folder for the operator CLIs: the service's own setting (`--data-dir`, KIOSK_DATA_DIR,
+ * its default), resolved the same way the service resolves it. `--data` is the tools' old
+ * spelling, still accepted.
  */
-export function dataDirFrom(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  if (flag !== undefined) return resolve(cwd, flag);
-  const spec = OPTIONS.find((o) => o.key === 'dataDir')!;
-  const fromEnv = env[spec.env];
-  return resolve(cwd, fromEnv && fromEnv !== '' ? fromEnv : spec.default!);
-}
+export const DATA_DIR_FLAG: FlagSpec = { ...OPTIONS.find((o) => o.key === 'dataDir')!, aliases: ['data'], arg: 'DIR' };

@@ -10,12 +10,12 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { issueCard, DEFAULT_LIFETIME_SEC } from '../card/issue.js';
 import type { IssueCardInput } from '../card/fhir-build.js';
 import { systemClock, systemRandom, type Random } from '../clock.js';
-import { parseSeconds } from '../config.js';
 import { AppError } from '../errors.js';
+import { flagUsage, parseFlags, parseSeconds, type FlagSpec } from '../lib/cli-args.js';
+import { parseIsoInstant } from '../lib/iso-date.js';
 import { projectRoot } from '../project-root.js';
 import { DEMO_ISSUER_ISS } from '../trust/build-snapshot.js';
 import { randomRid } from '../issuer/crl.js';
@@ -47,84 +47,61 @@ export interface CliContext {
 
 class UsageError extends Error {}
 
-type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
 
 interface Command {
-  usage: string;
-  options: Options;
+  /** One line for the command list. */
+  summary: string;
+  /** Its arguments in the usage line. */
+  synopsis: string;
+  flags: readonly FlagSpec[];
   run(values: Values, ctx: CliContext): Promise<void>;
 }
 
-const COMMON: Options = {
-  dir: { type: 'string' },
-  trust: { type: 'string' },
-  'no-trust': { type: 'boolean' },
-  at: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-};
+const text = (flag: string, arg: string, help: string, more: Partial<FlagSpec> = {}): FlagSpec => ({
+  flag,
+  kind: 'text',
+  arg,
+  help,
+  ...more,
+});
+const bool = (flag: string, help: string): FlagSpec => ({ flag, kind: 'bool', help });
 
-const CARD_OPTIONS: Options = {
-  name: { type: 'string' },
-  birth: { type: 'string' },
-  gender: { type: 'string' },
-  card: { type: 'string' },
-  bhxh: { type: 'string' },
-  object: { type: 'string' },
-  benefit: { type: 'string' },
-  facility: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  'five-years': { type: 'string' },
-  area: { type: 'string' },
-  'issued-by': { type: 'string' },
-  rid: { type: 'string' },
-  'no-rid': { type: 'boolean' },
-  kid: { type: 'string' },
-  lifetime: { type: 'string' },
-  png: { type: 'string' },
-};
+const DIR_FLAG = text('dir', 'DIR', `issuer directory (default ${DEFAULT_ISSUER_DIR})`);
 
-const DIR_HELP = `  --dir DIR        issuer directory (default ${DEFAULT_ISSUER_DIR})
-  --trust FILE     trust file to keep in step (default: trust.json next to the issuer directory)
-  --no-trust       leave the trust file alone
-  --at ISO         act as if it were this time (default: now)`;
+const COMMON: readonly FlagSpec[] = [
+  DIR_FLAG,
+  text('trust-file', 'FILE', 'trust file to keep in step (default: trust.json next to the issuer directory)', { aliases: ['trust'] }),
+  bool('no-trust', 'leave the trust file alone'),
+  text('at', 'ISO', 'act as if it were this time (default: now)'),
+];
 
-const CARD_HELP = `  --name "…" --birth YYYY-MM-DD|YYYY --gender male|female|other
-  --card DN4121201234567|1201234567 [--bhxh 10digits] [--object DN] [--benefit 1-5]
-  --facility 12001 --from YYYY-MM-DD [--to YYYY-MM-DD] [--five-years YYYY-MM-DD] [--area K1|K2|K3]
-  [--issued-by "BHXH tỉnh Lai Châu"] [--rid RID | --no-rid] [--kid KID] [--lifetime 30d] [--png FILE]`;
-
-export const USAGE = `Usage: npm run -s issuer -- <command> [flags]
-
-Commands:
-  keygen     create the issuer directory (if new) and add a signing key; prints the kid
-             [--iss URL] [--name TEXT] [--demo] [--not-before ISO] [--not-after ISO]
-  issue      issue a signed card; prints the shc:/ text (PNG path on stderr with --png)
-${CARD_HELP.replace(/^  /gm, '             ')}
-  demo-card  issue a sample card valid today (same flags as issue, all optional)
-  revoke     revoke cards by rid; prints the list entry
-             --rid RID [--kid KID] [--since ISO  (only cards issued before this time)]
-  rotate     add a new signing key (valid from now) and retire the current one at now;
-             prints the new kid   [--not-after ISO]
-  serve      publish /.well-known/jwks.json and /.well-known/crl/<kid>.json over HTTP
-             until Ctrl-C; prints the URL   [--port 8090] [--host 127.0.0.1]
-  trust      (re)write the issuer's entry in the trust file and set its updatedAt to now
-             (the kiosk flags a trust file older than 7 days as TRUST_STALE)
-
-Common flags:
-${DIR_HELP}
-
-Exit: 0 ok, 1 failed, 2 usage error.`;
+const CARD_FLAGS: readonly FlagSpec[] = [
+  text('name', '"…"', 'full name'),
+  text('birth', 'YYYY-MM-DD|YYYY', 'birth date (or year)'),
+  text('gender', 'male|female|other', 'gender'),
+  text('card', 'DN4121201234567|1201234567', 'card number'),
+  text('bhxh', '10digits', 'mã số BHXH'),
+  text('object', 'DN', 'object code'),
+  text('benefit', '1-5', 'benefit level'),
+  text('facility', '12001', 'registered facility code'),
+  text('from', 'YYYY-MM-DD', 'valid from'),
+  text('to', 'YYYY-MM-DD', 'valid to'),
+  text('five-years', 'YYYY-MM-DD', 'five consecutive years from'),
+  text('area', 'K1|K2|K3', 'area code'),
+  text('issued-by', '"BHXH tỉnh Lai Châu"', 'issuing office'),
+  text('rid', 'RID', 'revocation id (default: random)'),
+  bool('no-rid', 'issue without a revocation id'),
+  text('kid', 'KID', 'signing key (default: the active one)'),
+  text('lifetime', '30d', 'credential lifetime'),
+  text('png', 'FILE', 'also write the QR as a PNG'),
+];
 
 // ---- argument helpers -------------------------------------------------------------------
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
 function parseTime(flag: string, v: string): number {
-  const t = Date.parse(v);
-  if (!ISO_TIME.test(v) || !Number.isFinite(t))
-    throw new UsageError(`--${flag} must be an ISO-8601 date or date-time, e.g. 2026-11-25T09:00:00+07:00`);
+  const t = parseIsoInstant(v);
+  if (t === undefined) throw new UsageError(`--${flag} must be an ISO-8601 date or date-time, e.g. 2026-11-25T09:00:00+07:00`);
   return t;
 }
 
@@ -152,7 +129,7 @@ function issuerDirOf(values: Values, ctx: CliContext): string {
 /** The trust file to keep in step, or undefined with --no-trust. */
 function trustFileOf(values: Values, ctx: CliContext, dir: string): string | undefined {
   if (values['no-trust'] === true) return undefined;
-  const t = str(values, 'trust');
+  const t = str(values, 'trust-file');
   return t === undefined ? join(dirname(dir), 'trust.json') : resolve(ctx.cwd, t);
 }
 
@@ -178,15 +155,16 @@ function parseBenefit(v: string | undefined): number | undefined {
 // ---- commands ---------------------------------------------------------------------------
 
 const keygen: Command = {
-  usage: `keygen [--iss URL] [--name TEXT] [--demo] [--not-before ISO] [--not-after ISO]\n${DIR_HELP}`,
-  options: {
+  summary: 'create the issuer directory (if new) and add a signing key; prints the kid',
+  synopsis: '[--iss URL] [--name TEXT] [--demo] [--not-before ISO] [--not-after ISO]',
+  flags: [
+    text('iss', 'URL', 'issuer URL of a new directory (default: the demo issuer)'),
+    text('name', 'TEXT', "issuer's display name"),
+    bool('demo', 'mark a new issuer DEMO-ONLY'),
+    text('not-before', 'ISO', 'key valid from (default: start of today, UTC)'),
+    text('not-after', 'ISO', `key valid until (default: ${DEFAULT_KEY_YEARS} years later)`),
     ...COMMON,
-    iss: { type: 'string' },
-    name: { type: 'string' },
-    demo: { type: 'boolean' },
-    'not-before': { type: 'string' },
-    'not-after': { type: 'string' },
-  },
+  ],
   async run(values, ctx) {
     const now = nowOf(values, ctx);
     const dir = issuerDirOf(values, ctx);
@@ -274,20 +252,28 @@ async function issueFrom(values: Values, ctx: CliContext, defaults: Partial<Issu
 }
 
 const issue: Command = {
-  usage: `issue\n${CARD_HELP}\n${DIR_HELP}`,
-  options: { ...COMMON, ...CARD_OPTIONS },
+  summary: 'issue a signed card; prints the shc:/ text (PNG path on stderr with --png)',
+  synopsis: '--name … --birth … --gender … --card … --facility … --from … [more card flags]',
+  flags: [...CARD_FLAGS, ...COMMON],
   run: (values, ctx) => issueFrom(values, ctx, {}),
 };
 
 const demoCard: Command = {
-  usage: `demo-card [any issue flag overrides the sample]\n${DIR_HELP}`,
-  options: { ...COMMON, ...CARD_OPTIONS },
+  summary: 'issue a sample card valid today (same flags as issue, all optional: each overrides the sample)',
+  synopsis: '[any issue flag overrides the sample]',
+  flags: [...CARD_FLAGS, ...COMMON],
   run: (values, ctx) => issueFrom(values, ctx, demoCardInput(nowOf(values, ctx))),
 };
 
 const revoke: Command = {
-  usage: `revoke --rid RID [--kid KID] [--since ISO]\n${DIR_HELP}`,
-  options: { ...COMMON, rid: { type: 'string' }, kid: { type: 'string' }, since: { type: 'string' } },
+  summary: 'revoke cards by rid; prints the list entry',
+  synopsis: '--rid RID [--kid KID] [--since ISO]',
+  flags: [
+    text('rid', 'RID', 'the revocation id to revoke (required)'),
+    text('kid', 'KID', "the key whose list gets it (default: the rid's key)"),
+    text('since', 'ISO', 'only cards issued before this time'),
+    ...COMMON,
+  ],
   async run(values, ctx) {
     const now = nowOf(values, ctx);
     const rid = required(values, 'rid');
@@ -316,8 +302,9 @@ const revoke: Command = {
 };
 
 const trust: Command = {
-  usage: `trust\n${DIR_HELP}`,
-  options: { ...COMMON },
+  summary: "(re)write the issuer's entry in the trust file and set its updatedAt to now (older than 7 days: TRUST_STALE)",
+  synopsis: '',
+  flags: COMMON,
   async run(values, ctx) {
     const now = nowOf(values, ctx);
     const dir = issuerDirOf(values, ctx);
@@ -330,8 +317,9 @@ const trust: Command = {
 };
 
 const rotate: Command = {
-  usage: `rotate [--not-after ISO]\n${DIR_HELP}`,
-  options: { ...COMMON, 'not-after': { type: 'string' } },
+  summary: 'add a new signing key (valid from now) and retire the current one at now; prints the new kid',
+  synopsis: '[--not-after ISO]',
+  flags: [text('not-after', 'ISO', `new key valid until (default: ${DEFAULT_KEY_YEARS} years later)`), ...COMMON],
   async run(values, ctx) {
     const now = nowOf(values, ctx);
     const dir = issuerDirOf(values, ctx);
@@ -355,8 +343,9 @@ const rotate: Command = {
 };
 
 const serve: Command = {
-  usage: `serve [--port 8090] [--host 127.0.0.1] [--dir DIR]`,
-  options: { dir: COMMON.dir!, port: { type: 'string' }, host: { type: 'string' }, help: COMMON.help! },
+  summary: 'publish /.well-known/jwks.json and /.well-known/crl/<kid>.json over HTTP until Ctrl-C; prints the URL',
+  synopsis: '[--port 8090] [--host 127.0.0.1] [--dir DIR]',
+  flags: [text('port', '8090', 'TCP port (default 8090)'), text('host', '127.0.0.1', 'address (default 127.0.0.1)'), DIR_FLAG],
   async run(values, ctx) {
     const dir = issuerDirOf(values, ctx);
     await readIssuerDir(dir); // refuse to publish a broken directory
@@ -389,6 +378,24 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   serve,
 };
 
+function commandUsage(name: string, command: Command): string {
+  return [`Usage: npm run -s issuer -- ${name}${command.synopsis ? ` ${command.synopsis}` : ''}`, '', ...flagUsage(command.flags)].join(
+    '\n',
+  );
+}
+
+export const USAGE = [
+  'Usage: npm run -s issuer -- <command> [flags]',
+  '',
+  'Commands:',
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+  '',
+  'Common flags (`<command> --help` lists every flag of a command):',
+  ...flagUsage(COMMON),
+  '',
+  'Exit: 0 ok, 1 failed, 2 usage error.',
+].join('\n');
+
 /** Errors the user fixes by changing the command line: exit 2. */
 const USAGE_CODES = new Set(['ISSUE_INPUT_INVALID', 'REVOKE_INPUT_INVALID', 'ISSUER_INPUT_INVALID', 'ISSUER_KEY_NOT_FOUND']);
 
@@ -404,21 +411,22 @@ export async function runIssuerCli(argv: readonly string[], ctx: CliContext): Pr
     return EXIT.usage;
   }
   try {
-    let values: Values;
-    try {
-      values = parseArgs({ args: [...rest], options: command.options, strict: true, allowPositionals: false }).values as Values;
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.help === true) {
-      ctx.out(`Usage: npm run -s issuer -- ${command.usage}`);
+    const parsed = parseFlags(rest, command.flags);
+    if (parsed.help) {
+      ctx.out(commandUsage(name, command));
       return EXIT.ok;
+    }
+    if (parsed.problems.length > 0) throw new UsageError(parsed.problems.join('; '));
+    const values: Values = {};
+    for (const spec of command.flags) {
+      const raw = parsed.values.get(spec.flag);
+      if (raw !== undefined) values[spec.flag] = spec.kind === 'bool' ? ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase()) : raw;
     }
     await command.run(values, ctx);
     return EXIT.ok;
   } catch (err) {
     if (err instanceof UsageError) {
-      ctx.err(`error: ${err.message}\nUsage: npm run -s issuer -- ${command.usage}`);
+      ctx.err(`error: ${err.message}\n${commandUsage(name, command)}`);
       return EXIT.usage;
     }
     if (err instanceof AppError) {

@@ -1,8 +1,9 @@
 /**
- * `npm run -s user -- add USERNAME --role ROLE --name "FULL NAME" [--cccd ID] [--data DIR]`
- * `npm run -s user -- passwd USERNAME [--data DIR]`
- * `npm run -s user -- disable USERNAME [--data DIR]`
- * `npm run -s user -- list [--json] [--data DIR]`
+ * `npm run -s user -- add USERNAME --role ROLE --name "FULL NAME" [--cccd ID] [--data-dir DIR]`
+ * `npm run -s user -- passwd USERNAME [--data-dir DIR]`
+ * `npm run -s user -- disable USERNAME [--data-dir DIR]`
+ * `npm run -s user -- list [--json] [--data-dir DIR]`
+ * (`--data DIR`, the old spelling, still works.)
  *
  * Passwords come from stdin (typed twice without echo at a terminal, else the first line), never
  * from argv, where other local users could read them in the process list. Works while the
@@ -13,17 +14,31 @@
 import { systemClock, systemRandom } from '../clock.js';
 import { openKioskDatabase } from '../db/open-kiosk-db.js';
 import { AppError } from '../errors.js';
+import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
 import { hashPassword, passwordProblem, PASSWORD_MAX } from '../users/password.js';
 import { cccdProblem, displayNameProblem, isRole, usernameProblem } from '../users/types.js';
 import { UserRepository } from '../users/user-repo.js';
-import { dataDirFrom } from './data-dir-arg.js';
+import { DATA_DIR_FLAG } from './data-dir-arg.js';
 
-const USAGE = `Usage: npm run -s user -- add USERNAME --role receptionist|auditor|admin --name "FULL NAME" [--cccd 12-DIGIT-ID] [--data DIR]
-       npm run -s user -- passwd USERNAME [--data DIR]
-       npm run -s user -- disable USERNAME [--data DIR]
-       npm run -s user -- list [--json] [--data DIR]
-The password is read from stdin (prompted twice without echo at a terminal).
-Exit: 0 done, 1 refused, 2 usage.`;
+const FLAGS: readonly FlagSpec[] = [
+  { flag: 'role', kind: 'text', arg: 'receptionist|auditor|admin', help: "add: the operator's role" },
+  { flag: 'name', kind: 'text', arg: '"FULL NAME"', help: "add: the operator's full name" },
+  { flag: 'cccd', kind: 'text', arg: '12-DIGIT-ID', help: "add: the operator's ID-card number (optional)" },
+  { flag: 'json', kind: 'bool', help: 'list: print JSON' },
+  DATA_DIR_FLAG,
+];
+
+const USAGE = [
+  'Usage: npm run -s user -- add USERNAME --role ROLE --name "FULL NAME" [--cccd ID] [--data-dir DIR]',
+  '       npm run -s user -- passwd USERNAME [--data-dir DIR]',
+  '       npm run -s user -- disable USERNAME [--data-dir DIR]',
+  '       npm run -s user -- list [--json] [--data-dir DIR]',
+  '',
+  ...flagUsage(FLAGS),
+  '',
+  'The password is read from stdin (prompted twice without echo at a terminal).',
+  'Exit: 0 done, 1 refused, 2 usage.',
+].join('\n');
 
 class UsageError extends Error {}
 class Refused extends Error {}
@@ -33,29 +48,19 @@ interface Args {
   positional: string[];
   flags: Map<string, string>;
   json: boolean;
+  dataDir: string;
 }
 
-const VALUE_FLAGS = new Set(['role', 'name', 'cccd', 'data']);
-
 function parseArgs(argv: readonly string[]): Args {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') throw new UsageError('');
+  const parsed = parseFlags(argv, FLAGS, { positional: true });
+  const [command, ...positional] = parsed.positional;
+  if (!command || parsed.help) throw new UsageError('');
+  const problems = [...parsed.problems];
+  const v = resolveFlags(FLAGS, parsed, process.env, process.cwd(), problems);
+  if (problems.length > 0) throw new UsageError(problems.join('\nuser: '));
   const flags = new Map<string, string>();
-  const positional: string[] = [];
-  let json = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--json') json = true;
-    else if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
-      if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown flag --${name}`);
-      const value = eq === -1 ? rest[++i] : a.slice(eq + 1);
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, value);
-    } else positional.push(a);
-  }
-  return { command, positional, flags, json };
+  for (const f of ['role', 'name', 'cccd']) if (parsed.values.has(f)) flags.set(f, parsed.values.get(f)!);
+  return { command, positional, flags, json: v.json === true, dataDir: v['data-dir'] as string };
 }
 
 /** Reads a password: hidden prompt (twice) at a terminal, else the first line of stdin. */
@@ -129,7 +134,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     throw err;
   }
 
-  const dataDir = dataDirFrom(args.flags.get('data'), process.env, process.cwd());
+  const dataDir = args.dataDir;
   try {
     const username = args.positional[0] ?? '';
     // Validate everything before asking for a password or touching the database.

@@ -1,5 +1,5 @@
 /**
- * `npm run -s verify -- [--trust FILE] [--at ISO-8601] [--facility CODE] TEXT | -`
+ * `npm run -s verify -- [--trust-file FILE] [--at ISO-8601] [--facility CODE] TEXT | -`
  *
  * Verifies QR text(s) offline and prints each result as one JSON object on one line.
  * Exit codes: 0 accepted, 3 needs_review, 1 rejected, 2 usage error. With `-` it reads
@@ -9,8 +9,8 @@
 import { resolve } from 'node:path';
 import { DEFAULT_POLICY, type Verdict, type VerifyPolicy } from '../card/types.js';
 import { verifyQr } from '../card/verify.js';
-import { parseSeconds } from '../config.js';
 import { TrustStoreError } from '../errors.js';
+import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
 import { projectRoot } from '../project-root.js';
 import { loadTrustFile } from '../trust/load-file.js';
 import type { TrustSnapshot } from '../trust/types.js';
@@ -18,9 +18,30 @@ import { forEachLine } from './stdin-lines.js';
 
 export const EXIT = { accepted: 0, rejected: 1, usage: 2, needs_review: 3 } as const;
 
-const USAGE = `Usage: npm run -s verify -- [--trust FILE] [--at ISO-8601] [--facility CODE] [--tolerance 5m] [--max-trust-age 7d] TEXT
-       npm run -s verify -- [flags] -        (one QR text per stdin line → one JSON line each)
-Exit: 0 accepted, 3 needs_review, 1 rejected, 2 usage error.`;
+/** The service's names (and variables, where the service reads one); the old spellings stay accepted. */
+const FLAGS: readonly FlagSpec[] = [
+  {
+    flag: 'trust-file',
+    aliases: ['trust'],
+    env: 'KIOSK_TRUST_FILE',
+    kind: 'path',
+    arg: 'FILE',
+    help: 'trust store file (default: keys/trust.json of this project)',
+  },
+  { flag: 'at', kind: 'instant', arg: 'ISO-8601', help: 'judge the card as at this time (default: now)' },
+  { flag: 'facility', env: 'KIOSK_FACILITY', kind: 'facility', arg: 'CODE', help: 'the facility checking the card in (route check)' },
+  { flag: 'clock-tolerance', aliases: ['tolerance'], kind: 'seconds', arg: '5m', help: 'clock tolerance for credential times' },
+  { flag: 'max-trust-age', kind: 'seconds', arg: '7d', help: 'revocation lists older than this need review' },
+];
+
+const USAGE = [
+  'Usage: npm run -s verify -- [flags] TEXT',
+  '       npm run -s verify -- [flags] -        (one QR text per stdin line → one JSON line each)',
+  '',
+  ...flagUsage(FLAGS),
+  '',
+  'Exit: 0 accepted, 3 needs_review, 1 rejected, 2 usage error.',
+].join('\n');
 
 class UsageError extends Error {}
 
@@ -32,61 +53,24 @@ interface CliOptions {
 }
 
 export function parseVerifyArgs(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): CliOptions {
-  let trustFile = env.KIOSK_TRUST_FILE ? resolve(cwd, env.KIOSK_TRUST_FILE) : resolve(projectRoot(), 'keys/trust.json');
-  let at: number | undefined;
+  const parsed = parseFlags(argv, FLAGS, { positional: true });
+  if (parsed.help) throw new UsageError('');
+  const problems = [...parsed.problems];
+  const v = resolveFlags(FLAGS, parsed, env, cwd, problems);
+  if (problems.length > 0) throw new UsageError(problems.join('\nverify: '));
   const policy: VerifyPolicy = { ...DEFAULT_POLICY };
-  if (env.KIOSK_FACILITY) policy.facility = env.KIOSK_FACILITY.toUpperCase();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case '--trust':
-        trustFile = resolve(cwd, value());
-        break;
-      case '--at': {
-        const v = value();
-        const t = Date.parse(v);
-        if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) || !Number.isFinite(t)) {
-          throw new UsageError(`--at must be an ISO-8601 date-time, e.g. 2026-11-25T09:00:00+07:00 (got "${v}")`);
-        }
-        at = t;
-        break;
-      }
-      case '--facility': {
-        const v = value().toUpperCase();
-        if (!/^\d{2}[0-9A-Z]{3}$/.test(v)) throw new UsageError(`--facility must be a 5-character facility code, e.g. 12001 (got "${v}")`);
-        policy.facility = v;
-        break;
-      }
-      case '--tolerance':
-      case '--max-trust-age': {
-        const v = value();
-        const s = parseSeconds(v);
-        if (s === undefined) throw new UsageError(`${arg} must be a duration such as 300, 5m or 7d (got "${v}")`);
-        if (arg === '--tolerance') policy.clockToleranceSec = s;
-        else policy.maxTrustAgeSec = s;
-        break;
-      }
-      case '--help':
-      case '-h':
-        throw new UsageError('');
-      case '--':
-        positional.push(...argv.slice(i + 1));
-        i = argv.length;
-        break;
-      default:
-        if (arg.startsWith('--')) throw new UsageError(`unknown flag ${arg}`);
-        positional.push(arg);
-    }
-  }
+  if (v.facility !== undefined) policy.facility = v.facility as string;
+  if (v['clock-tolerance'] !== undefined) policy.clockToleranceSec = v['clock-tolerance'] as number;
+  if (v['max-trust-age'] !== undefined) policy.maxTrustAgeSec = v['max-trust-age'] as number;
+  const positional = parsed.positional;
   if (positional.length !== 1)
     throw new UsageError(positional.length === 0 ? 'give the QR text, or - to read stdin' : 'give exactly one QR text (quote it), or -');
-  return { trustFile, at, policy, input: positional[0]! };
+  return {
+    trustFile: (v['trust-file'] as string | undefined) ?? resolve(projectRoot(), 'keys/trust.json'),
+    at: v.at as number | undefined,
+    policy,
+    input: positional[0]!,
+  };
 }
 
 const RANK: Record<Verdict, number> = { accepted: 0, needs_review: 1, rejected: 2 };

@@ -1,6 +1,6 @@
 /**
  * Entry point of the reference medical-history store:
- *   npm run history-store -- --port P --data DIR --keys FILE
+ *   npm run history-store -- --port P --data-dir DIR --keys FILE   (--data DIR still works)
  * Refuses to start with a clear message on any configuration mistake; drains on SIGINT/SIGTERM.
  */
 import { drainOnSignals, runMain } from '../process-lifecycle.js';

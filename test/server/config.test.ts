@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseSeconds } from '../../server/config.js';
+import { loadConfig, usage } from '../../server/config.js';
 import { ConfigError } from '../../server/errors.js';
 
 function load(argv: string[], env: Record<string, string> = {}) {
@@ -80,12 +80,8 @@ describe('config', () => {
     expect(loadConfig(['--help'], {}).help).toBe(true);
   });
 
-  it('parses durations with units', () => {
-    expect(parseSeconds('300')).toBe(300);
-    expect(parseSeconds('5m')).toBe(300);
-    expect(parseSeconds('7d')).toBe(604800);
-    expect(parseSeconds('1h')).toBe(3600);
-    expect(parseSeconds('-1')).toBeUndefined();
-    expect(parseSeconds('5 minutes')).toBeUndefined();
+  it('lists every flag with its variable in --help', () => {
+    expect(usage()).toMatch(/--data-dir <path>\s+KIOSK_DATA_DIR/);
+    expect(usage()).toMatch(/--\[no-\]demo-accounts/);
   });
 });

@@ -142,6 +142,12 @@ describe('npm run audit -- verify', () => {
     expect(verify(dir, '--expect-head', '0'.repeat(64)).code).toBe(1);
   });
 
+  it("takes --data-dir (the service's name) as well as --data", () => {
+    const r = spawnSync(TSX, ['server/cli/audit.ts', 'verify', '--data-dir', copyLog()], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^intact: 5 visits/);
+  });
+
   it('usage errors and a missing database exit 2', () => {
     expect(verify(join(tmpdir(), 'no-such-kiosk-dir-xyz')).code).toBe(2);
     const r = spawnSync(TSX, ['server/cli/audit.ts', 'frobnicate'], { encoding: 'utf8' });

@@ -146,6 +146,16 @@ describe('issuer CLI (in process)', () => {
     expect((await run(['trust', '--dir', 'keys/demo-issuer', '--no-trust'])).code).toBe(EXIT.usage);
   });
 
+  it('trust writes the file named by --trust-file (or its old spelling --trust)', async () => {
+    for (const flag of ['--trust-file', '--trust', '--trust-file=']) {
+      const file = `other-${flag.replace(/\W/g, '')}.json`;
+      const args = flag.endsWith('=') ? [`${flag}${file}`] : [flag, file];
+      const r = await run(['trust', '--dir', 'keys/demo-issuer', ...args]);
+      expect(r, flag).toMatchObject({ code: EXIT.ok, out: [join(root, file)] });
+      expect((await loadTrustFile(join(root, file))).updatedAt).toBe(NOW);
+    }
+  });
+
   const usage: [string, string[]][] = [
     ['no command', []],
     ['unknown command', ['serve-all']],
@@ -179,6 +189,13 @@ describe('issuer CLI (in process)', () => {
     const r = await run(['issue', '--help']);
     expect(r.code).toBe(EXIT.ok);
     expect(r.out.join('\n')).toContain('--facility');
+  });
+
+  it('--help lists each flag with its old spelling, from the same table that parses them', async () => {
+    const r = await run(['revoke', '--help']);
+    expect(r.out.join('\n')).toMatch(/--trust-file <FILE>.*\(also --trust\)/);
+    expect(r.out.join('\n')).toContain('--rid <RID>');
+    expect((await run(['--help'])).out.join('\n')).toMatch(/^ {2}rotate\s/m);
   });
 });
 

@@ -51,6 +51,12 @@ describe('npm run user', () => {
     expect(user(['disable']).code).toBe(2);
   });
 
+  it("takes --data-dir (the service's name) as well as --data", () => {
+    const r = spawnSync(TSX, ['server/cli/user.ts', 'list', '--json', '--data-dir', dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).map((u: { username: string }) => u.username)).toEqual(['thu-ngan']);
+  });
+
   it('list, passwd and disable', async () => {
     expect(user(['add', 'kiem-tra', '--role', 'auditor', '--name', 'Trần Văn Kiểm'], 'first long password\n').code).toBe(0);
     const list = user(['list', '--json']);

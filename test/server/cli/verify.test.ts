@@ -49,6 +49,15 @@ describe('npm run verify', () => {
     expect(JSON.parse(offRoute.stdout).reasons.map((r: { code: string }) => r.code)).toContain('OFF_ROUTE');
   });
 
+  it("takes the service's flag names, the old spellings staying accepted", () => {
+    const r = verify(['--trust-file', fixture.trustFile, '--clock-tolerance', '5m', '--max-trust-age=7d', '--at', AT, good]);
+    expect(r.code).toBe(0);
+    expect(verify(['--trust', fixture.trustFile, '--tolerance', '5m', '--at', AT, good]).code).toBe(0);
+    const help = verify(['--help']);
+    expect(help.stderr).toMatch(/--trust-file <FILE>.*\(also --trust\)/);
+    expect(help.stderr).toMatch(/--clock-tolerance <5m>.*\(also --tolerance\)/);
+  });
+
   it('exits 2 with a message for usage errors', () => {
     for (const args of [
       [],
