@@ -5,6 +5,7 @@
  */
 import type { VisitRow } from '../visits/chain.js';
 import type { CardFields } from '../card/types.js';
+import { vietnamTimestamp } from '../wire/vietnam-time.js';
 
 export const BOM = '\uFEFF';
 
@@ -52,11 +53,6 @@ export const CSV_HEADER = [
   'qr_text',
 ];
 
-/** Vietnam local time, ISO-8601 with its offset, e.g. 2026-11-25T09:00:00.000+07:00. */
-export function vnTimestamp(ms: number): string {
-  return new Date(ms + 7 * 3600 * 1000).toISOString().replace('Z', '+07:00');
-}
-
 export function visitCsvLine(r: VisitRow): string {
   let card: CardFields;
   try {
@@ -73,7 +69,7 @@ export function visitCsvLine(r: VisitRow): string {
   return csvLine([
     r.seq,
     r.id,
-    vnTimestamp(r.recorded_at),
+    vietnamTimestamp(r.recorded_at),
     r.facility,
     r.desk_id,
     r.operator,

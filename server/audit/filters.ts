@@ -6,15 +6,14 @@
 import { AppError, queryField, type ProblemCode } from '../errors.js';
 import type { VisitFilter } from '../visits/visit-queries.js';
 import { USERNAME_RE } from '../users/types.js';
+import { vietnamDay, vietnamDayStart } from '../wire/vietnam-time.js';
 
-export const VN_OFFSET_MS = 7 * 3600 * 1000;
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 const DAY_MS = 86_400_000;
 /** Summary ranges are bounded so one request cannot make the server build a decade of days. */
 export const MAX_SUMMARY_DAYS = 366;
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CARD_NUMBER_RE = /^[A-Za-z0-9]{10,15}$/;
 const BHXH_RE = /^\d{10}$/;
 const REASON_RE = /^[A-Z][A-Z_]{1,39}$/;
@@ -45,20 +44,13 @@ function single(query: Record<string, unknown>, name: string): string | undefine
   return v;
 }
 
-/** Midnight at the start of a Vietnam calendar day, as UTC ms. */
+/** Midnight at the start of a Vietnam calendar day, as UTC ms (auditors' ranges: years 2000–2200). */
 export function vnDayStartMs(day: string): number | undefined {
-  const m = DATE_RE.exec(day);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const utc = Date.UTC(y, mo - 1, d);
-  const check = new Date(utc);
-  if (y < 2000 || y > 2200 || check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
-  return utc - VN_OFFSET_MS;
+  const y = Number(day.slice(0, 4));
+  return y >= 2000 && y <= 2200 ? vietnamDayStart(day) : undefined;
 }
 
-export function vnDay(ms: number): string {
-  return new Date(ms + VN_OFFSET_MS).toISOString().slice(0, 10);
-}
+export const vnDay = vietnamDay;
 
 /** Refuses query parameters the endpoint does not know, so typos are not silently ignored. */
 export function rejectUnknownParams(query: Record<string, unknown>, allowed: readonly string[]): void {

@@ -7,6 +7,8 @@
  * (values are personal data and problems may end up in logs or HTTP responses).
  */
 import { AppError } from '../errors.js';
+import { isFacilityCode } from '../lib/facility-code.js';
+import { isIsoDate } from '../lib/iso-date.js';
 import { PROVINCES } from './tables.js';
 import type { Gender } from './types.js';
 
@@ -135,7 +137,6 @@ const CARD_15 = /^([A-Z]{2})([1-5])(\d{2})(\d{10})$/;
 const CARD_10 = /^\d{10}$/;
 const BHXH = /^\d{10}$/;
 const OBJECT_CODE = /^[A-Z]{2}$/;
-const FACILITY = /^\d{2}[0-9A-Z]{3}$/;
 const AREA = /^K[123]$/;
 const RID = /^[A-Za-z0-9_-]{1,24}$/;
 const ISS = /^https:\/\/[^\s/]+(\/\S*)?$/;
@@ -143,13 +144,6 @@ const ISS = /^https:\/\/[^\s/]+(\/\S*)?$/;
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const MAX_TEXT = 100;
-
-/** True for a real calendar date written 'YYYY-MM-DD'. */
-export function isIsoDate(s: unknown): s is string {
-  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return Number.isFinite(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
 
 function cleanText(v: unknown, field: string, problems: string[], required: boolean): string | undefined {
   if (v === undefined || v === null || v === '') {
@@ -238,7 +232,7 @@ export function normaliseIssueInput(input: IssueCardInput): NormalisedCard {
   if (benefitLevel === undefined && CARD_10.test(cardNumber)) problems.push('benefitLevel is required with a 10-digit cardNumber');
 
   const facility = typeof input.registeredFacility === 'string' ? input.registeredFacility.trim().toUpperCase() : '';
-  if (!FACILITY.test(facility)) problems.push('registeredFacility must be 5 characters: 2-digit province + 3 digits or letters');
+  if (!isFacilityCode(facility)) problems.push('registeredFacility must be 5 characters: 2-digit province + 3 digits or letters');
   else if (!PROVINCES.has(facility.slice(0, 2))) problems.push('registeredFacility has a province code not in the province table');
 
   const validFrom = input.validFrom;

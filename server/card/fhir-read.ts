@@ -1,6 +1,7 @@
 import { BHXH_ID_SYSTEM, BHYT_CLASS_SYSTEM, CLASS_BENEFIT_LEVEL, CLASS_OBJECT_CODE, EXT_AREA_CODE, EXT_FIVE_YEARS } from './fhir-names.js';
 import { credentialInvalid } from './credential.js';
-import { isFhirDate, isIsoDay } from './dates.js';
+import { isIsoDate } from '../lib/iso-date.js';
+import { isFhirDate } from './dates.js';
 import { reason } from './reasons.js';
 import type { CardFields, Gender, Reason } from './types.js';
 
@@ -92,11 +93,11 @@ function readCoverage(c: Json, card: CardFields, reasons: Reason[]): void {
     if (!isObj(period)) reasons.push(credentialInvalid('Coverage.period not an object'));
     else {
       if (period.start !== undefined) {
-        if (isIsoDay(period.start)) card.validFrom = period.start;
+        if (isIsoDate(period.start)) card.validFrom = period.start;
         else reasons.push(credentialInvalid('Coverage.period.start not a date'));
       }
       if (period.end !== undefined) {
-        if (isIsoDay(period.end)) card.validTo = period.end;
+        if (isIsoDate(period.end)) card.validTo = period.end;
         else reasons.push(credentialInvalid('Coverage.period.end not a date'));
       }
     }
@@ -106,7 +107,7 @@ function readCoverage(c: Json, card: CardFields, reasons: Reason[]): void {
     for (const ext of c.extension as unknown[]) {
       if (!isObj(ext)) continue;
       if (ext.url === EXT_FIVE_YEARS) {
-        if (isIsoDay(ext.valueDate)) card.fiveYearDate = ext.valueDate;
+        if (isIsoDate(ext.valueDate)) card.fiveYearDate = ext.valueDate;
         else reasons.push(credentialInvalid('du-5-nam extension not a date'));
       } else if (ext.url === EXT_AREA_CODE) {
         if (typeof ext.valueCode === 'string' && AREA.test(ext.valueCode)) card.areaCode = ext.valueCode;

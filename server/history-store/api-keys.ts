@@ -10,11 +10,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import { isFacilityCode } from '../lib/facility-code.js';
 
 export type Principal = { kind: 'facility'; facility: string } | { kind: 'agency' };
 
 export const AGENCY_READER = '*';
-const FACILITY = /^[0-9]{2}[0-9A-Z]{3}$/;
 const KEY = /^[\x21-\x7e]{16,256}$/;
 const MAX_KEYS_FILE_BYTES = 1024 * 1024;
 
@@ -46,8 +46,7 @@ export class ApiKeys {
       // Never echo a key in a message: name the entry by position.
       if (!KEY.test(key)) problems.push(`keys file: entry ${n}: key must be 16–256 printable characters without spaces`);
       if (value === AGENCY_READER) entries.push({ hash: digest(key), principal: { kind: 'agency' } });
-      else if (typeof value === 'string' && FACILITY.test(value))
-        entries.push({ hash: digest(key), principal: { kind: 'facility', facility: value } });
+      else if (isFacilityCode(value)) entries.push({ hash: digest(key), principal: { kind: 'facility', facility: value } });
       else problems.push(`keys file: entry ${n}: value must be a 5-character facility code or "*"`);
     }
     if (n === 0) problems.push('keys file: no keys');

@@ -11,7 +11,8 @@ import type { Logger } from '../logger.js';
 import type { ApiKeys, Principal } from './api-keys.js';
 import type { FaultInjector } from './faults.js';
 import { validateItem } from './validate-visit.js';
-import { vietnamDayStart } from './vietnam-time.js';
+import { isFacilityCode } from '../lib/facility-code.js';
+import { vietnamDayStart } from '../wire/vietnam-time.js';
 import type { PreparedVisit, VisitStore } from './visit-store.js';
 import { MAX_BATCH_ITEMS, type BatchResponse, type FacilityPage, type ItemResult, type PatientBook } from '../wire/history-store.js';
 
@@ -21,7 +22,6 @@ export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 const DAY_MS = 86_400_000;
 const MA_SO_BHXH = /^[0-9]{10}$/;
-const FACILITY = /^[0-9]{2}[0-9A-Z]{3}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
 export interface HistoryStoreAppDeps {
@@ -167,7 +167,7 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
   app.get('/v1/facilities/:code/visits', async (req, res) => {
     const principal = principalOf(req);
     const code = String(req.params.code);
-    if (!FACILITY.test(code)) throw new AppError('FACILITY_INVALID', 'The facility code must be 5 characters.');
+    if (!isFacilityCode(code)) throw new AppError('FACILITY_INVALID', 'The facility code must be 5 characters.');
     if (principal.kind === 'facility' && principal.facility !== code) {
       throw new AppError('FACILITY_FORBIDDEN', "A facility key can read only its own facility's visits.");
     }

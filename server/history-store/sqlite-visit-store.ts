@@ -2,7 +2,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStoreDatabase, type StoreDatabase } from './sqlite.js';
-import { vietnamDate, vietnamYear } from './vietnam-time.js';
+import { vietnamDay, vietnamYear } from '../wire/vietnam-time.js';
 import type { FacilityQuery, PreparedVisit, StoredVisit, VisitStore } from './visit-store.js';
 import type { BookEntry, HistoryVisit, ItemResult } from '../wire/history-store.js';
 
@@ -133,7 +133,7 @@ export class SqliteVisitStore implements VisitStore {
     );
     return rows.map((r) => ({
       id: r.id,
-      date: vietnamDate(r.checked_in_ms),
+      date: vietnamDay(r.checked_in_ms),
       checkedInAt: r.checked_in_at,
       facility: r.facility,
       visitType: r.visit_type,

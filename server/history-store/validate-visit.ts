@@ -3,6 +3,7 @@
  * never fails the request, so the good items of the same batch are still stored.
  */
 import { hash } from 'node:crypto';
+import { isFacilityCode } from '../lib/facility-code.js';
 import { VISIT_FIELDS, type HistoryVisit } from '../wire/history-store.js';
 
 export type ItemCheck =
@@ -10,7 +11,6 @@ export type ItemCheck =
   | { ok: false; id: string | null; code: string; detail: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const FACILITY = /^[0-9]{2}[0-9A-Z]{3}$/;
 const MA_SO_BHXH = /^[0-9]{10}$/;
 /** 15-character card number (2 letters, benefit digit, 2-digit province, 10-digit mã số) or 10 digits. */
 const CARD_NUMBER = /^(?:[A-Z]{2}[1-5][0-9]{2}[0-9]{10}|[0-9]{10})$/;
@@ -48,8 +48,7 @@ export function validateItem(raw: unknown, callerFacility: string, now: number):
   for (const k of Object.keys(o)) {
     if (!(VISIT_FIELDS as readonly string[]).includes(k)) return fail(id, 'FIELD_UNKNOWN', `Unknown field "${k.slice(0, 40)}".`);
   }
-  if (typeof o.facility !== 'string' || !FACILITY.test(o.facility))
-    return fail(id, 'FACILITY_INVALID', '"facility" must be a 5-character facility code.');
+  if (!isFacilityCode(o.facility)) return fail(id, 'FACILITY_INVALID', '"facility" must be a 5-character facility code.');
   if (o.facility !== callerFacility) return fail(id, 'FACILITY_MISMATCH', 'A facility can only send its own visits.');
   if (typeof o.maSoBhxh !== 'string' || !MA_SO_BHXH.test(o.maSoBhxh))
     return fail(id, 'MA_SO_BHXH_INVALID', '"maSoBhxh" must be 10 digits.');

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isFhirDate, isIsoDay, isoFromDmyCompact, isoFromDmySlash, vnToday } from '../../../server/card/dates.js';
+import { isFhirDate, isoFromDmyCompact, isoFromDmySlash, vnToday } from '../../../server/card/dates.js';
 
 describe('dates', () => {
-  it('validates calendar days', () => {
-    expect(isIsoDay('2024-02-29')).toBe(true);
-    expect(isIsoDay('2025-02-29')).toBe(false);
-    expect(isIsoDay('2100-02-29')).toBe(false);
-    expect(isIsoDay('2000-02-29')).toBe(true);
-    expect(isIsoDay('2026-04-31')).toBe(false);
-    expect(isIsoDay('2026-1-01')).toBe(false);
-    expect(isIsoDay(20260101)).toBe(false);
-  });
-
   it('validates FHIR partial dates', () => {
     for (const ok of ['1990', '1990-03', '1990-03-20']) expect(isFhirDate(ok)).toBe(true);
     for (const bad of ['1990-13', '1990-03-32', '90-03-20', '']) expect(isFhirDate(bad)).toBe(false);

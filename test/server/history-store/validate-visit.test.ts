@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateItem } from '../../../server/history-store/validate-visit.js';
-import { vietnamDate, vietnamDayStart, vietnamYear } from '../../../server/history-store/vietnam-time.js';
+import { vietnamDay, vietnamDayStart, vietnamYear } from '../../../server/wire/vietnam-time.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 const base = {
@@ -50,7 +50,7 @@ describe('Vietnam time', () => {
     expect(vietnamYear(Date.parse('2026-12-31T16:59:59.999Z'))).toBe(2026);
     expect(vietnamYear(Date.parse('2026-12-31T17:00:00Z'))).toBe(2027);
     expect(vietnamYear(Date.parse('2026-12-31T17:30:00Z'))).toBe(2027);
-    expect(vietnamDate(Date.parse('2026-12-31T17:30:00Z'))).toBe('2027-01-01');
+    expect(vietnamDay(Date.parse('2026-12-31T17:30:00Z'))).toBe('2027-01-01');
     expect(vietnamDayStart('2027-01-01')).toBe(Date.parse('2026-12-31T17:00:00Z'));
     expect(vietnamDayStart('2027-02-29')).toBeUndefined();
   });
