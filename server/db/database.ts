@@ -46,6 +46,11 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** Open an existing file only (no create), e.g. for `audit verify`. */
   mustExist?: boolean;
+  /**
+   * A read-only connection to an existing WAL database (implies mustExist): its reads see what
+   * is committed without queueing behind the writer's transactions (the medical-history store).
+   */
+  readOnly?: boolean;
 }
 
 export class DatabaseError extends Error {
@@ -283,25 +288,28 @@ function runHooks(hooks: ReadonlyArray<() => void>): void {
 }
 
 /**
- * Opens (creating when needed) the database file with the kiosk's settings: WAL, busy timeout,
+ * Opens (creating when needed) the database file with the services' settings: WAL, busy timeout,
  * foreign keys, synchronous=NORMAL. The file is created with mode 0600 *before* SQLite opens it,
  * so there is no moment when another local user could read the visit log; SQLite gives the -wal
  * and -shm files the same mode as the main file.
  */
 export async function openDatabase(file: string, opts: OpenOptions = {}): Promise<Database> {
-  if (opts.mustExist && !existsSync(file)) throw new DatabaseError(`no database at ${file}`);
+  if ((opts.mustExist || opts.readOnly) && !existsSync(file)) throw new DatabaseError(`no database at ${file}`);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600); // umask may have narrowed it differently; be exact
   }
   const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const d = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(d)));
+    const mode = opts.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE;
+    const d = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(d)));
   });
   raw.configure('busyTimeout', opts.busyTimeoutMs ?? 5000);
   const db = new Database(file, raw);
   try {
-    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;');
+    // A reader cannot switch the journal mode; it checks below that the writer did.
+    if (!opts.readOnly) await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    await db.exec('PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;');
     const mode = await db.get<{ journal_mode: string }>('PRAGMA journal_mode');
     if (mode?.journal_mode !== 'wal') throw new DatabaseError('could not switch the database to WAL mode');
   } catch (err) {

@@ -24,7 +24,7 @@ export async function startHistoryStore(
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger();
   const keys = opts.keys ?? ApiKeys.loadFile(config.keysFile);
-  const store = await SqliteVisitStore.open(config.dataDir);
+  const store = await SqliteVisitStore.open(config.dataDir, clock.now());
   if (config.faultPlan) {
     logger.warn('TEST FAULT PLAN ACTIVE: this store fails requests on purpose; never use it for real data', { code: 'FAULTS_INJECTED' });
   }

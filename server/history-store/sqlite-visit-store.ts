@@ -1,16 +1,29 @@
-/** The SQLite VisitStore: one file in the data folder, WAL, migrations by PRAGMA user_version. */
+/**
+ * The SQLite VisitStore: one file in the data folder, WAL, on the services' one SQLite wrapper
+ * (server/db/database.ts) and migration runner (server/db/migrate.ts). Writes go through the
+ * writer's queue in IMMEDIATE transactions; reads use a second, read-only connection, which under
+ * WAL sees what is committed without waiting behind the writer's queue.
+ */
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStoreDatabase, type StoreDatabase } from './sqlite.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrate, type Migration } from '../db/migrate.js';
 import { vietnamDay, vietnamYear } from '../wire/vietnam-time.js';
 import type { FacilityQuery, PreparedVisit, StoredVisit, VisitStore } from './visit-store.js';
 import type { BookEntry, HistoryVisit, ItemResult } from '../wire/history-store.js';
 
 export const STORE_DB_FILE = 'history-store.sqlite';
 
-/** Append-only list: never edit a shipped migration, add a new one. */
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE visits (
+/**
+ * Append-only list: never edit a shipped migration, add a new one. Until the store used the
+ * kiosk's runner it counted its migrations in `PRAGMA user_version`; a database of that scheme
+ * is adopted (its versions recorded in schema_version, nothing re-run).
+ */
+export const STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'visits',
+    sql: `CREATE TABLE visits (
      recv_seq      INTEGER PRIMARY KEY,
      id            TEXT NOT NULL UNIQUE,
      facility      TEXT NOT NULL,
@@ -27,6 +40,7 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX visits_patient_year ON visits (ma_so_bhxh, vn_year, checked_in_ms);
    CREATE INDEX visits_facility_time ON visits (facility, checked_in_ms, id);`,
+  },
 ];
 
 /** Inserts the rows of a JSON array of 12-element arrays (column order below), in array order. */
@@ -50,12 +64,24 @@ interface Row {
 }
 
 export class SqliteVisitStore implements VisitStore {
-  private constructor(private readonly db: StoreDatabase) {}
+  private constructor(
+    private readonly db: Database,
+    /** Committed reads (a second, read-only connection). */
+    private readonly reader: Database,
+  ) {}
 
-  static async open(dataDir: string): Promise<SqliteVisitStore> {
+  static async open(dataDir: string, now: number = Date.now()): Promise<SqliteVisitStore> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const file = join(dataDir, STORE_DB_FILE);
-    const db = await openStoreDatabase(file, MIGRATIONS);
+    const db = await openDatabase(file);
+    let reader: Database;
+    try {
+      await migrate(db, STORE_MIGRATIONS, now, { adoptUserVersion: true });
+      reader = await openDatabase(file, { readOnly: true });
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err;
+    }
     // Patients' visit histories: readable by the service account only.
     for (const f of [file, `${file}-wal`, `${file}-shm`]) {
       try {
@@ -64,7 +90,7 @@ export class SqliteVisitStore implements VisitStore {
         // -wal / -shm may not exist yet
       }
     }
-    return new SqliteVisitStore(db);
+    return new SqliteVisitStore(db, reader);
   }
 
   /**
@@ -125,7 +151,7 @@ export class SqliteVisitStore implements VisitStore {
   }
 
   async patientBook(maSoBhxh: string, year: number, facility: string | undefined): Promise<BookEntry[]> {
-    const rows = await this.db.read.all<Row>(
+    const rows = await this.reader.all<Row>(
       `SELECT id, facility, visit_type, checked_in_at, checked_in_ms FROM visits
         WHERE ma_so_bhxh = ? AND vn_year = ? AND (? IS NULL OR facility = ?)
         ORDER BY checked_in_ms, id LIMIT 5000`,
@@ -141,7 +167,7 @@ export class SqliteVisitStore implements VisitStore {
   }
 
   async facilityVisits(q: FacilityQuery): Promise<StoredVisit[]> {
-    const rows = await this.db.read.all<Row>(
+    const rows = await this.reader.all<Row>(
       `SELECT id, facility, ma_so_bhxh, card_number, visit_type, checked_in_at, checked_in_ms, verdict, source, received_at
          FROM visits
         WHERE facility = ?
@@ -178,10 +204,11 @@ export class SqliteVisitStore implements VisitStore {
   }
 
   async count(): Promise<number> {
-    return (await this.db.read.get<{ n: number }>('SELECT COUNT(*) AS n FROM visits'))?.n ?? 0;
+    return (await this.reader.get<{ n: number }>('SELECT COUNT(*) AS n FROM visits'))?.n ?? 0;
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.reader.close();
+    await this.db.close();
   }
 }

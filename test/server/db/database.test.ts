@@ -46,6 +46,23 @@ describe('openDatabase', () => {
   });
 });
 
+describe('openDatabase readOnly', () => {
+  it('reads what the writer committed, refuses to write, and needs an existing file', async () => {
+    const file = join(tempDir(), 't.sqlite');
+    const writer = await openDatabase(file);
+    open.push(writer);
+    await writer.exec('CREATE TABLE t (v INTEGER)');
+    const reader = await openDatabase(file, { readOnly: true });
+    open.push(reader);
+    await writer.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (v) VALUES (1)');
+    });
+    expect(await reader.all('SELECT v FROM t')).toEqual([{ v: 1 }]);
+    await expect(reader.run('INSERT INTO t (v) VALUES (2)')).rejects.toThrow(/readonly/i);
+    await expect(openDatabase(join(tempDir(), 'missing.sqlite'), { readOnly: true })).rejects.toThrow(/no database/);
+  });
+});
+
 describe('Database transactions', () => {
   it('serialises transactions on the one connection: no interleaving, no lost updates', async () => {
     const db = await openDatabase(join(tempDir(), 't.sqlite'));
