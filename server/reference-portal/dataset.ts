@@ -283,23 +283,24 @@ export function validateDataset(json: unknown): PortalDataset {
   for (const k of Object.keys(json))
     if (!['version', 'persons', 'accounts'].includes(k)) problems.push(`portal data: unknown member "${k.slice(0, 40)}"`);
   if (json.version !== DATASET_VERSION) problems.push(`portal data: "version" must be ${DATASET_VERSION}`);
-  const persons: PortalPerson[] = [];
-  const accounts: PortalAccount[] = [];
+  // Entries keep their position in the file, so every problem names the entry it is about.
+  const persons: [number, PortalPerson][] = [];
+  const accounts: [number, PortalAccount][] = [];
   if (!Array.isArray(json.persons)) problems.push('portal data: "persons" must be a list');
   else
     json.persons.forEach((p: unknown, i) => {
       const ok = checkPerson(p, `persons[${i}]`, problems);
-      if (ok) persons.push(ok);
+      if (ok) persons.push([i, ok]);
     });
   if (!Array.isArray(json.accounts)) problems.push('portal data: "accounts" must be a list');
   else
     json.accounts.forEach((a: unknown, i) => {
       const ok = checkAccount(a, `accounts[${i}]`, problems);
-      if (ok) accounts.push(ok);
+      if (ok) accounts.push([i, ok]);
     });
   // Identifiers are unique: a lookup finds one person. Name entries by position only.
   const seen = new Map<string, number>();
-  persons.forEach((p, i) => {
+  for (const [i, p] of persons) {
     for (const [kind, v] of [
       ['maSoBhxh', p.maSoBhxh],
       ['maThe', p.maThe],
@@ -312,15 +313,15 @@ export function validateDataset(json: unknown): PortalDataset {
       if (prev !== undefined && prev !== i) problems.push(`persons[${i}].${kind}: already used by persons[${prev}]`);
       else seen.set(key, i);
     }
-  });
+  }
   const names = new Map<string, number>();
-  accounts.forEach((a, i) => {
+  for (const [i, a] of accounts) {
     const prev = names.get(a.username);
     if (prev !== undefined) problems.push(`accounts[${i}].username: already used by accounts[${prev}]`);
     names.set(a.username, i);
-  });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { version: DATASET_VERSION, persons, accounts };
+  return { version: DATASET_VERSION, persons: persons.map(([, p]) => p), accounts: accounts.map(([, a]) => a) };
 }
 
 export function datasetPath(dataDir: string): string {
