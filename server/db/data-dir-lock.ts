@@ -10,7 +10,9 @@
  * and SQLite also sees it between two connections of one process. The visit log itself
  * (kiosk.sqlite) is not locked, so the operator CLIs (`user`, `audit verify`) keep working
  * while the service runs. As with SQLite itself, a network file system's locking is not to be
- * relied on: keep the data folder on a local disk.
+ * relied on: keep the data folder on a local disk. The connection is a bare sqlite3 one, not a
+ * Database (database.ts): that wrapper is for data (WAL, waiting on busy locks); this one holds
+ * nothing but the lock and must fail at once when it is taken.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
