@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { getRecentVisits } from '../api/client.js';
+import { vietnamWallClock } from '../../server/wire/vietnam-time.js';
 import type { RecentVisit } from '../api/types.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { formatDate } from '../verdict/format.js';
@@ -111,7 +112,7 @@ export class KioskRecentVisits extends LitElement {
 
 /** HH:mm in Vietnam time (UTC+7), whatever the browser's zone. */
 function timeOf(iso: string): string {
-  const d = new Date(Date.parse(iso) + 7 * 3600_000);
+  const d = vietnamWallClock(Date.parse(iso));
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Database } from '../db/database.js';
 import { VISIT_SELECT, visitFromRow, type Verdict, type VisitRow } from './visit-record.js';
+import { VN_OFFSET_MS } from '../wire/vietnam-time.js';
 
 export interface VisitFilter {
   /** Inclusive lower bound, ms. */
@@ -31,8 +32,6 @@ export interface AuditReadRow {
   endpoint: string;
   filter: string;
 }
-
-const VN_OFFSET_MS = 7 * 3600 * 1000;
 
 export class VisitQueries {
   constructor(private readonly db: Database) {}
