@@ -20,7 +20,7 @@ export interface HistoryStoreConfig {
 /** One table drives parsing, validation and --help. `--data-dir` is the kiosk's spelling; `--data` stays accepted. */
 const SPECS: readonly FlagSpec[] = [
   { flag: 'port', env: 'HISTORY_STORE_PORT', kind: 'port', default: '8090', help: 'TCP port (0 = any free port)' },
-  { flag: 'host', env: 'HISTORY_STORE_HOST', kind: 'text', default: '127.0.0.1', help: 'address to listen on' },
+  { flag: 'host', env: 'HISTORY_STORE_HOST', kind: 'text', arg: 'ADDRESS', default: '127.0.0.1', help: 'address to listen on' },
   {
     flag: 'data-dir',
     aliases: ['data'],

@@ -129,7 +129,7 @@ export function parseSeconds(text: string): number | undefined {
 }
 
 /** The raw value of one setting and where it came from: the flag, its variable, or its default. */
-export function rawValue(
+function rawValue(
   spec: FlagSpec,
   parsed: ParsedFlags,
   env: NodeJS.ProcessEnv,
