@@ -46,7 +46,7 @@ function rows(dir: string): Promise<VisitRow[]> {
 const q = (s: string | number | null) => (s === null ? 'NULL' : typeof s === 'number' ? String(s) : `'${s.replace(/'/g, "''")}'`);
 function insertSql(r: VisitRow): string {
   const cols = Object.keys(r) as Array<keyof VisitRow>;
-  return `INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map((c) => q(r[c] as string | number | null)).join(',')});`;
+  return `INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map((c) => q(r[c])).join(',')});`;
 }
 
 beforeAll(async () => {
@@ -135,7 +135,7 @@ describe('npm run audit -- verify', () => {
     expect(JSON.parse(r.out)).toMatchObject({ problem: 'TRIGGERS_MISSING' });
   });
 
-  it('--expect-head catches a log whose end was cut off', async () => {
+  it('--expect-head catches a log whose end was cut off', () => {
     const dir = copyLog();
     const head = JSON.parse(verify(dir, '--json').out).headHash as string;
     expect(verify(dir, '--expect-head', head).code).toBe(0);

@@ -30,7 +30,7 @@ async function run(args: string[], now = NOW): Promise<{ code: number; out: stri
   return { code: await runIssuerCli(args, ctx), out, err };
 }
 
-function payloadOf(qrText: string): any {
+function payloadOf(qrText: string) {
   const jws = decodeShcNumeric(qrText.slice(5))!;
   return JSON.parse(inflateRawSync(Buffer.from(jws.split('.')[1]!, 'base64url')).toString('utf8'));
 }
