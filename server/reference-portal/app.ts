@@ -25,7 +25,11 @@ import { vietnamDay, vietnamWallClock } from '../wire/vietnam-time.js';
 import {
   CARD_CHECK_REQUEST_FIELDS,
   CARD_CHECK_RESULTS,
+  PORTAL_BIRTH_DATE_RE,
+  PORTAL_DATE_FORMAT,
+  PORTAL_DATE_RE,
   PORTAL_PATHS,
+  PORTAL_YEAR_FORMAT,
   type CardCheckReply,
   type CardCheckRequest,
   type CardCheckResultCode,
@@ -52,7 +56,7 @@ export interface PortalAppDeps {
   logger: Logger;
 }
 
-/** `yyyyMMddHHmm` in Vietnam time. */
+/** PORTAL_DATETIME_FORMAT (`yyyyMMddHHmm`) in Vietnam time. */
 export function portalDateTime(ms: number): string {
   return vietnamWallClock(ms).toISOString().replace(/[-T:]/g, '').slice(0, 12);
 }
@@ -70,10 +74,11 @@ function findAccount(deps: PortalAppDeps, username: string, passwordMd5: string)
   return sameText(expected, passwordMd5) && account ? account : undefined;
 }
 
+/** PORTAL_DATE_FORMAT naming a real day, or PORTAL_YEAR_FORMAT (1900 or later). */
 function isBirthDate(s: string): boolean {
-  const full = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(s);
-  if (full) return isRealDay(Number(full[3]), Number(full[2]), Number(full[1]));
-  return /^\d{4}$/.test(s) && Number(s) >= 1900;
+  if (!PORTAL_BIRTH_DATE_RE.test(s)) return false;
+  const full = PORTAL_DATE_RE.exec(s);
+  return full ? isRealDay(Number(full[3]), Number(full[2]), Number(full[1])) : Number(s) >= 1900;
 }
 
 /** The five fields, each text; anything else (missing, extra, wrong type, bad date) is 205. */
@@ -89,7 +94,7 @@ function parseCheckBody(body: unknown): CardCheckRequest | string {
   }
   const r = o as unknown as CardCheckRequest;
   if (r.maThe.trim() === '' || r.hoTen.trim() === '') return 'maThe and hoTen must not be empty.';
-  if (!isBirthDate(r.ngaySinh)) return 'ngaySinh must be dd/MM/yyyy or yyyy.';
+  if (!isBirthDate(r.ngaySinh)) return `ngaySinh must be ${PORTAL_DATE_FORMAT} or ${PORTAL_YEAR_FORMAT}.`;
   return r;
 }
 

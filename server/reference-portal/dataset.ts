@@ -42,6 +42,7 @@ import { isFacilityCode } from '../lib/facility-code.js';
 import {
   CCCD_RE,
   MA_SO_BHXH_RE,
+  PORTAL_DATETIME_FORMAT,
   PORTAL_DATETIME_RE,
   type CheckHistoryItem,
   type ReducedCode,
@@ -184,7 +185,7 @@ function checkNullableItems<K extends string>(
       const x = item[k];
       if (x === undefined || x === null) out[k] = null;
       else if (typeof x !== 'string' || x.length > 500) problems.push(`${where}[${i}].${k}: must be text or null`);
-      else if (dateKeys.includes(k) && !PORTAL_DATETIME_RE.test(x)) problems.push(`${where}[${i}].${k}: must be yyyyMMddHHmm`);
+      else if (dateKeys.includes(k) && !PORTAL_DATETIME_RE.test(x)) problems.push(`${where}[${i}].${k}: must be ${PORTAL_DATETIME_FORMAT}`);
       else out[k] = x;
     }
     return out;

@@ -331,7 +331,10 @@ export type ReducedCode = '120' | '121' | '122' | '123' | '124';
 // Check-in record submission (this project's contract; portal.md "Check-in record submission")
 // ---------------------------------------------------------------------------------------------
 
-/** Form fields (application/x-www-form-urlencoded) of POST PORTAL_PATHS.checkinSubmit. */
+/**
+ * Form fields (application/x-www-form-urlencoded) of POST PORTAL_PATHS.checkinSubmit.
+ * @public (the contract for the check-in sender, not written yet)
+ */
 export interface CheckinSubmitForm {
   /** "0": check-in record (CHI_TIEU_TRANG_THAI_KCB). */
   loaiHoSo: '0';
@@ -352,6 +355,7 @@ export const CHECKIN_SUBMIT_RESULTS = {
 
 export type CheckinSubmitResultCode = keyof typeof CHECKIN_SUBMIT_RESULTS;
 
+/** @public (the contract for the check-in sender, not written yet) */
 export interface CheckinSubmitReply {
   maKetQua: CheckinSubmitResultCode | (string & {});
   thongDiep: string | null;

@@ -56,18 +56,21 @@ describe('portal configuration', () => {
     });
   });
 
+  it('accepts the token lifetime as a duration', () => {
+    expect(load(['--token-ttl', '50m']).tokenTtlSeconds).toBe(3000);
+  });
+
   it('lists every mistake at once, naming where each value came from', () => {
     expect(
-      problems(['--port', '70000', '--latency', '9-1', '--fail-rate', '2', '--bogus', '--data-dir', 'a', '--data', 'b'], {
-        PORTAL_TOKEN_TTL: '0',
+      problems(['--port', '70000', '--latency', '9-1', '--fail-rate', '2', '--bogus'], {
+        PORTAL_TOKEN_TTL: '0.5',
         PORTAL_FAIL_MODES: 'explode',
         PORTAL_AUTH_FAILURE: 'teapot',
       }),
     ).toEqual([
-      'unknown argument "--bogus"',
-      '--data: given twice (as --data-dir)',
-      '--port: must be a port number 0–65535',
-      'PORTAL_TOKEN_TTL: must be whole seconds, at least 1',
+      'unknown flag --bogus',
+      '--port: must be a port number 0–65535 (got "70000")',
+      'PORTAL_TOKEN_TTL: must be whole seconds, 1 to 31 days',
       '--latency: must be milliseconds MS or a range MIN-MAX (0–600000)',
       '--fail-rate: must be a fraction 0–1',
       'PORTAL_FAIL_MODES: must be a list of http500, hang, drop',
@@ -78,7 +81,15 @@ describe('portal configuration', () => {
   it('prints help naming every flag, alias and variable', () => {
     expect(loadPortalConfig(['--help'], {})).toEqual({ help: true });
     const text = portalUsage();
-    for (const s of ['--data-dir, --data', 'PORTAL_DATA_DIR', '--token-ttl', 'PORTAL_FAIL_RATE', '--control-port', 'TEST ONLY'])
+    for (const s of [
+      '--data-dir <DIR>',
+      '(also --data)',
+      'PORTAL_DATA_DIR',
+      '--token-ttl',
+      'PORTAL_FAIL_RATE',
+      '--control-port',
+      'TEST ONLY',
+    ])
       expect(text).toContain(s);
   });
 });

@@ -61,10 +61,10 @@ describe('npm run portal (process)', () => {
   it('--help prints the flags and exits 0; a bad flag is refused with exit 2 and every problem', async () => {
     const help = run(['--help']);
     expect(await help.exited).toBe(0);
-    expect(help.output()).toContain('--data-dir, --data');
+    expect(help.output()).toContain('(also --data)');
     const bad = run(['--port', 'x', '--fail-rate', '7']);
     expect(await bad.exited).toBe(2);
-    expect(bad.output()).toContain('--port: must be a port number 0–65535');
+    expect(bad.output()).toContain('--port: must be a port number 0–65535 (got "x")');
     expect(bad.output()).toContain('--fail-rate: must be a fraction 0–1');
   });
 
