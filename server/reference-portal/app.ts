@@ -13,6 +13,10 @@
  *       neither dd/MM/yyyy (a real day) nor yyyy; then card-check.ts decides
  *   GET  /healthz                             readiness (no faults, no data)
  *
+ * Order of a call: injected latency and failure (faults.ts), then authentication, then an
+ * injected maKetQua, then the body, then the card. A body that is not JSON at all is answered
+ * 205 by the body reader, before any of these.
+ *
  * Log lines carry codes, durations and the facility account's username, never a card number,
  * name, birth date or ID number.
  */

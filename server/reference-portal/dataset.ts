@@ -35,6 +35,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { IssueCardInput } from '../card/fhir-build.js';
 import { PROVINCES } from '../card/tables.js';
 import { ConfigError } from '../errors.js';
 import { isIsoDate } from '../lib/iso-date.js';
@@ -378,4 +379,34 @@ export function addAccount(dataDir: string, account: PortalAccount): void {
   const data = readDataset(dataDir);
   const rest = data.accounts.filter((a) => a.username !== account.username);
   writeDataset(dataDir, { ...data, accounts: [...rest, account] });
+}
+
+/**
+ * The portal's record of a card the demo issuer issued (`IssueCardInput`, the same input that
+ * signs the card), so `issuer demo-card` / `demo-legacy` can make the portal know its holder:
+ *
+ *   addPerson(portalDataDir, personFromCard(demoCardInput(now), { cccd: '012090001234' }));
+ *
+ * A gender other than male/female is taken from `extra.gioiTinh` (required then): the
+ * portal's wire knows only Nam / Nữ. Anything in `extra` wins.
+ */
+export function personFromCard(card: IssueCardInput, extra: Partial<PortalPerson> = {}): PortalPerson {
+  const fifteen = card.cardNumber.length === 15;
+  const gioiTinh = card.gender === 'male' ? 'Nam' : card.gender === 'female' ? 'Nữ' : extra.gioiTinh;
+  if (gioiTinh === undefined) throw new ConfigError(['personFromCard: the portal records gender as Nam or Nữ: pass extra.gioiTinh']);
+  return {
+    maSoBhxh: card.maSoBhxh ?? (fifteen ? card.cardNumber.slice(5) : card.cardNumber),
+    ...(fifteen ? { maThe: card.cardNumber } : {}),
+    hoTen: card.fullName,
+    ngaySinh: card.birthDate,
+    gioiTinh,
+    maDKBD: card.registeredFacility,
+    gtTheTu: card.validFrom,
+    gtTheDen: card.validTo ?? null,
+    ...(card.fiveYearDate ? { ngayDu5Nam: card.fiveYearDate } : {}),
+    ...(card.areaCode ? { maKV: card.areaCode } : {}),
+    ...(card.issuedBy ? { cqBHXH: card.issuedBy } : {}),
+    status: 'normal',
+    ...extra,
+  };
 }

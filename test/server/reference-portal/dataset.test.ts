@@ -10,9 +10,11 @@ import {
   addPerson,
   datasetPath,
   md5Hex,
+  personFromCard,
   readDataset,
   validateDataset,
 } from '../../../server/reference-portal/dataset.js';
+import { demoCardInput } from '../../../server/issuer/demo-card.js';
 import { dataset, person } from './fixtures.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'portal-data-'));
@@ -91,5 +93,28 @@ describe('portal data file', () => {
     const before = readFileSync(datasetPath(dir), 'utf8');
     expect(() => addPerson(dir, person(1, { maDKBD: 'nope' }))).toThrow(ConfigError);
     expect(readFileSync(datasetPath(dir), 'utf8')).toBe(before);
+  });
+
+  it("personFromCard records the demo issuer's card as the portal holds it", () => {
+    const dir = tmp();
+    const p = personFromCard(demoCardInput(Date.parse('2026-11-25T02:00:00Z')), { cccd: '012090001234' });
+    expect(p).toEqual({
+      maSoBhxh: '1201234567',
+      maThe: 'DN4121201234567',
+      cccd: '012090001234',
+      hoTen: 'Nguyễn Đức Thiện',
+      ngaySinh: '1990-03-20',
+      gioiTinh: 'Nam',
+      maDKBD: '12001',
+      gtTheTu: '2026-01-01',
+      gtTheDen: '2026-12-31',
+      ngayDu5Nam: '2028-01-01',
+      maKV: 'K1',
+      cqBHXH: 'BHXH tỉnh Lai Châu',
+      status: 'normal',
+    });
+    addPerson(dir, p);
+    expect(readDataset(dir).persons).toEqual([p]);
+    expect(() => personFromCard({ ...demoCardInput(0), gender: 'other' })).toThrow(ConfigError);
   });
 });
