@@ -25,7 +25,7 @@ export interface PortalConfig {
 /** `--data-dir` is the services' spelling; `--data` stays accepted. */
 const SPECS: readonly FlagSpec[] = [
   { flag: 'port', env: 'PORTAL_PORT', kind: 'port', default: '8070', help: 'TCP port (0 = any free port)' },
-  { flag: 'host', env: 'PORTAL_HOST', kind: 'text', default: '127.0.0.1', help: 'address to listen on' },
+  { flag: 'host', env: 'PORTAL_HOST', kind: 'text', arg: 'ADDRESS', default: '127.0.0.1', help: 'address to listen on' },
   {
     flag: 'data-dir',
     aliases: ['data'],
@@ -45,7 +45,14 @@ const SPECS: readonly FlagSpec[] = [
     help: 'added delay per call, ms (a range is uniform)',
   },
   { flag: 'fail-rate', env: 'PORTAL_FAIL_RATE', kind: 'text', arg: 'R', default: '0', help: 'fraction 0–1 of calls that fail' },
-  { flag: 'fail-modes', env: 'PORTAL_FAIL_MODES', kind: 'text', arg: 'LIST', default: 'http500,hang,drop', help: 'how calls fail' },
+  {
+    flag: 'fail-modes',
+    env: 'PORTAL_FAIL_MODES',
+    kind: 'text',
+    arg: 'LIST',
+    default: 'http500,hang,drop',
+    help: 'how failing calls fail: http500, hang, drop',
+  },
   {
     flag: 'auth-failure',
     env: 'PORTAL_AUTH_FAILURE',
