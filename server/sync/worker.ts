@@ -23,6 +23,7 @@ import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
 import type { ItemOutcome, OutboxItem, OutboxRepository, OutboxStats } from './outbox-repo.js';
 import { SyncTransportError, type BatchSender } from './store-client.js';
+import type { SyncStatus } from '../wire/status.js';
 
 export interface SyncWorkerOptions {
   batchSize?: number;
@@ -34,19 +35,6 @@ export interface SyncWorkerOptions {
   behindAfterMs?: number;
   /** Waits `ms` unless `signal` aborts first (injectable for tests). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-}
-
-export interface SyncStatus {
-  enabled: true;
-  state: 'starting' | 'idle' | 'sending' | 'backoff' | 'stopped';
-  pending: number;
-  parked: number;
-  oldestPendingAgeSec: number | null;
-  lastAttemptAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: { at: string; code: string; detail: string } | null;
-  nextAttemptAt: string | null;
-  consecutiveFailures: number;
 }
 
 export const DEFAULTS = {
