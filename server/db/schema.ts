@@ -112,4 +112,108 @@ CREATE TRIGGER audit_reads_no_delete BEFORE DELETE ON audit_reads
 BEGIN SELECT RAISE(ABORT, 'audit reads are append-only'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'card checks (every online check recorded) and visit re-checks',
+    sql: `
+-- One row per card check at the desk (POST /api/card-checks): who, when, which desk, which card,
+-- the local verdict, and the portal's answer once it came (server/card-checks/). A check moves
+-- pending → done / unavailable / config exactly once; the triggers below refuse any other change
+-- of what was recorded. Rejected checks are rows too, whether or not they become visits.
+CREATE TABLE card_checks (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  answered_at INTEGER,
+  facility TEXT NOT NULL,
+  desk_id TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  operator_name TEXT NOT NULL,
+  -- The staff member's ID number: the portal's check (and a later re-check) is done in their name.
+  operator_cccd TEXT,
+  source TEXT CHECK (source IS NULL OR source IN ('signed', 'legacy-unsigned', 'id-card', 'manual')),
+  card_number TEXT,
+  ma_so_bhxh TEXT,
+  -- The patient's chip ID-card number when the check was by it (needed to re-check); auditors
+  -- see it masked.
+  cccd TEXT,
+  local_verdict TEXT NOT NULL CHECK (local_verdict IN ('accepted', 'needs_review', 'rejected')),
+  local_code TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'needs_review', 'rejected')),
+  code TEXT NOT NULL,
+  reason_codes TEXT NOT NULL,
+  portal_state TEXT NOT NULL CHECK (portal_state IN ('pending', 'done', 'unavailable', 'config', 'not_needed', 'off')),
+  portal_code TEXT,
+  portal_message TEXT,
+  latency_ms INTEGER,
+  attempts INTEGER,
+  local_json TEXT NOT NULL,
+  result_json TEXT NOT NULL,
+  -- The scanned text, kept only until the check becomes a visit (the visit row keeps it then).
+  qr_text TEXT,
+  visit_id TEXT UNIQUE,
+  linked_at INTEGER
+);
+CREATE INDEX card_checks_time ON card_checks (created_at, id);
+CREATE INDEX card_checks_verdict ON card_checks (verdict, created_at, id);
+CREATE INDEX card_checks_operator ON card_checks (operator, created_at, id);
+CREATE INDEX card_checks_desk ON card_checks (desk_id, created_at, id);
+CREATE INDEX card_checks_portal_code ON card_checks (portal_code, created_at, id) WHERE portal_code IS NOT NULL;
+CREATE INDEX card_checks_card_number ON card_checks (card_number) WHERE card_number IS NOT NULL;
+CREATE INDEX card_checks_bhxh ON card_checks (ma_so_bhxh) WHERE ma_so_bhxh IS NOT NULL;
+CREATE INDEX card_checks_pending ON card_checks (portal_state) WHERE portal_state = 'pending';
+CREATE INDEX card_checks_recheck ON card_checks (created_at) WHERE portal_state = 'unavailable' AND visit_id IS NOT NULL;
+
+CREATE TRIGGER card_checks_no_delete BEFORE DELETE ON card_checks
+BEGIN SELECT RAISE(ABORT, 'card checks are kept'); END;
+-- What was recorded at the desk never changes.
+CREATE TRIGGER card_checks_fixed BEFORE UPDATE ON card_checks
+WHEN NEW.id IS NOT OLD.id OR NEW.created_at IS NOT OLD.created_at OR NEW.facility IS NOT OLD.facility
+  OR NEW.desk_id IS NOT OLD.desk_id OR NEW.operator IS NOT OLD.operator OR NEW.operator_name IS NOT OLD.operator_name
+  OR NEW.operator_cccd IS NOT OLD.operator_cccd OR NEW.source IS NOT OLD.source OR NEW.card_number IS NOT OLD.card_number
+  OR NEW.ma_so_bhxh IS NOT OLD.ma_so_bhxh OR NEW.cccd IS NOT OLD.cccd OR NEW.local_verdict IS NOT OLD.local_verdict
+  OR NEW.local_code IS NOT OLD.local_code OR NEW.local_json IS NOT OLD.local_json
+  OR (NEW.qr_text IS NOT OLD.qr_text AND NEW.qr_text IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'a card check''s desk record is fixed'); END;
+-- The portal's answer is recorded once: pending → done / unavailable / config, never again.
+CREATE TRIGGER card_checks_answer_once BEFORE UPDATE ON card_checks
+WHEN OLD.portal_state != 'pending' AND (NEW.portal_state IS NOT OLD.portal_state OR NEW.portal_code IS NOT OLD.portal_code
+  OR NEW.verdict IS NOT OLD.verdict OR NEW.code IS NOT OLD.code OR NEW.result_json IS NOT OLD.result_json
+  OR NEW.answered_at IS NOT OLD.answered_at OR NEW.latency_ms IS NOT OLD.latency_ms)
+BEGIN SELECT RAISE(ABORT, 'a card check''s portal answer is recorded once'); END;
+CREATE TRIGGER card_checks_no_reanswer BEFORE UPDATE ON card_checks
+WHEN OLD.portal_state = 'pending' AND NEW.portal_state NOT IN ('pending', 'done', 'unavailable', 'config')
+BEGIN SELECT RAISE(ABORT, 'a pending card check ends done, unavailable or config'); END;
+-- A check becomes at most one visit, once.
+CREATE TRIGGER card_checks_link_once BEFORE UPDATE ON card_checks
+WHEN OLD.visit_id IS NOT NULL AND (NEW.visit_id IS NOT OLD.visit_id OR NEW.linked_at IS NOT OLD.linked_at)
+BEGIN SELECT RAISE(ABORT, 'a card check is linked to one visit'); END;
+
+-- A visit checked in while the portal was unavailable, looked up again once it answers: the
+-- outcome is a new record beside the visit (the chained visit row is never edited). A re-check
+-- that comes back rejected (or cannot be done at all) is flagged for auditors.
+CREATE TABLE visit_rechecks (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  visit_id TEXT NOT NULL,
+  card_check_id TEXT NOT NULL REFERENCES card_checks(id),
+  at INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('done', 'not_checkable')),
+  portal_code TEXT,
+  portal_message TEXT,
+  latency_ms INTEGER,
+  attempts INTEGER,
+  verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'needs_review', 'rejected')),
+  code TEXT NOT NULL,
+  reason_codes TEXT NOT NULL,
+  flagged INTEGER NOT NULL CHECK (flagged IN (0, 1))
+);
+CREATE UNIQUE INDEX visit_rechecks_one ON visit_rechecks (card_check_id);
+CREATE INDEX visit_rechecks_visit ON visit_rechecks (visit_id);
+CREATE INDEX visit_rechecks_flagged ON visit_rechecks (seq) WHERE flagged = 1;
+CREATE TRIGGER visit_rechecks_no_update BEFORE UPDATE ON visit_rechecks
+BEGIN SELECT RAISE(ABORT, 'visit re-checks are append-only'); END;
+CREATE TRIGGER visit_rechecks_no_delete BEFORE DELETE ON visit_rechecks
+BEGIN SELECT RAISE(ABORT, 'visit re-checks are append-only'); END;
+`,
+  },
 ];
