@@ -1,0 +1,32 @@
+/**
+ * Why a card-check request cannot be answered, with a stable code the HTTP layer maps to a
+ * problem (suggested statuses beside each code). Like PortalRequestError: messages name the
+ * field or the rule, never a value (no personal data), and no HTTP status lives here.
+ */
+export type CardCheckErrorCode =
+  /** 404: no card check with this id (or not one this service recorded). */
+  | 'CARD_CHECK_NOT_FOUND'
+  /** 403: the check was made at another desk or by another operator. */
+  | 'CARD_CHECK_NOT_YOURS'
+  /** 409: the check is older than the check-in window: scan the card again. */
+  | 'CARD_CHECK_EXPIRED'
+  /** 409: the check already became a visit. */
+  | 'CARD_CHECK_USED'
+  /** 409: the portal has not answered yet: GET /api/card-checks/{id}?wait=S, then check in. */
+  | 'CARD_CHECK_PENDING'
+  /** 400: the request is neither `{qr}` nor `{manual}`, or a manual entry's field is unusable (see `field`). */
+  | 'CARD_CHECK_INPUT_INVALID'
+  /** 503: the service is shutting down. */
+  | 'CARD_CHECK_CLOSED';
+
+export class CardCheckError extends Error {
+  constructor(
+    readonly code: CardCheckErrorCode,
+    detail: string,
+    /** The request member at fault, when there is one (`manual.name`, `qr`, …). */
+    readonly field?: string,
+  ) {
+    super(detail);
+    this.name = 'CardCheckError';
+  }
+}
