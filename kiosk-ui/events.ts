@@ -1,4 +1,5 @@
-import type { KioskStatus, SessionUser } from './api/types.js';
+import type { SessionUser } from '../server/wire/session.js';
+import type { KioskStatus } from '../server/wire/status.js';
 
 /** Typed CustomEvents the elements dispatch (all bubble and cross shadow roots). */
 

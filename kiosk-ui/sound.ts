@@ -1,4 +1,4 @@
-import type { Verdict } from './api/types.js';
+import type { Verdict } from '../server/wire/verification.js';
 
 /**
  * One short, distinct cue per verdict (WebAudio, no audio files): accepted rises, needs_review

@@ -1,29 +1,56 @@
-import type { KioskStatus, Problem, RecentVisit, SessionUser, VerifyResult } from './types.js';
-
 /**
- * Typed calls to the kiosk service (same origin). Every call resolves to a tagged outcome instead
- * of throwing, so elements can render each case (network down, 401, 404 while a feature is not
- * deployed yet, …) without try/catch scattered around.
+ * The one client of the kiosk service (same origin, session cookie) for both pages: the kiosk
+ * screen and the auditor page. Requests and answers are typed by the wire contract
+ * (server/wire/, type-only imports: nothing of the server is bundled). Every call resolves to a
+ * tagged outcome instead of throwing, so elements render each case (network down, 401, 429, …)
+ * without try/catch scattered around.
  */
+import type { AuditIntegrity, AuditSummary, AuditVisitPage } from '../../server/wire/audit.js';
+import type { SessionResponse } from '../../server/wire/session.js';
+import type { KioskStatus } from '../../server/wire/status.js';
+import type { VerifyResult } from '../../server/wire/verification.js';
+import type { CheckInRequest, CheckInResponse, RecentVisits } from '../../server/wire/visit.js';
+
+/** A problem+json body (RFC 9457) as the service sends it, with the HTTP status. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  code?: string;
+  detail?: string;
+  [extra: string]: unknown;
+}
+
 export type ApiOutcome<T> =
   | { ok: true; status: number; body: T }
-  | { ok: false; status: number; problem: Problem }
-  | { ok: false; status: 0; problem: Problem; network: true };
-
-const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' };
+  | {
+      ok: false;
+      /** 0 when the service could not be reached. */
+      status: number;
+      /** The problem's code; NETWORK when unreachable, HTTP_<status> when the body had none. */
+      code: string;
+      problem: Problem;
+      /** From a 429's problem body (LOGIN_THROTTLED). */
+      retryAfterSec?: number;
+      network?: true;
+    };
 
 async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiOutcome<T>> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
-      headers: { ...JSON_HEADERS, ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: {
+        Accept: 'application/json, application/problem+json',
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       credentials: 'same-origin',
       cache: 'no-store',
     });
   } catch {
-    return { ok: false, status: 0, network: true, problem: { status: 0, code: 'NETWORK' } };
+    return { ok: false, status: 0, network: true, code: 'NETWORK', problem: { status: 0, code: 'NETWORK' } };
   }
   let parsed: unknown = undefined;
   if (res.status !== 204) {
@@ -35,8 +62,30 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   }
   if (res.ok) return { ok: true, status: res.status, body: parsed as T };
   const problem: Problem = parsed && typeof parsed === 'object' ? { ...(parsed as Problem), status: res.status } : { status: res.status };
-  return { ok: false, status: res.status, problem };
+  return {
+    ok: false,
+    status: res.status,
+    code: typeof problem.code === 'string' ? problem.code : `HTTP_${res.status}`,
+    problem,
+    ...(typeof problem.retryAfterSec === 'number' ? { retryAfterSec: problem.retryAfterSec } : {}),
+  };
 }
+
+// ── Both pages ───────────────────────────────────────────────────────────────────────────
+
+export function getSession(): Promise<ApiOutcome<SessionResponse>> {
+  return call('GET', '/api/session');
+}
+
+export function login(username: string, password: string): Promise<ApiOutcome<SessionResponse>> {
+  return call('POST', '/api/session', { username, password });
+}
+
+export function logout(): Promise<ApiOutcome<void>> {
+  return call('DELETE', '/api/session');
+}
+
+// ── Kiosk screen ─────────────────────────────────────────────────────────────────────────
 
 export function getStatus(): Promise<ApiOutcome<KioskStatus>> {
   return call('GET', '/api/status');
@@ -46,38 +95,12 @@ export function verifyQr(qr: string): Promise<ApiOutcome<VerifyResult>> {
   return call('POST', '/api/verify', { qr });
 }
 
-export function getSession(): Promise<ApiOutcome<{ user: SessionUser }>> {
-  return call('GET', '/api/session');
-}
-
-export function login(username: string, password: string): Promise<ApiOutcome<{ user: SessionUser }>> {
-  return call('POST', '/api/session', { username, password });
-}
-
 /** This desk's latest visits (receptionist). */
-export function getRecentVisits(limit: number): Promise<ApiOutcome<{ items: RecentVisit[] }>> {
+export function getRecentVisits(limit: number): Promise<ApiOutcome<RecentVisits>> {
   return call('GET', `/api/visits/recent?limit=${encodeURIComponent(String(limit))}`);
 }
 
-export function logout(): Promise<ApiOutcome<void>> {
-  return call('DELETE', '/api/session');
-}
-
-export interface CheckInRequest {
-  qr: string;
-  visitType?: string;
-  reviewNote?: string;
-}
-
-export interface CheckInResponse {
-  visit: unknown;
-  duplicate: boolean;
-}
-
-/**
- * POST /api/check-ins. The visit-log issue provides this endpoint; until it is deployed the
- * server answers 404 and the check-in element shows "not available yet" instead of failing.
- */
+/** POST /api/check-ins: the server re-verifies the card and records the visit. */
 export function checkIn(req: CheckInRequest, idempotencyKey: string): Promise<ApiOutcome<CheckInResponse>> {
   return call('POST', '/api/check-ins', req, { 'Idempotency-Key': idempotencyKey });
 }
@@ -87,4 +110,18 @@ export function randomKey(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// ── Auditor page ─────────────────────────────────────────────────────────────────────────
+
+export function getAuditVisits(params: URLSearchParams): Promise<ApiOutcome<AuditVisitPage>> {
+  return call('GET', `/api/audit/visits?${params}`);
+}
+
+export function getAuditSummary(params: URLSearchParams): Promise<ApiOutcome<AuditSummary>> {
+  return call('GET', `/api/audit/summary?${params}`);
+}
+
+export function getAuditIntegrity(): Promise<ApiOutcome<AuditIntegrity>> {
+  return call('GET', '/api/audit/integrity');
 }

@@ -1,6 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, EMPTY_FILTERS, type AuditFilters, type SessionUser } from './api.js';
+import type { SessionUser } from '../../server/wire/session.js';
+import { getSession, logout } from '../api/client.js';
+import { EMPTY_FILTERS, type AuditFilters } from './filter-params.js';
 import { initialLocale, switchLocale, translator, type Locale, type LocaleSource } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 import './audit-charts.js';
@@ -30,7 +32,7 @@ export class AuditApp extends LightElement {
   }
 
   private async refreshSession(): Promise<void> {
-    const r = await api.session();
+    const r = await getSession();
     this.offline = !r.ok && r.status === 0;
     this.user = r.ok ? r.body.user : undefined;
     this.checked = true;
@@ -41,7 +43,7 @@ export class AuditApp extends LightElement {
   }
 
   private async signOut(): Promise<void> {
-    await api.logout();
+    await logout();
     this.user = undefined;
     this.filters = EMPTY_FILTERS;
   }

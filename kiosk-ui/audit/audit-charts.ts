@@ -1,6 +1,8 @@
 import { html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, EMPTY_FILTERS, filterParams, type AuditFilters, type Summary } from './api.js';
+import type { AuditSummary as Summary } from '../../server/wire/audit.js';
+import { getAuditSummary } from '../api/client.js';
+import { EMPTY_FILTERS, filterParams, type AuditFilters } from './filter-params.js';
 import { horizontalBars, stackedBars, VERDICT_ORDER } from './chart-geometry.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
@@ -22,7 +24,7 @@ export class AuditCharts extends LightElement {
   }
 
   private async load(): Promise<void> {
-    const r = await api.summary(filterParams(this.filters));
+    const r = await getAuditSummary(filterParams(this.filters));
     if (r.ok) {
       this.summary = r.body;
       this.error = undefined;

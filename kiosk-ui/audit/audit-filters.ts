@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { EMPTY_FILTERS, filterParams, type AuditFilters } from './api.js';
+import { EMPTY_FILTERS, filterParams, type AuditFilters } from './filter-params.js';
 import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 

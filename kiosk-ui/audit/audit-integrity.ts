@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, type Integrity } from './api.js';
+import type { AuditIntegrity as Integrity } from '../../server/wire/audit.js';
+import { getAuditIntegrity } from '../api/client.js';
 import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
@@ -19,7 +20,7 @@ export class AuditIntegrity extends LightElement {
   async check(): Promise<void> {
     this.result = undefined;
     this.failed = undefined;
-    const r = await api.integrity();
+    const r = await getAuditIntegrity();
     if (r.ok) this.result = r.body;
     else this.failed = r.code;
   }

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, type SessionUser } from './api.js';
+import type { SessionUser } from '../../server/wire/session.js';
+import { login } from '../api/client.js';
 import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
@@ -17,7 +18,7 @@ export class AuditLogin extends LightElement {
     const data = new FormData(form);
     this.busy = true;
     this.error = undefined;
-    const r = await api.login(String(data.get('username') ?? ''), String(data.get('password') ?? ''));
+    const r = await login(String(data.get('username') ?? ''), String(data.get('password') ?? ''));
     this.busy = false;
     if (r.ok) {
       form.reset();

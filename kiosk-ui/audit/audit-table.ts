@@ -1,6 +1,8 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, EMPTY_FILTERS, filterParams, vnTime, type AuditFilters, type AuditVisit } from './api.js';
+import type { AuditVisit } from '../../server/wire/audit.js';
+import { getAuditVisits } from '../api/client.js';
+import { EMPTY_FILTERS, filterParams, vnTime, type AuditFilters } from './filter-params.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
@@ -28,7 +30,7 @@ export class AuditTable extends LightElement {
     if (more && this.next) p.set('cursor', this.next);
     this.loading = true;
     this.error = undefined;
-    const r = await api.visits(p);
+    const r = await getAuditVisits(p);
     if (gen !== this.#generation) return; // a newer filter won
     this.loading = false;
     if (!r.ok) {

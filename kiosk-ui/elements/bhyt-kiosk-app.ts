@@ -1,7 +1,8 @@
 import { LitElement, html, nothing, svg } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { verifyQr } from '../api/client.js';
-import type { SessionUser, VerifyResult } from '../api/types.js';
+import type { SessionUser } from '../../server/wire/session.js';
+import type { VerifyResult } from '../../server/wire/verification.js';
 import type { ScanDetail } from '../events.js';
 import { initialLocale, switchLocale, translator, type Locale } from '../i18n/index.js';
 import { listenForWedgeScans } from '../scan/wedge-listener.js';

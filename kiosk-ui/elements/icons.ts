@@ -1,5 +1,5 @@
 import { svg, type SVGTemplateResult } from 'lit';
-import type { Severity } from '../api/types.js';
+import type { Severity } from '../../server/wire/verification.js';
 import type { Tone } from '../verdict/view-model.js';
 
 /**

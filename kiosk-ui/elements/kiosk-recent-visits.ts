@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { getRecentVisits } from '../api/client.js';
+import type { Visit as RecentVisit } from '../../server/wire/visit.js';
 import { vietnamWallClock } from '../../server/wire/vietnam-time.js';
-import type { RecentVisit } from '../api/types.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { formatDate } from '../verdict/format.js';
 import { detailsStyles } from './details-styles.js';

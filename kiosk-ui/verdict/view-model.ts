@@ -1,5 +1,5 @@
 import { reasonMessages } from '../../server/wire/reason-messages.js';
-import type { CardFields, ReasonCode, Severity, Verdict, VerifyResult } from '../api/types.js';
+import type { CardFields, ReasonCode, Severity, Verdict, VerifyResult } from '../../server/wire/verification.js';
 import type { Locale, MessageKey, Translate } from '../i18n/index.js';
 import { formatDate } from './format.js';
 

@@ -4,7 +4,7 @@
  * / carriage return, which some spreadsheets strip first) gets a leading apostrophe.
  */
 import type { VisitRow } from '../visits/chain.js';
-import type { CardFields } from '../card/types.js';
+import type { CardFields } from '../wire/verification.js';
 import { vietnamTimestamp } from '../wire/vietnam-time.js';
 
 export const BOM = '\uFEFF';

@@ -1,6 +1,6 @@
 import { reason } from './reasons.js';
 import { BENEFIT_PERCENT, OBJECT_CODES, PROVINCES } from './tables.js';
-import type { CardFields, Reason } from './types.js';
+import type { CardFields, Reason } from '../wire/verification.js';
 
 /**
  * Card-number rules (spec §3 step 8, bhyt-domain.md "Card numbers"). Two generations:

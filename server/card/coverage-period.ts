@@ -1,6 +1,6 @@
 import { vnToday } from './dates.js';
 import { reason } from './reasons.js';
-import type { CardFields, Reason } from './types.js';
+import type { CardFields, Reason } from '../wire/verification.js';
 
 /**
  * The coverage period (Giá trị sử dụng từ / đến) must contain today's Vietnam calendar day

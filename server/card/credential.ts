@@ -1,6 +1,6 @@
 import { HEALTH_CARD_TYPE } from './fhir-names.js';
 import { reason } from './reasons.js';
-import type { Reason } from './types.js';
+import type { Reason } from '../wire/verification.js';
 
 /**
  * Claims checks on a verified payload (spec §1 "claims" and "FHIR bundle" rows). Split in two:

@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import { isFacilityCode } from '../lib/facility-code.js';
 import { isIsoDate } from '../lib/iso-date.js';
 import { PROVINCES } from './tables.js';
-import type { Gender } from './types.js';
+import type { Gender } from '../wire/verification.js';
 
 import {
   BHXH_ID_SYSTEM,

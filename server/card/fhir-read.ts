@@ -3,7 +3,7 @@ import { credentialInvalid } from './credential.js';
 import { isIsoDate } from '../lib/iso-date.js';
 import { isFhirDate } from './dates.js';
 import { reason } from './reasons.js';
-import type { CardFields, Gender, Reason } from './types.js';
+import type { CardFields, Gender, Reason } from '../wire/verification.js';
 
 /**
  * Maps the verified Patient + Coverage to CardFields exactly per spec §2 and

@@ -1,5 +1,5 @@
 import { isoFromDmyCompact } from './dates.js';
-import type { CardFields, Gender } from './types.js';
+import type { CardFields, Gender } from '../wire/verification.js';
 
 /**
  * The chip ID card (CCCD) QR (bhyt-domain.md): 7 `|` fields — 12-digit ID | old 9-digit ID or

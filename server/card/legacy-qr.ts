@@ -1,6 +1,6 @@
 import { isoFromDmySlash } from './dates.js';
 import { LEGACY_AREA_CODES } from './tables.js';
-import type { CardFields, Gender } from './types.js';
+import type { CardFields, Gender } from '../wire/verification.js';
 
 /**
  * The legacy paper-card QR (bhyt-domain.md): `|`-separated, names/addresses as hex of UTF-8,

@@ -1,5 +1,5 @@
 import { REASON_MESSAGES, type ReasonMessageCode } from '../wire/reason-messages.js';
-import type { Reason, ReasonCode, Severity } from './types.js';
+import type { Reason, ReasonCode, Severity } from '../wire/verification.js';
 
 /**
  * The reason catalog: one entry per ReasonCode with its severity and the agency portal's number

@@ -10,7 +10,8 @@ import { decodePayload } from './payload.js';
 import { classifyQr } from './qr-text.js';
 import { reason } from './reasons.js';
 import { verifyEs256, verifyEs256Async } from './signature.js';
-import type { CardFields, Check, CheckName, Reason, VerifyPolicy, VerifyResult } from './types.js';
+import type { VerifyPolicy } from './types.js';
+import type { CardFields, Check, CheckName, Reason, VerifyResult } from '../wire/verification.js';
 
 /**
  * The card verifier (spec §3): a pure, synchronous function of (QR text, trust snapshot, clock,

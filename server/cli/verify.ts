@@ -7,7 +7,8 @@
  * empty line is a card too: QR_MALFORMED); the exit code is then the worst verdict seen.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_POLICY, type Verdict, type VerifyPolicy } from '../card/types.js';
+import { DEFAULT_POLICY, type VerifyPolicy } from '../card/types.js';
+import type { Verdict } from '../wire/verification.js';
 import { verifyQr } from '../card/verify.js';
 import { TrustStoreError } from '../errors.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';

@@ -100,7 +100,7 @@ export function parseResults(text: string, items: readonly Record<string, string
   }
   const results = (body as { results?: unknown })?.results;
   if (!Array.isArray(results) || results.length !== items.length) throw bad('results do not match the batch');
-  const out: ItemResult[] = new Array(items.length);
+  const out = new Array<ItemResult>(items.length);
   for (const r of results as unknown[]) {
     const o = r as Partial<ItemResult> | null;
     const i = o?.index;

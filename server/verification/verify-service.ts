@@ -1,5 +1,6 @@
 import { verifyQr, verifyQrAsync } from '../card/verify.js';
-import type { VerifyPolicy, VerifyResult } from '../card/types.js';
+import type { VerifyPolicy } from '../card/types.js';
+import type { VerifyResult } from '../wire/verification.js';
 import { DEFAULT_POLICY } from '../card/types.js';
 import type { Clock } from '../clock.js';
 import type { KioskConfig } from '../config.js';

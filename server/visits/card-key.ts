@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CardFields } from '../card/types.js';
+import type { CardFields } from '../wire/verification.js';
 
 /**
  * What makes "the same card" for the duplicate-visit rule: the card number, else the mã số BHXH,

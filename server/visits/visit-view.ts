@@ -1,34 +1,7 @@
 /** The JSON shape of a visit for clients, built from a stored row. */
-import type { CardFields } from '../card/types.js';
+import type { CardFields } from '../wire/verification.js';
+import type { Visit } from '../wire/visit.js';
 import type { VisitRow } from './chain.js';
-
-export interface Visit {
-  id: string;
-  seq: number;
-  facility: string;
-  deskId: string;
-  operator: { username: string; displayName: string; cccd?: string };
-  /** When the kiosk recorded the visit (ISO-8601 UTC). */
-  recordedAt: string;
-  /** When the card was verified (the verifier's checkedAt). */
-  checkedAt: string;
-  /** Portal visit-type code (MA_LOAI_KCB), e.g. "01" examination. */
-  visitType: string;
-  verdict: VisitRow['verdict'];
-  code: string;
-  reasonCodes: string[];
-  reviewNote?: string;
-  source?: string;
-  card?: CardFields;
-  issuer?: string;
-  keyId?: string;
-  rid?: string;
-  demo: boolean;
-  hash: string;
-  prevHash: string;
-  /** Auditor views only: the raw QR text, so the signature can be re-verified later. */
-  qrText?: string;
-}
 
 export function toVisit(r: VisitRow, opts: { audit: boolean }): Visit {
   const v: Visit = {

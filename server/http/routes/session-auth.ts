@@ -10,6 +10,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../errors.js';
 import type { AuthService } from '../../users/auth-service.js';
 import type { Role, User } from '../../users/types.js';
+import type { SessionUser } from '../../wire/session.js';
 
 export const SESSION_COOKIE = 'kiosk_session';
 
@@ -60,6 +61,6 @@ export const requireJsonContent: RequestHandler = (req, _res, next) => {
 };
 
 /** The user as clients see it. */
-export function publicUser(u: User, deskId: string): { username: string; displayName: string; role: Role; deskId: string } {
+export function publicUser(u: User, deskId: string): SessionUser {
   return { username: u.username, displayName: u.displayName, role: u.role, deskId };
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { AppError } from '../../errors.js';
 import type { AuthService } from '../../users/auth-service.js';
+import type { SessionResponse } from '../../wire/session.js';
 import { rejectUnknownFields, requireJsonObject, requireString } from '../../web/validate.js';
 import { clearSessionCookie, publicUser, readCookie, requireJsonContent, SESSION_COOKIE, setSessionCookie } from './session-auth.js';
 
@@ -18,16 +19,19 @@ export function sessionRoutes(deps: { auth: AuthService; deskId: string; session
     try {
       const { token, user } = await deps.auth.login(username, password, req.socket.remoteAddress ?? 'unknown');
       setSessionCookie(req, res, token, deps.sessionTtlSec);
-      res.json({ user: publicUser(user, deps.deskId) });
+      res.json({ user: publicUser(user, deps.deskId) } satisfies SessionResponse);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'LOGIN_THROTTLED') res.set('Retry-After', String(err.extra?.retryAfterSec ?? 60));
+      if (err instanceof AppError && err.code === 'LOGIN_THROTTLED') {
+        const retryAfterSec = err.extra?.retryAfterSec;
+        res.set('Retry-After', String(typeof retryAfterSec === 'number' ? retryAfterSec : 60));
+      }
       throw err;
     }
   });
   r.get('/api/session', async (req, res) => {
     const user = await deps.auth.userForToken(readCookie(req, SESSION_COOKIE));
     if (!user) throw new AppError('SESSION_REQUIRED', 'Sign in first.');
-    res.json({ user: publicUser(user, deps.deskId) });
+    res.json({ user: publicUser(user, deps.deskId) } satisfies SessionResponse);
   });
   // Signing out is always allowed and always succeeds (idempotent), session or not.
   r.delete('/api/session', async (req, res) => {

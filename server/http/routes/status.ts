@@ -2,14 +2,21 @@ import { Router } from 'express';
 import type { Clock } from '../../clock.js';
 import type { KioskConfig } from '../../config.js';
 import type { TrustHolder } from '../../trust/trust-holder.js';
+import type { KioskStatus, KioskStatusSections } from '../../wire/status.js';
 
-export interface StatusSection {
-  /** Name of the member in /api/status, e.g. "sync". */
-  name: string;
-  get(): unknown;
-  /** Codes this section adds to `warnings` (e.g. SYNC_BEHIND), checked on every request. */
-  warnings?(): string[];
-}
+/**
+ * A member a feature adds to /api/status (e.g. `sync`), typed by its name in the wire contract.
+ * The composition root (server/app/) collects them from the feature modules.
+ */
+export type StatusSection = {
+  [K in keyof KioskStatusSections]: {
+    /** Name of the member in /api/status. */
+    name: K;
+    get(): KioskStatusSections[K];
+    /** Codes this section adds to `warnings` (e.g. SYNC_BEHIND), checked on every request. */
+    warnings?(): string[];
+  };
+}[keyof KioskStatusSections];
 
 /**
  * GET /api/status: what the kiosk screen's status bar and a hospital's monitoring need. It
@@ -35,7 +42,7 @@ export function statusRoutes(deps: {
     if (crlAgeSec > deps.config.maxTrustAgeSec) warnings.push('TRUST_STALE');
     if (now + deps.config.clockToleranceSec * 1000 < snap.updatedAt) warnings.push('CLOCK_SUSPECT');
     if (deps.trust.state.lastError) warnings.push('TRUST_REFRESH_FAILED');
-    const body: Record<string, unknown> = {
+    const body: KioskStatus = {
       service: 'bhyt-kiosk',
       version: deps.version,
       now: new Date(now).toISOString(),
@@ -74,7 +81,7 @@ export function statusRoutes(deps: {
       },
     };
     for (const s of deps.sections) {
-      body[s.name] = s.get();
+      Object.assign(body, { [s.name]: s.get() } as Partial<KioskStatusSections>);
       warnings.push(...(s.warnings?.() ?? []));
     }
     res.set('Cache-Control', 'no-store').json(body);

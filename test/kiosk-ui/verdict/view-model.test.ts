@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VerifyResult } from '../../../server/card/types.js';
+import type { VerifyResult } from '../../../server/wire/verification.js';
 import { REASON_MESSAGES } from '../../../server/wire/reason-messages.js';
 import { en } from '../../../kiosk-ui/i18n/en.js';
 import { translator } from '../../../kiosk-ui/i18n/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyCardNumberRules } from '../../../server/card/card-number.js';
-import type { CardFields } from '../../../server/card/types.js';
+import type { CardFields } from '../../../server/wire/verification.js';
 
 const run = (card: CardFields) => {
   const c = { ...card };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REASON_CODES, catalogEntry, reason } from '../../../server/card/reasons.js';
-import type { ReasonCode } from '../../../server/card/types.js';
+import type { ReasonCode } from '../../../server/wire/verification.js';
 
 const ALL: ReasonCode[] = [
   'OK',

@@ -1,0 +1,68 @@
+/**
+ * The auditor's API (/api/audit/*) as clients see it. Wire contract: imports nothing outside
+ * server/wire/.
+ */
+import type { Verdict } from './verification.js';
+import type { Visit } from './visit.js';
+
+/** What an auditor sees of a visit's sync: no internal retry schedule, the outcome and why. */
+export interface SyncView {
+  /** none: never sent (a rejected attempt has no outbox row). */
+  state: 'none' | 'pending' | 'sent' | 'parked';
+  attempts?: number;
+  sentAt?: string;
+  lastError?: string;
+  parkedReason?: string;
+}
+
+/** A visit as GET /api/audit/visits lists it. */
+export type AuditVisit = Visit & { sync: SyncView };
+
+/** A keyset page: `nextCursor` continues, null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** GET /api/audit/visits. */
+export type AuditVisitPage = Page<AuditVisit>;
+
+/** One Vietnam day of GET /api/audit/summary (every day of the range, zeros included). */
+export type SummaryDay = { day: string; total: number } & Record<Verdict, number>;
+
+/** GET /api/audit/summary. */
+export interface AuditSummary {
+  from: string;
+  to: string;
+  days: SummaryDay[];
+  totals: { total: number } & Record<Verdict, number>;
+  topRejectReasons: Array<{ code: string; count: number }>;
+}
+
+/** GET /api/audit/integrity. */
+export interface AuditIntegrity {
+  intact: boolean;
+  count: number;
+  headSeq: number;
+  headHash: string;
+  checkedAt: string;
+  firstBrokenSeq?: number;
+  problem?: string;
+}
+
+/** One item of GET /api/audit/sync/parked. */
+export type ParkedVisit = { visitId: string; seq: number } & SyncView;
+
+/** One item of GET /api/audit/reads: who read what. */
+export interface AuditRead {
+  id: number;
+  at: string;
+  username: string;
+  endpoint: string;
+  filter: unknown;
+}
+
+/** GET /api/audit/reads. */
+export interface AuditReads {
+  items: AuditRead[];
+}
