@@ -55,8 +55,8 @@ export class AuditApp extends LightElement {
       <h1>${t('audit.title')}</h1>
       <div class="who">
         ${this.user ? html`<span id="audit-user" data-username=${this.user.username}>${t('audit.signedInAs', { name: this.user.displayName })}</span>` : nothing}
-        <button type="button" class="secondary" id="audit-lang" @click=${this.toggleLocale}>${t('lang.switch')}</button>
-        ${this.user ? html`<button type="button" class="secondary" id="audit-logout" @click=${this.signOut}>${t('login.logout')}</button>` : nothing}
+        <button type="button" class="secondary" id="audit-lang" @click=${() => this.toggleLocale()}>${t('lang.switch')}</button>
+        ${this.user ? html`<button type="button" class="secondary" id="audit-logout" @click=${() => this.signOut()}>${t('login.logout')}</button>` : nothing}
       </div>
     </header>`;
     let body;

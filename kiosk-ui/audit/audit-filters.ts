@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { EMPTY_FILTERS, filterParams, type AuditFilters } from './filter-params.js';
+import { formText } from '../form-data.js';
 import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
@@ -18,7 +19,7 @@ export class AuditFiltersForm extends LightElement {
     e.preventDefault();
     const data = new FormData(e.target as HTMLFormElement);
     const f = { ...EMPTY_FILTERS };
-    for (const k of Object.keys(EMPTY_FILTERS) as Array<keyof AuditFilters>) f[k] = String(data.get(k) ?? '').trim();
+    for (const k of Object.keys(EMPTY_FILTERS) as Array<keyof AuditFilters>) f[k] = formText(data, k).trim();
     this.emit(f);
   }
 
@@ -34,7 +35,7 @@ export class AuditFiltersForm extends LightElement {
           pattern=${attrs.pattern ?? '.*'}
           maxlength=${attrs.maxlength ?? 64}
       /></label>`;
-    return html`<form class="filters card" id="audit-filters-form" @submit=${this.submit}>
+    return html`<form class="filters card" id="audit-filters-form" @submit=${(e: Event) => this.submit(e)}>
       <h2>${t('audit.filters.heading')}</h2>
       <div class="grid">
         <label>${t('audit.filters.from')}<input type="date" name="from" id="filter-from" .value=${f.from} /></label>

@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SessionUser } from '../../server/wire/session.js';
 import { login } from '../api/client.js';
+import { formText } from '../form-data.js';
 import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 
@@ -18,7 +19,7 @@ export class AuditLogin extends LightElement {
     const data = new FormData(form);
     this.busy = true;
     this.error = undefined;
-    const r = await login(String(data.get('username') ?? ''), String(data.get('password') ?? ''));
+    const r = await login(formText(data, 'username'), formText(data, 'password'));
     this.busy = false;
     if (r.ok) {
       form.reset();
@@ -32,7 +33,7 @@ export class AuditLogin extends LightElement {
 
   protected override render() {
     const t = this.t;
-    return html`<form class="login card" id="audit-login-form" @submit=${this.submit}>
+    return html`<form class="login card" id="audit-login-form" @submit=${(e: Event) => this.submit(e)}>
       <h2>${t('audit.login.heading')}</h2>
       <label>${t('login.username')}<input name="username" id="audit-username" autocomplete="username" required maxlength="64" /></label>
       <label

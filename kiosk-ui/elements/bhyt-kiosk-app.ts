@@ -177,7 +177,7 @@ export class BhytKioskApp extends LitElement {
     return html`
       <a class="skip-link" href="#scan-area">${t('app.skipToScan')}</a>
       <kiosk-status-bar .locale=${this.locale} .user=${this.user}>
-        <button type="button" class="bar-button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${this.toggleMute}>
+        <button type="button" class="bar-button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.toggleMute()}>
           ${speakerIcon(this.muted)}${this.muted ? t('sound.unmute') : t('sound.mute')}
         </button>
         <button
@@ -185,7 +185,7 @@ export class BhytKioskApp extends LitElement {
           class="bar-button"
           lang=${this.locale === 'vi' ? 'en' : 'vi'}
           aria-label=${t('lang.switchLabel')}
-          @click=${this.toggleLocale}
+          @click=${() => this.toggleLocale()}
         >
           ${t('lang.switch')}
         </button>

@@ -84,7 +84,7 @@ export class KioskRecentVisits extends LitElement {
   override render() {
     if (!this.signedIn) return nothing;
     const t = translator(this.locale);
-    return html`<details data-recent @toggle=${this.onToggle}>
+    return html`<details data-recent @toggle=${(e: Event) => this.onToggle(e)}>
       <summary>${t('recent.heading')}</summary>
       ${this.error ? html`<p class="muted" role="alert">${t('recent.error')}</p>` : nothing}
       ${this.items && this.items.length === 0 ? html`<p class="muted">${t('recent.empty')}</p>` : nothing}
