@@ -4,10 +4,10 @@
  * `portalCode` (the portal's number, or a kiosk code such as OPERATOR_CCCD_MISSING),
  * `portalState`, `source`, `linked` (true / false: became a visit or not). The cursor is opaque:
  * base64url of "c1:<created_at>:<id>". Every value is checked against a strict pattern and later
- * bound as an SQL parameter.
+ * bound as an SQL parameter. `limit` is the visit log's (server/audit/filters.ts parseLimit).
  */
 import { AppError, queryField } from '../errors.js';
-import { parseFilter, parseLimit, LIST_PARAMS, CSV_PARAMS } from '../audit/filters.js';
+import { parseFilter, LIST_PARAMS, CSV_PARAMS } from '../audit/filters.js';
 import type { PortalState } from '../portal/summary.js';
 import type { CardCheckCursor, CardCheckFilter, CardCheckSource } from './repository.js';
 
@@ -68,8 +68,6 @@ export function parseCardCheckFilter(query: Record<string, unknown>, allowed: re
   }
   return { filter, echo };
 }
-
-export { parseLimit };
 
 export function encodeCardCheckCursor(c: CardCheckCursor): string {
   return Buffer.from(`c1:${c.createdAt}:${c.id}`, 'utf8').toString('base64url');

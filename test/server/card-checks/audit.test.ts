@@ -4,6 +4,7 @@ import {
   encodeCardCheckCursor,
   parseCardCheckCursor,
   parseCardCheckFilter,
+  CARD_CHECK_CSV_PARAMS,
   CARD_CHECK_LIST_PARAMS,
 } from '../../../server/card-checks/audit-filters.js';
 import { CARD_CHECK_CSV_HEADER, cardCheckCsvLine } from '../../../server/card-checks/csv.js';
@@ -129,6 +130,9 @@ describe('query parsing', () => {
     expect(code(() => parseCardCheckFilter({ portalState: 'maybe' }, CARD_CHECK_LIST_PARAMS))).toBe('QUERY_INVALID:portalState');
     expect(code(() => parseCardCheckFilter({ linked: 'yes' }, CARD_CHECK_LIST_PARAMS))).toBe('QUERY_INVALID:linked');
     expect(code(() => parseCardCheckFilter({ nope: '1' }, CARD_CHECK_LIST_PARAMS))).toBe('QUERY_UNKNOWN:nope');
+    // The CSV has every filter but no paging.
+    expect(code(() => parseCardCheckFilter({ portalCode: '000', desk: 'desk-1' }, CARD_CHECK_CSV_PARAMS))).toBe('ok');
+    expect(code(() => parseCardCheckFilter({ cursor: 'abc' }, CARD_CHECK_CSV_PARAMS))).toBe('QUERY_UNKNOWN:cursor');
     expect(code(() => parseCardCheckCursor({ cursor: Buffer.from('v1:12').toString('base64url') }))).toBe('CURSOR_INVALID:cursor');
     const c = { createdAt: PORTAL_NOW, id: '019a0000-0000-7000-8000-000000000001' };
     expect(parseCardCheckCursor({ cursor: encodeCardCheckCursor(c) })).toEqual(c);
