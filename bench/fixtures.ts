@@ -1,10 +1,10 @@
 /** A realistic demo card and its trust snapshot, made fresh for each benchmark run. */
 import { generateKeyPairSync } from 'node:crypto';
-import { demoCardInput } from '../server/issuer/demo-card.js';
-import { issueCard, type CardSigner, type IssueCardInput } from '../server/card/issue.js';
+import { issueCard, type CardSigner } from '../server/card/issue.js';
 import { buildTrustSnapshot } from '../server/trust/build-snapshot.js';
 import { ecThumbprint } from '../server/trust/thumbprint.js';
 import type { TrustSnapshot } from '../server/trust/types.js';
+import { benchCardInput } from '../test-support/bench-card-input.js';
 
 export interface BenchCard {
   signer: CardSigner;
@@ -15,14 +15,6 @@ export interface BenchCard {
   jws: string;
   qrText: string;
   now: number;
-}
-
-/**
- * A realistic card valid on the day the benchmark runs: the demo issuer's sample holder (its
- * coverage follows the current Vietnam year) under another name.
- */
-export function benchCardInput(now: number): IssueCardInput {
-  return { ...demoCardInput(now), fullName: 'Nguyễn Thị Minh Khai', birthDate: '1987-06-15', gender: 'female' };
 }
 
 export async function makeBenchCard(now = Date.now()): Promise<BenchCard> {

@@ -4,7 +4,7 @@
  * bhyt:verdict-painted — the last one a task after the frame that shows the verdict).
  */
 import type { Page } from 'puppeteer';
-import { launchBenchBrowser } from './scan-browser.js';
+import { launchBenchBrowser } from '../test-support/scan/scan-browser.js';
 
 export interface CameraRun {
   /** scanner.start() called → verdict painted. */

@@ -3,7 +3,7 @@
  * repeated (Chromium loops the file); 4:2:0, neutral chroma, luma in video range (16–235).
  */
 import { writeFileSync } from 'node:fs';
-import type { GreyFrame } from './scan-render.js';
+import type { GreyFrame } from '../test-support/scan/scan-render.js';
 
 export function writeStillY4m(file: string, img: GreyFrame, frames = 10, fps = 30): string {
   const { width, height } = img;

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemRandom } from '../server/clock.js';
-import { seedKioskDataDir } from '../test/server/sync/seed-visits.js';
+import { seedKioskDataDir } from '../test-support/seed-visits.js';
 import { freePort, serviceNodeFlags, startProcess } from './processes.js';
 import { round } from './stats.js';
 

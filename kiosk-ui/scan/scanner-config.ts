@@ -2,7 +2,7 @@ import { Html5QrcodeSupportedFormats, type Html5QrcodeCameraScanConfig, type Htm
 
 /**
  * html5-qrcode's configuration for the kiosk camera, shared with the scanning benchmark
- * (bench/scan-lab-page.ts) so the decode rate it reports is the kiosk's own. QR only; decoding
+ * (test-support/scan/scan-lab-page.ts) so the decode rate it reports is the kiosk's own. QR only; decoding
  * through `window.BarcodeDetector`, which the kiosk installs (barcode-polyfill.ts).
  */
 export const SCANNER_CONFIG: Html5QrcodeFullConfig = {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { build } from 'vite';
-import { CHROMIUM_PATH, chromiumArgs } from '../helpers/chromium.js';
+import { CHROMIUM_PATH, chromiumArgs } from '../../test-support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, cardNumber, PASSWORD, startLogKiosk, type LogKiosk } from '../server/visits/fixtures.js';
 

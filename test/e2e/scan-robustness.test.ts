@@ -1,6 +1,6 @@
 /**
  * The kiosk's decoding stack (html5-qrcode driving the kiosk's ZXing-wasm BarcodeDetector, with
- * the kiosk's own configuration — bench/scan-lab-page.ts) in real Chromium, on a small fixed set
+ * the kiosk's own configuration — test-support/scan/scan-lab-page.ts) in real Chromium, on a small fixed set
  * of generated hard frames: each must read to exactly its text within 8 camera ticks (~1 s of a
  * code held still). The shared corrupted QR image must read to nothing, without a page error.
  */
@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { encodeShcNumeric } from '../../server/card/qr-text.js';
-import { cardFor, sceneFor, type Distortion } from '../../bench/scan-cases.js';
-import { runDecodeLab, type LabItem } from '../../bench/scan-lab.js';
-import { mulberry32, renderQr } from '../../bench/scan-render.js';
+import { cardFor, sceneFor, type Distortion } from '../../test-support/scan/scan-cases.js';
+import { runDecodeLab, type LabItem } from '../../test-support/scan/scan-lab.js';
+import { mulberry32, renderQr } from '../../test-support/scan/scan-render.js';
 import { fitRgba } from '../helpers/qr-matrix.js';
 
 const VECTORS = resolve(process.cwd(), '../shared/vectors');

@@ -11,7 +11,7 @@ import { openKioskDatabase } from '../../server/db/open-kiosk-db.js';
 import { syncStatesFor } from '../../server/sync/outbox-repo.js';
 import { DEFAULTS as SYNC_DEFAULTS } from '../../server/sync/worker.js';
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
-import { maSoFor, seedKioskDataDir, type SeedVisit } from '../server/sync/seed-visits.js';
+import { maSoFor, seedKioskDataDir, type SeedVisit } from '../../test-support/seed-visits.js';
 import {
   createReceptionist,
   freePort,

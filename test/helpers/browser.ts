@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
-import { CHROMIUM_PATH, chromiumArgs } from './chromium.js';
+import { CHROMIUM_PATH, chromiumArgs } from '../../test-support/chromium.js';
 
 export const CHROMIUM = CHROMIUM_PATH;
 

@@ -7,7 +7,7 @@ import { makeTestIssuer, type TestIssuer } from '../../helpers/demo-issuer.js';
 import { startTestKiosk } from '../../helpers/kiosk-service.js';
 import { KEY_A, startTestStore } from '../history-store/fixtures.js';
 import { freePort, pollUntil, storeVisitIds } from '../sync/processes.js';
-import { seedKioskDataDir } from '../sync/seed-visits.js';
+import { seedKioskDataDir } from '../../../test-support/seed-visits.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 let issuer: TestIssuer;

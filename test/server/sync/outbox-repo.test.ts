@@ -6,7 +6,7 @@ import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { listParked, requeueParked, SqliteOutbox, syncStateOf, syncStatesFor } from '../../../server/sync/outbox-repo.js';
 import { verifyChain } from '../../../server/visits/chain-verifier.js';
-import { maSoFor, seedVisits } from './seed-visits.js';
+import { maSoFor, seedVisits } from '../../../test-support/seed-visits.js';
 
 const T0 = Date.parse('2026-11-25T02:00:00Z');
 let db: Database;

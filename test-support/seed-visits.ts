@@ -4,11 +4,11 @@
  * cards. Use on a database no running kiosk process is writing to (the writer keeps the chain
  * head in memory).
  */
-import { systemRandom } from '../../../server/clock.js';
-import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
-import { uuidv7 } from '../../../server/visits/uuidv7.js';
-import { VisitWriter } from '../../../server/visits/visit-writer.js';
-import type { Database } from '../../../server/db/database.js';
+import { systemRandom } from '../server/clock.js';
+import { openKioskDatabase } from '../server/db/open-kiosk-db.js';
+import { uuidv7 } from '../server/visits/uuidv7.js';
+import { VisitWriter } from '../server/visits/visit-writer.js';
+import type { Database } from '../server/db/database.js';
 
 export interface SeedVisit {
   recordedAt: number;

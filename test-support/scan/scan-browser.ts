@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer';
-import { CHROMIUM_PATH, chromiumArgs } from '../test/helpers/chromium.js';
+import { CHROMIUM_PATH, chromiumArgs } from '../chromium.js';
 
 export const CHROMIUM = CHROMIUM_PATH;
 

@@ -1,5 +1,5 @@
 /**
- * The decode-rate lab: bundles bench/scan-lab-page.ts (the kiosk's decoding stack), serves it on
+ * The decode-rate lab: bundles test-support/scan/scan-lab-page.ts (the kiosk's decoding stack), serves it on
  * 127.0.0.1 with the kiosk's ZXing wasm, and runs every hard case through each decoder in one
  * Chromium. Returns per-case results; scan-bench.ts turns them into rates.
  */
@@ -8,12 +8,12 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ROOT } from './processes.js';
 import { launchBenchBrowser } from './scan-browser.js';
 import { renderCase, type ScanCase } from './scan-cases.js';
 import type { GreyFrame } from './scan-render.js';
 
 const require = createRequire(import.meta.url);
+const ROOT = join(import.meta.dirname, '..', '..');
 
 export type LabDecoder = 'html5qrcodeJs' | 'kioskBefore' | 'kiosk' | 'best';
 export const LAB_DECODERS: readonly LabDecoder[] = ['html5qrcodeJs', 'kioskBefore', 'kiosk', 'best'];
@@ -44,7 +44,7 @@ export interface LabOutcome {
 /** The lab page bundle (ESM, browser) built from source, so it always runs the current kiosk decoder code. */
 export async function bundleLab(): Promise<string> {
   const out = await build({
-    entryPoints: [join(ROOT, 'bench/scan-lab-page.ts')],
+    entryPoints: [join(ROOT, 'test-support/scan/scan-lab-page.ts')],
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -3,8 +3,8 @@
  * in front of a simulated camera with one kind of trouble at increasing strength. Deterministic:
  * the same signer and seed give the same frames, so rates are comparable between runs.
  */
-import { issueCard, signCardPayload, type CardSigner } from '../server/card/issue.js';
-import { benchCardInput } from './fixtures.js';
+import { issueCard, signCardPayload, type CardSigner } from '../../server/card/issue.js';
+import { benchCardInput } from '../bench-card-input.js';
 import { mulberry32, qrModules, renderQr, type GreyFrame, type QrModules, type Scene } from './scan-render.js';
 
 export type Distortion = 'clean' | 'dense' | 'rotation' | 'perspective' | 'blur' | 'lowContrast' | 'glare' | 'moire' | 'noise' | 'small';

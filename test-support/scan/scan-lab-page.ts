@@ -1,5 +1,5 @@
 /**
- * Browser side of the scanning benchmark (bundled by bench/scan-lab.ts, run in Chromium): the
+ * Browser side of the scanning benchmark (bundled by test-support/scan/scan-lab.ts, run in Chromium): the
  * kiosk's decoding stack on still frames. For html5-qrcode it drives the library's own decoder
  * object (the one its camera loop calls) exactly as Html5Qrcode.foreverScan does — draw the frame
  * into a canvas, decode, on failure decode again (the "flip" retry, which only takes effect on the
@@ -8,9 +8,9 @@
  */
 import { BarcodeDetector as PonyfillDetector, prepareZXingModule as preparePonyfill } from 'barcode-detector/ponyfill';
 import { Html5Qrcode } from 'html5-qrcode';
-import { SCAN_START_CONFIG, SCANNER_CONFIG } from '../kiosk-ui/scan/scanner-config.js';
-import { installBarcodeDetector } from '../kiosk-ui/scan/barcode-polyfill.js';
-import { KIOSK_DECODE_PLAN, ZxingBarcodeDetector, ZXING_WASM_PATH, type DecodePlan } from '../kiosk-ui/scan/zxing-detector.js';
+import { SCAN_START_CONFIG, SCANNER_CONFIG } from '../../kiosk-ui/scan/scanner-config.js';
+import { installBarcodeDetector } from '../../kiosk-ui/scan/barcode-polyfill.js';
+import { KIOSK_DECODE_PLAN, ZxingBarcodeDetector, ZXING_WASM_PATH, type DecodePlan } from '../../kiosk-ui/scan/zxing-detector.js';
 
 interface Shim {
   decodeAsync(canvas: HTMLCanvasElement): Promise<{ text: string }>;
