@@ -17,6 +17,14 @@
  * After a failed batch the whole queue waits (exponential backoff, full jitter, capped), so order
  * is kept and a struggling store is not hammered. All state is in the database, so a restart
  * simply carries on.
+ *
+ * Why one file of this size: the class is one state machine. The read-ahead, the background
+ * bookkeeping of the last acknowledgement, the batch limit while a refused batch is bisected,
+ * the backoff and the stop grace all act on the same few fields, and its guarantees (outcomes
+ * recorded in batch order, a read-ahead dropped on any failure, an abandoned batch left pending)
+ * hold across those steps together; split over files they would be invariants nobody sees whole.
+ * What has its own job lives elsewhere: the SQL (outbox-repo.ts), HTTP (store-client.ts), the
+ * delay formula (backoff.ts), the status shape (server/wire/status.ts).
  */
 import type { Clock, Random } from '../clock.js';
 import type { Logger } from '../logger.js';
