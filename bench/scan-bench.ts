@@ -84,7 +84,8 @@ export async function benchScan(workDir: string, opts: ScanBenchOptions = {}): P
   const { outcomes: lab, pageErrors } = await runDecodeLab(cases.map(caseItem), { ticks });
   if (pageErrors.length > 0) throw new Error(`decode lab page errors: ${pageErrors.slice(0, 3).join('; ')}`);
   const by = (d: LabDecoder) => lab.filter((r) => r.decoder === d);
-  out.decodeRate = rate(by('kiosk'));
+  const decodeRate = rate(by('kiosk'));
+  out.decodeRate = decodeRate;
   out.decodeRateByDecoder = Object.fromEntries(LAB_DECODERS.map((d) => [d, rate(by(d))]));
   out.decodeRateByDistortion = Object.fromEntries(
     DISTORTIONS.map((k) => [k, Object.fromEntries(LAB_DECODERS.map((d) => [d, rate(by(d).filter((r) => r.kind === k))]))]),
@@ -111,6 +112,6 @@ export async function benchScan(workDir: string, opts: ScanBenchOptions = {}): P
     kiosk: "html5-qrcode + the kiosk's ZxingBarcodeDetector (kiosk-ui/scan/zxing-detector.ts), alternating with the JS decoder",
     best: 'zxing-wasm readBarcodes, every pass (binarisers, blur, 2× upscale, denoise) on the frame and its mirror',
   };
-  log(`decode rate kiosk ${out.decodeRate} (${JSON.stringify(out.decodeRateByDecoder)})`);
+  log(`decode rate kiosk ${decodeRate} (${JSON.stringify(out.decodeRateByDecoder)})`);
   return out;
 }

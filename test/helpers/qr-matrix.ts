@@ -12,7 +12,7 @@ export interface GreyImage {
 }
 
 /** The module matrix for a QR text: `shc:/` + digits as byte + numeric segments, else byte mode. */
-export function qrMatrix(text: string): { size: number; dark(x: number, y: number): boolean } {
+export function qrMatrix(text: string): { size: number; dark: (x: number, y: number) => boolean } {
   const m = /^shc:\/(\d+)$/.exec(text);
   const bytes = (s: string) => ({ data: Buffer.from(s, 'utf8'), mode: 'byte' as const });
   const segments: QRCodeSegment[] = m ? [bytes('shc:/'), { data: m[1]!, mode: 'numeric' }] : [bytes(text)];

@@ -17,7 +17,16 @@ import type { Role } from '../../users/types.js';
 import type { IntegrityReport } from '../../visits/chain.js';
 import type { VisitQueries } from '../../visits/visit-queries.js';
 import { toVisit } from '../../visits/visit-view.js';
-import type { AuditVisit, SyncView } from '../../wire/audit.js';
+import type {
+  AuditIntegrity,
+  AuditReads,
+  AuditSummary,
+  AuditVisit,
+  AuditVisitPage,
+  Page,
+  ParkedVisit,
+  SyncView,
+} from '../../wire/audit.js';
 import { currentUser } from './session-auth.js';
 
 export type { AuditSyncStates } from '../../audit/audit-service.js';
@@ -59,7 +68,7 @@ export function auditRoutes(deps: {
     res.json({
       items: page.items.map(({ row, sync }): AuditVisit => ({ ...toVisit(row, { audit: true }), sync: syncView(sync) })),
       nextCursor: page.nextCursor,
-    });
+    } satisfies AuditVisitPage);
   });
 
   r.get('/api/audit/visits.csv', auditor, async (req, res) => {
@@ -82,12 +91,12 @@ export function auditRoutes(deps: {
     const q = query(req);
     const parsed = parseFilter(q, SUMMARY_PARAMS);
     const top = parseTop(q);
-    res.json(await audit.summary(currentUser(res).username, { parsed, top }));
+    res.json((await audit.summary(currentUser(res).username, { parsed, top })) satisfies AuditSummary);
   });
 
   r.get('/api/audit/integrity', auditor, async (req, res) => {
     rejectUnknownParams(query(req), []);
-    res.json(await audit.integrity(currentUser(res).username));
+    res.json((await audit.integrity(currentUser(res).username)) satisfies AuditIntegrity);
   });
 
   /** Parked visits (the store refused them), oldest first; `cursor` continues. */
@@ -98,9 +107,9 @@ export function auditRoutes(deps: {
     const afterSeq = parseCursor(q);
     const page = await audit.parked(currentUser(res).username, { limit, afterSeq });
     res.json({
-      items: page.items.map((s) => ({ visitId: s.visitId, seq: s.visitSeq, ...syncView(s) })),
+      items: page.items.map((s): ParkedVisit => ({ visitId: s.visitId, seq: s.visitSeq, ...syncView(s) })),
       nextCursor: page.nextCursor,
-    });
+    } satisfies Page<ParkedVisit>);
   });
 
   /** Who read what: the auditors' own trail (newest first). */
@@ -108,7 +117,7 @@ export function auditRoutes(deps: {
     const q = query(req);
     rejectUnknownParams(q, ['limit']);
     const limit = parseLimit(q);
-    res.json({ items: await audit.reads(currentUser(res).username, limit) });
+    res.json({ items: await audit.reads(currentUser(res).username, limit) } satisfies AuditReads);
   });
   return r;
 }

@@ -3,6 +3,7 @@ import { parseRecentLimit, rejectUnknownParams } from '../../audit/filters.js';
 import type { Role } from '../../users/types.js';
 import type { VisitQueries } from '../../visits/visit-queries.js';
 import { toVisit } from '../../visits/visit-view.js';
+import type { RecentVisits } from '../../wire/visit.js';
 
 /** GET /api/visits/recent?limit= (receptionist): this desk's latest visits, newest first. */
 export function visitRoutes(deps: {
@@ -17,7 +18,7 @@ export function visitRoutes(deps: {
     rejectUnknownParams(q, ['limit']);
     const limit = parseRecentLimit(q);
     const rows = await deps.visits.recentAtDesk(deps.facility, deps.deskId, limit);
-    res.json({ items: rows.map((row) => toVisit(row, { audit: false })) });
+    res.json({ items: rows.map((row) => toVisit(row, { audit: false })) } satisfies RecentVisits);
   });
   return r;
 }
