@@ -7,7 +7,7 @@ export const detailsStyles = css`
     font-size: 18px;
   }
   details {
-    border: 2px solid #9aa4b1;
+    border: 2px solid var(--box-border);
     border-radius: 10px;
     padding: 8px 12px;
     background: var(--white);

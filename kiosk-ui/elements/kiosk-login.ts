@@ -32,7 +32,7 @@ export class KioskLogin extends LitElement {
     }
     form,
     .who {
-      border: 2px solid #9aa4b1;
+      border: 2px solid var(--box-border);
       border-radius: 10px;
       padding: 10px 14px;
       background: var(--white);

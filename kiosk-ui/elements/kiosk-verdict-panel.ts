@@ -60,7 +60,7 @@ export class KioskVerdictPanel extends LitElement {
       color: var(--white);
     }
     .tone-review .band {
-      background: #f2b705;
+      background: var(--review-fill);
       color: var(--ink);
     }
     .tone-stop .band {
@@ -78,7 +78,7 @@ export class KioskVerdictPanel extends LitElement {
       border-color: var(--ok);
     }
     .tone-review .frame {
-      border-color: #f2b705;
+      border-color: var(--review-fill);
     }
     .tone-stop .frame {
       border-color: var(--stop);
