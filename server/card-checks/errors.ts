@@ -1,8 +1,10 @@
 /**
  * Why a card-check request cannot be answered, with a stable code the HTTP layer maps to a
- * problem (suggested statuses beside each code). Like PortalRequestError: messages name the
- * field or the rule, never a value (no personal data), and no HTTP status lives here.
+ * problem (its status: server/wire/problem-codes.ts; noted beside each code). Like PortalRequestError:
+ * messages name the field or the rule, never a value (no personal data), and no HTTP status lives here.
  */
+import { AppError } from '../errors.js';
+
 export type CardCheckErrorCode =
   /** 404: no card check with this id (or not one this service recorded). */
   | 'CARD_CHECK_NOT_FOUND'
@@ -19,14 +21,17 @@ export type CardCheckErrorCode =
   /** 503: the service is shutting down. */
   | 'CARD_CHECK_CLOSED';
 
-export class CardCheckError extends Error {
+/** An AppError (server/errors.ts): its code is in the one problem table; `field` is also a problem member. */
+export class CardCheckError extends AppError {
+  declare readonly code: CardCheckErrorCode;
+
   constructor(
-    readonly code: CardCheckErrorCode,
+    code: CardCheckErrorCode,
     detail: string,
     /** The request member at fault, when there is one (`manual.name`, `qr`, …). */
     readonly field?: string,
   ) {
-    super(detail);
+    super(code, detail, field !== undefined ? { field } : undefined);
     this.name = 'CardCheckError';
   }
 }

@@ -3,6 +3,8 @@
  * the HTTP layer maps to a problem (a 4xx: the request or the operator's record is incomplete).
  * Messages name the field, never its value (no personal data).
  */
+import { AppError } from '../errors.js';
+
 export type PortalRequestErrorCode =
   /** The signed-in operator has no ID-card number: the 2024 check needs `cccdCb` (else 054). */
   | 'OPERATOR_CCCD_MISSING'
@@ -19,12 +21,12 @@ export type PortalRequestErrorCode =
   /** The verification result carries nothing to look up (no card was read). */
   | 'SUBJECT_NOT_CHECKABLE';
 
-export class PortalRequestError extends Error {
-  constructor(
-    readonly code: PortalRequestErrorCode,
-    detail: string,
-  ) {
-    super(detail);
+/** An AppError (server/errors.ts): its code is in the one problem table (a 4xx), no HTTP status here. */
+export class PortalRequestError extends AppError {
+  declare readonly code: PortalRequestErrorCode;
+
+  constructor(code: PortalRequestErrorCode, detail: string) {
+    super(code, detail);
     this.name = 'PortalRequestError';
   }
 }

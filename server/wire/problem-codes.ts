@@ -47,6 +47,26 @@ export const PROBLEM_STATUS = {
   CARD_REJECTED: 422,
   REVIEW_NOTE_REQUIRED: 422,
 
+  // ── Kiosk: the online card check (server/card-checks/, server/portal/) ────────────────────
+  CARD_CHECK_NOT_FOUND: 404,
+  CARD_CHECK_NOT_YOURS: 403,
+  CARD_CHECK_EXPIRED: 409,
+  CARD_CHECK_USED: 409,
+  CARD_CHECK_PENDING: 409,
+  /** Neither `{qr}` nor `{manual}`, or a manual entry's member is unusable (`field` names it). */
+  CARD_CHECK_INPUT_INVALID: 400,
+  /** The service is shutting down. */
+  CARD_CHECK_CLOSED: 503,
+  /** The signed-in operator's record lacks what the portal needs (its ID-card number, its name). */
+  OPERATOR_CCCD_MISSING: 422,
+  OPERATOR_CCCD_INVALID: 422,
+  OPERATOR_NAME_MISSING: 422,
+  /** What would be sent to the portal is unusable (card or ID number, name, birth date). */
+  SUBJECT_NUMBER_INVALID: 400,
+  SUBJECT_NAME_INVALID: 400,
+  SUBJECT_BIRTH_DATE_INVALID: 400,
+  SUBJECT_NOT_CHECKABLE: 422,
+
   // ── Medical-history store ──────────────────────────────────────────────────────────────────
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 401,
