@@ -7,6 +7,7 @@
  */
 import { ConfigError } from './errors.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from './lib/cli-args.js';
+import { PORTAL_CHECK_MODES, readPortalPasswordFile, type PortalCheckMode } from './portal/options.js';
 
 export interface KioskConfig {
   port: number;
@@ -41,10 +42,27 @@ export interface KioskConfig {
   resultClearSec: number;
   /** Create demo accounts with random passwords on a fresh database (printed once). */
   demoAccounts: boolean;
+  /** The agency portal's base URL; the online card check is off when unset (KIOSK_PORTAL_URL). */
+  portalUrl: string | undefined;
+  /** The facility's portal account (KIOSK_PORTAL_USER). */
+  portalUser: string | undefined;
+  /** KIOSK_PORTAL_PASSWORD_FILE (preferred; mode 0600), as given. */
+  portalPasswordFile: string | undefined;
+  /**
+   * The account's password: the file's content, or KIOSK_PORTAL_PASSWORD. Never logged, never in
+   * a problem text; not enumerable (a stray JSON.stringify of the config does not show it).
+   */
+  portalPassword: string | undefined;
+  /** Time budget of one online check, seconds (KIOSK_PORTAL_TIMEOUT). */
+  portalTimeoutSec: number;
+  /** Which results get the online check (KIOSK_PORTAL_CHECK). */
+  portalCheck: PortalCheckMode;
+  /** How old a card check may be when the receptionist checks it in, seconds (KIOSK_CARD_CHECK_WINDOW). */
+  cardCheckWindowSec: number;
 }
 
 export interface OptionSpec extends FlagSpec {
-  key: keyof KioskConfig;
+  key: Exclude<keyof KioskConfig, 'portalPassword'>;
   env: string;
 }
 
@@ -159,7 +177,86 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 'true',
     help: 'on a fresh database, create demo accounts with random passwords',
   },
+  {
+    key: 'portalUrl',
+    flag: 'portal-url',
+    env: 'KIOSK_PORTAL_URL',
+    kind: 'url',
+    help: 'agency portal base URL (online card check off when unset)',
+  },
+  { key: 'portalUser', flag: 'portal-user', env: 'KIOSK_PORTAL_USER', kind: 'string', help: "the facility's portal account" },
+  {
+    key: 'portalPasswordFile',
+    flag: 'portal-password-file',
+    env: 'KIOSK_PORTAL_PASSWORD_FILE',
+    kind: 'path',
+    help: 'file holding its password (preferred; mode 0600)',
+  },
+  {
+    key: 'portalTimeoutSec',
+    flag: 'portal-timeout',
+    env: 'KIOSK_PORTAL_TIMEOUT',
+    kind: 'seconds',
+    default: '60',
+    help: 'time budget of one online check (seconds, or 90s / 2m)',
+  },
+  {
+    key: 'portalCheck',
+    flag: 'portal-check',
+    env: 'KIOSK_PORTAL_CHECK',
+    kind: 'string',
+    default: 'unsigned',
+    arg: 'unsigned|all',
+    help: 'unsigned: legacy, chip ID card and manual entries; all: signed cards too',
+  },
+  {
+    key: 'cardCheckWindowSec',
+    flag: 'card-check-window',
+    env: 'KIOSK_CARD_CHECK_WINDOW',
+    kind: 'seconds',
+    default: '10m',
+    help: 'a card check older than this must be scanned again before check-in',
+  },
 ];
+
+/** The password's variable: environment only (a flag would show it in the process list). */
+export const PORTAL_PASSWORD_ENV = 'KIOSK_PORTAL_PASSWORD';
+
+/**
+ * The portal settings go together: URL, user and one password (file preferred) or none of them.
+ * Adds problems; returns the password. Problem texts name variables and files, never a value.
+ */
+function portalPassword(out: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const check = out.portalCheck;
+  if (typeof check === 'string' && !(PORTAL_CHECK_MODES as readonly string[]).includes(check))
+    problems.push(`KIOSK_PORTAL_CHECK (--portal-check) must be one of ${PORTAL_CHECK_MODES.join(', ')}`);
+  if (typeof out.portalTimeoutSec === 'number' && (out.portalTimeoutSec < 1 || out.portalTimeoutSec > 600))
+    problems.push('KIOSK_PORTAL_TIMEOUT (--portal-timeout) must be 1 s to 10 min');
+  if (typeof out.cardCheckWindowSec === 'number' && (out.cardCheckWindowSec < 10 || out.cardCheckWindowSec > 86_400))
+    problems.push('KIOSK_CARD_CHECK_WINDOW (--card-check-window) must be 10 s to 24 h');
+  const envPassword = env[PORTAL_PASSWORD_ENV];
+  const fromEnv = envPassword === undefined || envPassword === '' ? undefined : envPassword;
+  const file = out.portalPasswordFile as string | undefined;
+  const url = out.portalUrl as string | undefined;
+  const user = out.portalUser as string | undefined;
+  if (file !== undefined && fromEnv !== undefined)
+    problems.push(`KIOSK_PORTAL_PASSWORD_FILE (--portal-password-file) and ${PORTAL_PASSWORD_ENV} are both set: keep only the file`);
+  const anyPortal = url !== undefined || user !== undefined || file !== undefined || fromEnv !== undefined;
+  if (!anyPortal) return undefined;
+  if (url === undefined || user === undefined || (file === undefined && fromEnv === undefined)) {
+    problems.push(
+      `KIOSK_PORTAL_URL (--portal-url), KIOSK_PORTAL_USER (--portal-user) and a password (KIOSK_PORTAL_PASSWORD_FILE, or ${PORTAL_PASSWORD_ENV}) go together: set all or none`,
+    );
+    return undefined;
+  }
+  if (file === undefined) return fromEnv;
+  const read = readPortalPasswordFile(file);
+  if (!read.ok) {
+    problems.push(read.problem);
+    return undefined;
+  }
+  return read.password;
+}
 
 /**
  * Builds the configuration from argv (without node and script) and an environment. Throws
@@ -176,13 +273,21 @@ export function loadConfig(
   const byFlag = resolveFlags(OPTIONS, parsed, env, cwd, problems);
   const out: Record<string, unknown> = {};
   for (const spec of OPTIONS) out[spec.key] = byFlag[spec.flag];
+  const password = portalPassword(out, env, problems);
   if ((out.syncUrl === undefined) !== (out.syncKey === undefined) && problems.length === 0) {
     problems.push('KIOSK_SYNC_URL (--sync-url) and KIOSK_SYNC_KEY (--sync-key) go together: set both or neither');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  Object.defineProperty(out, 'portalPassword', { value: password, enumerable: false });
   return { help: false, config: Object.freeze(out) as unknown as KioskConfig };
 }
 
 export function usage(): string {
-  return ['Usage: npm start -- [flags]   (each flag also an environment variable)', '', ...flagUsage(OPTIONS)].join('\n');
+  return [
+    'Usage: npm start -- [flags]   (each flag also an environment variable)',
+    '',
+    ...flagUsage(OPTIONS),
+    '',
+    `Environment only: ${PORTAL_PASSWORD_ENV}  the portal account's password, when no --portal-password-file is given`,
+  ].join('\n');
 }
