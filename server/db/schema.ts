@@ -216,4 +216,20 @@ CREATE TRIGGER visit_rechecks_no_delete BEFORE DELETE ON visit_rechecks
 BEGIN SELECT RAISE(ABORT, 'visit re-checks are append-only'); END;
 `,
   },
+  {
+    version: 3,
+    name: 'visits record the online card check they were checked in with',
+    sql: `
+-- The card check a visit was checked in from (server/card-checks/) and the portal's answer as it
+-- stood then. NULL on every visit without one and on every older row; the hash chain leaves a NULL
+-- portal column out of a row's content, so rows written before this migration still verify.
+ALTER TABLE visits ADD COLUMN card_check_id TEXT;
+ALTER TABLE visits ADD COLUMN portal_state TEXT;
+ALTER TABLE visits ADD COLUMN portal_code TEXT;
+ALTER TABLE visits ADD COLUMN portal_message TEXT;
+ALTER TABLE visits ADD COLUMN portal_checked_at INTEGER;
+ALTER TABLE visits ADD COLUMN portal_latency_ms INTEGER;
+CREATE INDEX visits_card_check ON visits (card_check_id) WHERE card_check_id IS NOT NULL;
+`,
+  },
 ];

@@ -6,10 +6,12 @@
  *
  * `content` is every stored column except `hash` and `prev_hash` (including `seq`), keyed by
  * column name (the column list: server/visits/visit-record.ts); canonical JSON = sorted keys, no
- * whitespace. The genesis prevHash is 64 zeros.
+ * whitespace. The genesis prevHash is 64 zeros. The portal columns added later (migration 3:
+ * VISIT_PORTAL_COLUMNS) are left out while NULL, so every row written before them, and every
+ * visit without an online check, hashes exactly as it did before they existed.
  */
 import { createHash } from 'node:crypto';
-import type { VisitContent, VisitRow } from './visit-record.js';
+import { VISIT_PORTAL_COLUMNS, type VisitContent, type VisitRow } from './visit-record.js';
 
 /** The chain's input types live with the column list (visit-record.ts); re-exported for the chain's users. */
 export type { VisitContent, VisitRow } from './visit-record.js';
@@ -38,13 +40,20 @@ export function contentOf(row: VisitRow | (VisitContent & { prev_hash?: string; 
   return content;
 }
 
+/** The content as hashed: the portal columns only where they hold a value. */
+function hashedContent(content: VisitContent): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...content };
+  for (const c of VISIT_PORTAL_COLUMNS) if (out[c] === null || out[c] === undefined) delete out[c];
+  return out;
+}
+
 export function chainHash(prevHash: string, content: VisitContent): string {
   return createHash('sha256')
     .update(CHAIN_DOMAIN, 'utf8')
     .update(Buffer.from([0]))
     .update(prevHash, 'utf8')
     .update(Buffer.from([0]))
-    .update(canonicalJson(content), 'utf8')
+    .update(canonicalJson(hashedContent(content)), 'utf8')
     .digest('hex');
 }
 

@@ -12,8 +12,47 @@ import type { Row, SqlValue } from '../db/database.js';
 
 export type Verdict = 'accepted' | 'needs_review' | 'rejected';
 
+/**
+ * The online card check a visit was checked in with (migration 3): NULL on every visit written
+ * without one, and on every row written before the columns existed. The hash chain leaves each of
+ * them out of a row's content while it is NULL (chain.ts), so those rows hash exactly as before.
+ */
+export interface VisitPortalColumns {
+  /** The card check (server/card-checks/) this visit was checked in from. */
+  card_check_id: string | null;
+  /** The portal's state when checked in: done, unavailable, config, not_needed, off. */
+  portal_state: string | null;
+  /** The portal's result number (maKetQua) or the kiosk's code for a check not made. */
+  portal_code: string | null;
+  /** The portal's own message (ghiChu), bounded. */
+  portal_message: string | null;
+  /** When the portal answered (ms since the epoch). */
+  portal_checked_at: number | null;
+  portal_latency_ms: number | null;
+}
+
+/** The portal columns, in table order: each is left out of the chain's content while NULL. */
+export const VISIT_PORTAL_COLUMNS = [
+  'card_check_id',
+  'portal_state',
+  'portal_code',
+  'portal_message',
+  'portal_checked_at',
+  'portal_latency_ms',
+] as const satisfies ReadonlyArray<keyof VisitPortalColumns>;
+
+/** Every portal column NULL: a visit without an online check. */
+export const NO_PORTAL: Readonly<VisitPortalColumns> = Object.freeze({
+  card_check_id: null,
+  portal_state: null,
+  portal_code: null,
+  portal_message: null,
+  portal_checked_at: null,
+  portal_latency_ms: null,
+});
+
 /** The stored columns of a visit row, exactly as in the database. */
-export interface VisitRow {
+export interface VisitRow extends VisitPortalColumns {
   seq: number;
   id: string;
   facility: string;
@@ -42,10 +81,13 @@ export interface VisitRow {
   hash: string;
 }
 
-/** What the chain hashes: every stored column but the two links. */
-export type VisitContent = Omit<VisitRow, 'hash' | 'prev_hash'>;
+/**
+ * What the chain hashes: every stored column but the two links. The portal columns may be
+ * absent (a visit without an online check; the writer stores them NULL).
+ */
+export type VisitContent = Omit<VisitRow, 'hash' | 'prev_hash' | keyof VisitPortalColumns> & Partial<VisitPortalColumns>;
 
-/** The columns of `visits`, in table order (migration 1, server/db/schema.ts). */
+/** The columns of `visits`, in table order (migrations 1 and 3, server/db/schema.ts). */
 export const VISIT_COLUMNS = [
   'seq',
   'id',
@@ -73,6 +115,7 @@ export const VISIT_COLUMNS = [
   'qr_text',
   'prev_hash',
   'hash',
+  ...VISIT_PORTAL_COLUMNS,
 ] as const satisfies ReadonlyArray<keyof VisitRow>;
 
 // The list names every field of VisitRow (the `satisfies` above: and nothing else): a column
@@ -92,7 +135,7 @@ export const VISIT_SELECT = VISIT_COLUMNS.map((c) => `v.${c}`).join(', ');
 
 /** One row's bound values, in VISIT_COLUMNS order. */
 export function visitValues(row: VisitRow): SqlValue[] {
-  return VISIT_COLUMNS.map((c) => row[c]);
+  return VISIT_COLUMNS.map((c) => row[c] ?? null);
 }
 
 /**
