@@ -11,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueCard, DEFAULT_LIFETIME_SEC } from '../card/issue.js';
+import { vnToday } from '../card/dates.js';
 import type { IssueCardInput } from '../card/fhir-build.js';
 import { systemClock, systemRandom, type Random } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -20,12 +21,15 @@ import { projectRoot } from '../project-root.js';
 import { DEMO_ISSUER_ISS } from '../trust/build-snapshot.js';
 import { randomRid } from '../issuer/crl.js';
 import { demoCardInput } from '../issuer/demo-card.js';
+import { demoLegacyPerson, idCardQrText, legacyPortalPerson, legacyQrText } from '../issuer/demo-legacy.js';
 import { addIssuerKey, createIssuerDir, isIssuerDir, loadSigner, readIssuerDir, revokeRid } from '../issuer/issuer-dir.js';
 import { DEFAULT_ISSUER_DIR } from '../issuer/layout.js';
-import { qrPng } from '../issuer/qr-png.js';
+import { qrPng, textQrPng } from '../issuer/qr-png.js';
 import { rotateIssuerKey } from '../issuer/rotate.js';
 import { serveIssuerDir } from '../issuer/serve.js';
 import { trustFileListsIssuer, trustIssuerDir } from '../issuer/trust-file.js';
+import { DEFAULT_DEMO_PORTAL_DATA } from '../demo/layout.js';
+import { addPerson, datasetPath, personFromCard, type PortalPerson } from '../reference-portal/dataset.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -97,6 +101,16 @@ const CARD_FLAGS: readonly FlagSpec[] = [
   text('png', 'FILE', 'also write the QR as a PNG'),
 ];
 
+/** Where the demo commands add their person: the reference portal's data folder. */
+const PORTAL_FLAGS: readonly FlagSpec[] = [
+  text(
+    'portal-data',
+    'DIR',
+    `reference portal data folder to add the person to (default ${DEFAULT_DEMO_PORTAL_DATA}, the one npm run demo uses)`,
+  ),
+  bool('no-portal-data', 'leave the portal data alone'),
+];
+
 // ---- argument helpers -------------------------------------------------------------------
 
 function parseTime(flag: string, v: string): number {
@@ -131,6 +145,26 @@ function trustFileOf(values: Values, ctx: CliContext, dir: string): string | und
   if (values['no-trust'] === true) return undefined;
   const t = str(values, 'trust-file');
   return t === undefined ? join(dirname(dir), 'trust.json') : resolve(ctx.cwd, t);
+}
+
+/** The portal data folder to add the person to, or undefined with --no-portal-data. */
+function portalDataOf(values: Values, ctx: CliContext): string | undefined {
+  if (values['no-portal-data'] === true) {
+    if (values['portal-data'] !== undefined) throw new UsageError('--portal-data and --no-portal-data exclude each other');
+    return undefined;
+  }
+  const d = str(values, 'portal-data');
+  return d === undefined ? resolve(ctx.root, DEFAULT_DEMO_PORTAL_DATA) : resolve(ctx.cwd, d);
+}
+
+/** Adds (or replaces, by mã số BHXH) the person in the portal's data file, atomically. */
+function addToPortal(values: Values, ctx: CliContext, person: () => PortalPerson | undefined): void {
+  const dir = portalDataOf(values, ctx);
+  if (dir === undefined) return;
+  const p = person();
+  if (p === undefined) return;
+  addPerson(dir, p);
+  ctx.err(`added the person to the reference portal's data: ${datasetPath(dir)}`);
 }
 
 function parseLifetime(v: string | undefined): number {
@@ -227,7 +261,12 @@ function cardInput(values: Values, defaults: Partial<IssueCardInput>): IssueCard
   return input;
 }
 
-async function issueFrom(values: Values, ctx: CliContext, defaults: Partial<IssueCardInput>): Promise<void> {
+async function issueFrom(
+  values: Values,
+  ctx: CliContext,
+  defaults: Partial<IssueCardInput>,
+  after: (input: IssueCardInput) => void = () => undefined,
+): Promise<void> {
   const now = nowOf(values, ctx);
   const input = cardInput(values, defaults);
   const lifetimeSec = parseLifetime(str(values, 'lifetime'));
@@ -248,6 +287,7 @@ async function issueFrom(values: Values, ctx: CliContext, defaults: Partial<Issu
     await writeFile(file, png);
     ctx.err(`QR PNG (version ${version}, level ${errorCorrectionLevel}): ${file}`);
   }
+  after(input);
   ctx.out(card.qrText);
 }
 
@@ -259,10 +299,56 @@ const issue: Command = {
 };
 
 const demoCard: Command = {
-  summary: 'issue a sample card valid today (same flags as issue, all optional: each overrides the sample)',
-  synopsis: '[any issue flag overrides the sample]',
-  flags: [...CARD_FLAGS, ...COMMON],
-  run: (values, ctx) => issueFrom(values, ctx, demoCardInput(nowOf(values, ctx))),
+  summary:
+    "issue a sample card valid today (same flags as issue, all optional: each overrides the sample); adds its holder to the portal's data",
+  synopsis: '[any issue flag overrides the sample] [--portal-data DIR | --no-portal-data]',
+  flags: [...CARD_FLAGS, ...PORTAL_FLAGS, ...COMMON],
+  run: (values, ctx) =>
+    issueFrom(values, ctx, demoCardInput(nowOf(values, ctx)), (input) =>
+      addToPortal(values, ctx, () => {
+        if (input.gender === 'other') {
+          ctx.err('not added to the portal data: the portal records gender only as Nam or Nữ');
+          return undefined;
+        }
+        return personFromCard(input);
+      }),
+    ),
+};
+
+/** `FILE.png` → `FILE-cccd.png` (the chip ID card's QR next to the paper card's). */
+function cccdPngPath(file: string): string {
+  const dot = file.lastIndexOf('.');
+  return dot > file.lastIndexOf('/') ? `${file.slice(0, dot)}-cccd${file.slice(dot)}` : `${file}-cccd.png`;
+}
+
+const demoLegacy: Command = {
+  summary: "print a demo person's paper-card / VssID QR (line 1) and chip ID-card QR (line 2); adds the person to the portal's data",
+  synopsis: '[--portal-data DIR | --no-portal-data] [--png FILE] [--at ISO]',
+  flags: [
+    ...PORTAL_FLAGS,
+    text('png', 'FILE', 'also write the paper-card QR to FILE and the ID-card QR to FILE with -cccd before the extension'),
+    text('at', 'ISO', 'act as if it were this time (default: now; the card covers its Vietnam year)'),
+  ],
+  async run(values, ctx) {
+    const now = nowOf(values, ctx);
+    const person = demoLegacyPerson(now);
+    const legacy = legacyQrText(person);
+    const idCard = idCardQrText(person);
+    const pngPath = str(values, 'png');
+    if (pngPath !== undefined) {
+      const file = resolve(ctx.cwd, pngPath);
+      await writeFile(file, (await textQrPng(legacy)).png);
+      await writeFile(cccdPngPath(file), (await textQrPng(idCard)).png);
+      ctx.err(`QR PNGs: paper card / VssID ${file}, chip ID card ${cccdPngPath(file)}`);
+    }
+    addToPortal(values, ctx, () => legacyPortalPerson(person));
+    ctx.err(
+      `stdout line 1: paper card / VssID QR (unsigned: the kiosk says UNSIGNED_LEGACY, check online); ` +
+        `line 2: chip ID card (CCCD) QR of the same person (ID_CARD_PRESENTED); card valid through ${person.validTo} (today ${vnToday(now)}), registered at ${person.registeredFacility}`,
+    );
+    ctx.out(legacy);
+    ctx.out(idCard);
+  },
 };
 
 const revoke: Command = {
@@ -372,6 +458,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   keygen,
   issue,
   'demo-card': demoCard,
+  'demo-legacy': demoLegacy,
   revoke,
   trust,
   rotate,
@@ -388,7 +475,7 @@ export const USAGE = [
   'Usage: npm run -s issuer -- <command> [flags]',
   '',
   'Commands:',
-  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`),
   '',
   'Common flags (`<command> --help` lists every flag of a command):',
   ...flagUsage(COMMON),

@@ -46,3 +46,14 @@ export async function qrPng(qrText: string, opts: { scale?: number } = {}): Prom
   });
   return { png, ...choice };
 }
+
+/**
+ * Renders any other QR text (a paper-card or chip ID-card QR: `|`-separated UTF-8) as one
+ * byte-mode segment, error correction M.
+ */
+export async function textQrPng(text: string, opts: { scale?: number } = {}): Promise<{ png: Buffer; version: number }> {
+  const segments: QRCodeSegment[] = [{ data: Buffer.from(text, 'utf8'), mode: 'byte' }];
+  const { version } = QRCode.create(segments, { errorCorrectionLevel: 'M' });
+  const png = await QRCode.toBuffer(segments, { type: 'png', version, errorCorrectionLevel: 'M', margin: 4, scale: opts.scale ?? 4 });
+  return { png, version };
+}

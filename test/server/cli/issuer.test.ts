@@ -7,6 +7,10 @@ import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, runIssuerCli, type CliContext } from '../../../server/cli/issuer.js';
 import { decodeShcNumeric } from '../../../server/card/qr-text.js';
+import { parseIdCardQr } from '../../../server/card/id-card-qr.js';
+import { parseLegacyQr } from '../../../server/card/legacy-qr.js';
+import { readDataset } from '../../../server/reference-portal/dataset.js';
+import { checkUrl, post, request, startTestPortal, takeToken } from '../reference-portal/fixtures.js';
 import { DEMO_ISSUER_ISS } from '../../../server/trust/build-snapshot.js';
 import { loadTrustFile } from '../../../server/trust/load-file.js';
 
@@ -122,6 +126,95 @@ describe('issuer CLI (in process)', () => {
     expect(r.err.some((l) => l.includes(join(root, 'card.png')))).toBe(true);
   });
 
+  it("demo-card adds the card's holder to the portal data (default: data/demo/portal under the root; --portal-data DIR; --no-portal-data)", async () => {
+    const r = await run(['demo-card', '--dir', 'keys/demo-issuer']);
+    expect(r.code).toBe(EXIT.ok);
+    const file = join(root, 'data', 'demo', 'portal', 'portal.json');
+    expect(r.err).toContain(`added the person to the reference portal's data: ${file}`);
+    expect(readDataset(join(root, 'data', 'demo', 'portal')).persons).toStrictEqual([
+      {
+        maSoBhxh: '1201234567',
+        maThe: 'DN4121201234567',
+        hoTen: 'Nguyễn Đức Thiện',
+        ngaySinh: '1990-03-20',
+        gioiTinh: 'Nam',
+        maDKBD: '12001',
+        gtTheTu: '2026-01-01',
+        gtTheDen: '2026-12-31',
+        ngayDu5Nam: '2028-01-01',
+        maKV: 'K1',
+        cqBHXH: 'BHXH tỉnh Lai Châu',
+        status: 'normal',
+      },
+    ]);
+    const other = await run(['demo-card', '--dir', 'keys/demo-issuer', '--portal-data', 'elsewhere', ...CARD]);
+    expect(readDataset(join(root, 'elsewhere')).persons.map((p) => p.maThe)).toStrictEqual(['HS4121201234568']);
+    expect(other.err.join('\n')).not.toMatch(/Lò|HS412|1201234568/);
+    const none = await run(['demo-card', '--dir', 'keys/demo-issuer', '--portal-data', 'none', '--no-portal-data']);
+    expect(none.code).toBe(EXIT.usage);
+    const skipped = await run(['demo-card', '--dir', 'keys/demo-issuer', '--portal-data', 'skip', '--gender', 'other']);
+    expect(skipped.code).toBe(EXIT.ok);
+    expect(skipped.err).toContain('not added to the portal data: the portal records gender only as Nam or Nữ');
+    expect(existsSync(join(root, 'skip'))).toBe(false);
+  });
+
+  it("demo-legacy prints the paper-card QR then the chip ID-card QR (the project's readers parse them), writes both PNGs, and the portal answers 000 for either", async () => {
+    const portal = await startTestPortal([]);
+    try {
+      const r = await run(['demo-legacy', '--portal-data', portal.dataDir, '--png', 'legacy.png']);
+      expect(r.code).toBe(EXIT.ok);
+      expect(r.out).toStrictEqual([
+        'GD4121209876543|5068e1baa16d205468e1bb8b205468752048e1bab16e67|15/08/1985|2|53e1bb9120323520c490c6b0e1bb9d6e67205472e1baa76e205068c3ba2c205068c6b0e1bb9d6e672054c3a26e2050686f6e672c205468c3a06e68207068e1bb91204c6169204368c3a2752c204c6169204368c3a275|12 - 001|01/01/2026|31/12/2026|15/12/2025|12011209876543|-|4|01/01/2029|7c3e9a1f5b2d8064-6202|$',
+        '012185004321|045678912|Phạm Thị Thu Hằng|15081985|Nữ|Số 25 Đường Trần Phú, Phường Tân Phong, Thành phố Lai Châu, Lai Châu|10052021',
+      ]);
+      expect(parseLegacyQr(r.out[0]!)).toStrictEqual({
+        ok: true,
+        card: {
+          cardNumber: 'GD4121209876543',
+          fullName: 'Phạm Thị Thu Hằng',
+          birthDate: '1985-08-15',
+          gender: 'female',
+          address: 'Số 25 Đường Trần Phú, Phường Tân Phong, Thành phố Lai Châu, Lai Châu',
+          registeredFacility: '12001',
+          validFrom: '2026-01-01',
+          validTo: '2026-12-31',
+          issueDate: '2025-12-15',
+          managementCode: '12011209876543',
+          maSoBhxh: '1209876543',
+          fiveYearDate: '2029-01-01',
+        },
+      });
+      expect(parseIdCardQr(r.out[1]!)).toStrictEqual({
+        ok: true,
+        card: { idNumber: '012185004321', fullName: 'Phạm Thị Thu Hằng', birthDate: '1985-08-15', gender: 'female' },
+      });
+      for (const f of ['legacy.png', 'legacy-cccd.png'])
+        expect((await readFile(join(root, f))).subarray(1, 4).toString('latin1'), f).toBe('PNG');
+      expect(r.err.join('\n')).toMatch(/line 1: paper card \/ VssID QR.*line 2: chip ID card \(CCCD\) QR/);
+      expect(r.err.join('\n')).not.toMatch(/Phạm|GD412|1209876543|012185004321/);
+
+      const person = readDataset(portal.dataDir).persons.find((p) => p.maSoBhxh === '1209876543')!;
+      const auth = await takeToken(portal.url);
+      for (const maThe of ['GD4121209876543', '012185004321', '1209876543']) {
+        const answer = await post(checkUrl(portal.url, auth), request(person, { maThe }));
+        expect(answer.body, maThe).toMatchObject({ maKetQua: '000', hoTen: 'Phạm Thị Thu Hằng', maDKBD: '12001', gtTheDen: '31/12/2026' });
+      }
+      // Running it again replaces the person (same mã số BHXH): still one record.
+      expect((await run(['demo-legacy', '--portal-data', portal.dataDir])).code).toBe(EXIT.ok);
+      expect(readDataset(portal.dataDir).persons.filter((p) => p.maSoBhxh === '1209876543')).toHaveLength(1);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('demo-legacy covers the Vietnam year of --at; a bad --at is a usage error', async () => {
+    const r = await run(['demo-legacy', '--no-portal-data', '--at', '2027-12-31T18:00:00Z']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(parseLegacyQr(r.out[0]!)).toMatchObject({ ok: true, card: { validFrom: '2028-01-01', validTo: '2028-12-31' } });
+    const bad = await run(['demo-legacy', '--at', 'soon']);
+    expect(bad).toMatchObject({ code: EXIT.usage, out: [] });
+  });
+
   it('revoke adds entries, bumps ctr and updatedAt', async () => {
     const later = NOW + 3_600_000;
     const a = await run(['revoke', '--dir', 'keys/demo-issuer', '--rid', 'myRid'], later);
@@ -208,9 +301,16 @@ describe('issuer CLI (spawned: node --import tsx server/cli/issuer.ts)', () => {
     });
 
   it('demo-card with --dir prints only the shc:/ text on stdout (exit 0)', () => {
-    const r = spawnCli(['demo-card', '--dir', dir, '--no-trust']);
+    const r = spawnCli(['demo-card', '--dir', dir, '--no-trust', '--no-portal-data']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^shc:\/\d+\n$/);
+  });
+
+  it('demo-legacy prints exactly two lines on stdout: the paper-card QR, then the chip ID-card QR (exit 0)', () => {
+    const r = spawnCli(['demo-legacy', '--portal-data', join(root, 'spawned-portal')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^GD4121209876543\|[0-9a-f]+\|15\/08\/1985\|.*\|\$\n012185004321\|.*\|Phạm Thị Thu Hằng\|15081985\|Nữ\|.*\n$/);
+    expect(readDataset(join(root, 'spawned-portal')).persons).toHaveLength(1);
   });
 
   it('exit 2 on a usage error, with a message on stderr', () => {

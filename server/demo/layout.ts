@@ -1,0 +1,48 @@
+/**
+ * The demo folder (`npm run demo`; default `data/demo/`, never tracked files): where each of the
+ * three services keeps its data and where the demo keeps what it seeded. `issuer demo-card` and
+ * `issuer demo-legacy` write their person into `portal/` by default, so a card issued while the
+ * demo runs is known to its portal at once.
+ */
+import { join } from 'node:path';
+
+export const DEFAULT_DEMO_DIR = 'data/demo';
+/** The reference portal's data folder in the default demo folder (the issuer's `--portal-data` default). */
+export const DEFAULT_DEMO_PORTAL_DATA = `${DEFAULT_DEMO_DIR}/portal`;
+
+export interface DemoPaths {
+  root: string;
+  /** The reference portal's --data-dir (portal.json). */
+  portal: string;
+  /** The reference store's --data-dir. */
+  store: string;
+  /** The store's API keys (0600). */
+  storeKeys: string;
+  /** The kiosk's --data-dir (visit log, trust cache). */
+  kiosk: string;
+  /** The kiosk's trust file: the demo issuer, refreshed at every start (so never TRUST_STALE). */
+  trustFile: string;
+  /** The portal facility account's password, for the kiosk (0600). */
+  portalPassword: string;
+  /** What the demo seeded: URLs, usernames, QR texts (no secrets). */
+  state: string;
+  /** The QR PNGs to scan. */
+  qr: string;
+  /** The three services' JSON logs. */
+  logs: string;
+}
+
+export function demoPaths(root: string): DemoPaths {
+  return {
+    root,
+    portal: join(root, 'portal'),
+    store: join(root, 'store'),
+    storeKeys: join(root, 'store-keys.json'),
+    kiosk: join(root, 'kiosk'),
+    trustFile: join(root, 'trust.json'),
+    portalPassword: join(root, 'portal-password'),
+    state: join(root, 'demo.json'),
+    qr: join(root, 'qr'),
+    logs: join(root, 'logs'),
+  };
+}
