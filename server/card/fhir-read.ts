@@ -3,7 +3,7 @@ import { credentialInvalid } from './credential.js';
 import { isIsoDate } from '../lib/iso-date.js';
 import { isFhirDate } from './dates.js';
 import { reason } from './reasons.js';
-import type { CardFields, Gender, Reason } from '../wire/verification.js';
+import type { CardFields, Reason } from '../wire/verification.js';
 
 /**
  * Maps the verified Patient + Coverage to CardFields exactly per spec §2 and
@@ -53,7 +53,7 @@ function readPatient(p: Json, card: CardFields, reasons: Reason[]): void {
   if (isFhirDate(p.birthDate)) card.birthDate = p.birthDate;
   else reasons.push(credentialInvalid('Patient.birthDate missing or not a date'));
 
-  if (p.gender === 'male' || p.gender === 'female' || p.gender === 'other') card.gender = p.gender as Gender;
+  if (p.gender === 'male' || p.gender === 'female' || p.gender === 'other') card.gender = p.gender;
   else if (p.gender !== undefined && p.gender !== 'unknown') reasons.push(credentialInvalid('Patient.gender not a FHIR gender'));
 
   if (Array.isArray(p.identifier)) {

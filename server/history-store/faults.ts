@@ -48,7 +48,7 @@ export function parseFaultPlan(text: string): FaultPlan {
   const h = o.hang as Record<string, unknown> | undefined;
   if (h !== undefined) {
     if (!Array.isArray(h?.on) || !h.on.every(isPositiveInt)) problems.push('fault plan: hang.on must be a list of positive integers');
-    else plan.hang = { on: h.on as number[], afterCommit: h.afterCommit === true };
+    else plan.hang = { on: h.on, afterCommit: h.afterCommit === true };
   }
   const d = o.delay as Record<string, unknown> | undefined;
   if (d !== undefined) {

@@ -1,6 +1,6 @@
 /** The JSON shape of a visit for clients, built from a stored row. */
 import type { CardFields } from '../wire/verification.js';
-import type { Visit } from '../wire/visit.js';
+import type { Visit, VisitPortal } from '../wire/visit.js';
 import type { VisitRow } from './chain.js';
 
 export function toVisit(r: VisitRow, opts: { audit: boolean }): Visit {
@@ -26,6 +26,15 @@ export function toVisit(r: VisitRow, opts: { audit: boolean }): Visit {
   if (r.issuer !== null) v.issuer = r.issuer;
   if (r.key_id !== null) v.keyId = r.key_id;
   if (r.rid !== null) v.rid = r.rid;
+  if (r.card_check_id !== null) v.cardCheckId = r.card_check_id;
+  if (r.portal_state !== null) {
+    const p: VisitPortal = { state: r.portal_state };
+    if (r.portal_code !== null) p.code = r.portal_code;
+    if (r.portal_message !== null) p.message = r.portal_message;
+    if (r.portal_checked_at !== null) p.checkedAt = new Date(r.portal_checked_at).toISOString();
+    if (r.portal_latency_ms !== null) p.latencyMs = r.portal_latency_ms;
+    v.portal = p;
+  }
   if (opts.audit) {
     if (r.operator_cccd !== null) v.operator.cccd = r.operator_cccd;
     v.qrText = r.qr_text;
@@ -45,7 +54,7 @@ function parseCodes(s: string): string[] {
 function parseCard(s: string): CardFields | undefined {
   try {
     const c = JSON.parse(s) as unknown;
-    return typeof c === 'object' && c !== null && !Array.isArray(c) ? (c as CardFields) : undefined;
+    return typeof c === 'object' && c !== null && !Array.isArray(c) ? c : undefined;
   } catch {
     return undefined;
   }

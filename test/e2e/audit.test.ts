@@ -150,7 +150,7 @@ describe('receptionist checks in, auditor sees it on /audit', () => {
     await page.type('#filter-cardNumber', cardNumber(77));
     await page.click('#filter-apply');
     await page.waitForFunction(
-      (n) => (document.querySelector('#audit-csv') as HTMLAnchorElement | null)?.href.includes(`cardNumber=${n}`),
+      (n) => document.querySelector<HTMLAnchorElement>('#audit-csv')?.href.includes(`cardNumber=${n}`),
       {},
       cardNumber(77),
     );

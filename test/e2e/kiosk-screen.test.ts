@@ -77,7 +77,7 @@ async function openWithCamera(y4m: string, query = '?clear=600'): Promise<{ b: T
 /** The video has been playing for `sec` seconds: enough frames went through the decoder. */
 const videoPlayedFor = (page: Page, sec: number) =>
   page.waitForFunction(
-    (s: number) => (document.querySelector('kiosk-camera-scanner video') as HTMLVideoElement | null)?.currentTime! > s,
+    (s: number) => (document.querySelector<HTMLVideoElement>('kiosk-camera-scanner video')?.currentTime ?? 0) > s,
     { timeout: 30_000, polling: 200 },
     sec,
   );

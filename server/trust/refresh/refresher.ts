@@ -76,7 +76,7 @@ export class TrustRefresher {
 
   constructor(opts: RefresherOptions) {
     this.#o = opts;
-    this.#etags = opts.etags ?? new Map();
+    this.#etags = opts.etags ?? (new Map() as EtagStore);
   }
 
   /** Runs one refresh now; joins the one already running rather than starting a second. */

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStoreClient, parseResults, SyncTransportError } from '../../../server/sync/store-client.js';
@@ -23,7 +23,7 @@ async function failure(p: Promise<unknown>): Promise<SyncTransportError> {
 }
 
 /** A local server answering every request with `handler` (or never, when it returns nothing). */
-async function rawServer(handler: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; server: Server }> {
+async function rawServer(handler: (res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     req.resume();
     handler(res);

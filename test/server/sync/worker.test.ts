@@ -262,7 +262,7 @@ describe('SyncWorker', () => {
     const third = new Promise<void>((r) => (thirdHeld = r));
     outbox.recordOutcomes = (outcomes, now) =>
       new Promise<void>((resolve, reject) => {
-        held.push(() => realRecord(outcomes, now).then(resolve, reject));
+        held.push(() => void realRecord(outcomes, now).then(resolve, reject));
         if (outcomes[0]!.seq === 7) thirdHeld();
       });
     const sentWhenPosted: number[] = [];
