@@ -347,8 +347,3 @@ export function buildPayload(card: NormalisedCard, claims: PayloadClaims): CardP
   if (claims.rid !== undefined) payload.vc.rid = claims.rid;
   return payload;
 }
-
-/** Input → payload in one step (checks both). */
-export function buildCardPayload(input: IssueCardInput, claims: PayloadClaims): CardPayload {
-  return buildPayload(normaliseIssueInput(input), claims);
-}

@@ -12,7 +12,6 @@
 import { join } from 'node:path';
 
 export const DEFAULT_ISSUER_DIR = 'keys/demo-issuer';
-export const DEFAULT_TRUST_FILE = 'keys/trust.json';
 
 export interface IssuerPaths {
   dir: string;

@@ -232,16 +232,3 @@ export function gaussianBlur(src: Float32Array, width: number, height: number, s
   }
   return out;
 }
-
-/** Grey → RGBA (what a canvas's ImageData holds). */
-export function greyToRgba(frame: GreyFrame): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(frame.width * frame.height * 4);
-  for (let i = 0; i < frame.pixels.length; i++) {
-    const v = frame.pixels[i]!;
-    out[i * 4] = v;
-    out[i * 4 + 1] = v;
-    out[i * 4 + 2] = v;
-    out[i * 4 + 3] = 255;
-  }
-  return out;
-}
