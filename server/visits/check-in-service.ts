@@ -13,11 +13,16 @@
  *                                      log (verdict "rejected", no outbox row) so an auditor
  *                                      sees who tried which card
  *   same card at this facility within the window (non-rejected) → 200 { visit, duplicate: true }
+ *
+ * From a card check (`cardCheckId` instead of `qr`, POST /api/card-checks first): the check's
+ * merged result (the portal's answer in it) is taken instead of verifying again, the same rules
+ * apply, and the visit records the check and the portal's code, message, time and latency. The
+ * check is marked used in the same transaction as the visit (one check, one visit).
  */
 import { createHash } from 'node:crypto';
 import type { Clock, Random } from '../clock.js';
 import type { VerifyResult } from '../wire/verification.js';
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { AppError, type ProblemCode } from '../errors.js';
 import type { User } from '../users/types.js';
 import type { VerifyService } from '../verification/verify-service.js';
@@ -25,7 +30,7 @@ import { canonicalJson } from './chain.js';
 import { cardKey } from './card-key.js';
 import { uuidv7 } from './uuidv7.js';
 import { findIdempotencyKey, saveIdempotencyKey } from './idempotency-keys.js';
-import type { VisitRow } from './visit-record.js';
+import { NO_PORTAL, type VisitPortalColumns, type VisitRow } from './visit-record.js';
 import type { AppendOptions, AppendResult, VisitWriter } from './visit-writer.js';
 import { toVisit } from './visit-view.js';
 import type { Visit } from '../wire/visit.js';
@@ -36,8 +41,32 @@ export const VISIT_TYPE_RE = /^(0[1-9]|10)$/;
 export const REVIEW_NOTE_MAX = 500;
 export const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,128}$/;
 
+/** What a check-in takes from a card check (server/card-checks/ CardCheckService implements it). */
+export interface CardCheckSource {
+  forCheckIn(
+    cardCheckId: string,
+    operator: { username: string },
+  ): Promise<{ check: { id: string; source: string | null }; result: VerifyResult & { portal: PortalSnapshot }; qr: string | null }>;
+  /** Marks the check used by `visitId` inside `tx` (throws when it already is). */
+  linkVisit(cardCheckId: string, visitId: string, tx: Queryable): Promise<void>;
+}
+
+/** The portal's answer as a visit records it. */
+export interface PortalSnapshot {
+  state: string;
+  code?: string;
+  message?: string;
+  checkedAt?: string;
+  latencyMs?: number;
+}
+
+/** The portal's message as stored on a visit: at most this many characters. */
+export const PORTAL_MESSAGE_MAX = 500;
+
 export interface CheckInRequest {
-  qr: string;
+  /** Exactly one of `qr` and `cardCheckId`. */
+  qr?: string;
+  cardCheckId?: string;
   visitType?: string;
   reviewNote?: string;
   idempotencyKey?: string;
@@ -60,6 +89,8 @@ export interface CheckInDeps {
   facility: string;
   deskId: string;
   duplicateWindowSec: number;
+  /** The card checks (absent: `cardCheckId` is refused as not found). */
+  cardChecks?: CardCheckSource;
 }
 
 function duplicateOf(existing: VisitRow): { status: number; visitSeq: number; response: StoredResponse } {
@@ -72,16 +103,40 @@ export class CheckInService {
   async checkIn(operator: User, req: CheckInRequest): Promise<CheckInOutcome> {
     const visitType = req.visitType ?? DEFAULT_VISIT_TYPE;
     const note = req.reviewNote?.trim() || undefined;
-    // Verified before queueing so the write stays short; the ECDSA step runs on the thread pool.
-    const result = await this.d.verifier.verifyAsync(req.qr);
+    if ((req.qr === undefined) === (req.cardCheckId === undefined))
+      throw new AppError('FIELD_INVALID', 'Send exactly one of "qr" and "cardCheckId".', { field: 'qr' });
+    let result: VerifyResult;
+    let qrText: string;
+    let source: string | null;
+    let portal: VisitPortalColumns = NO_PORTAL;
+    const cardCheckId = req.cardCheckId;
+    if (cardCheckId !== undefined) {
+      if (!this.d.cardChecks) throw new AppError('CARD_CHECK_NOT_FOUND', 'no card check with this id');
+      // The check's merged result stands (verified and looked up online when it was made).
+      const taken = await this.d.cardChecks.forCheckIn(cardCheckId, operator);
+      const { portal: summary, ...verified } = taken.result;
+      result = verified;
+      qrText = taken.qr ?? '';
+      source = taken.check.source ?? verified.source ?? null;
+      portal = portalColumns(cardCheckId, summary);
+    } else {
+      // Verified before queueing so the write stays short; the ECDSA step runs on the thread pool.
+      result = await this.d.verifier.verifyAsync(req.qr!);
+      qrText = req.qr!;
+      source = result.source ?? null;
+    }
     const now = this.d.clock.now();
-    const key = cardKey(result.card, req.qr);
+    const key = cardKey(result.card, qrText);
 
-    const content = () => this.#content(operator, result, req.qr, visitType, result.verdict === 'rejected' ? undefined : note, key, now);
+    const content = () => ({
+      ...this.#content(operator, result, qrText, visitType, result.verdict === 'rejected' ? undefined : note, key, now),
+      source,
+      ...portal,
+    });
     const since = now - this.d.duplicateWindowSec * 1000;
 
     let stored: { status: number; response: StoredResponse; replayed: boolean };
-    if (req.idempotencyKey === undefined) {
+    if (req.idempotencyKey === undefined && cardCheckId === undefined) {
       // The hot path: one queued statement (visit + its outbox row by trigger, the duplicate rule
       // answered from the writer's memory); no BEGIN/COMMIT round trips.
       const findRecent = () => this.d.db.read((q) => this.d.writer.findDuplicate(q, this.d.facility, key, since));
@@ -90,11 +145,19 @@ export class CheckInService {
     } else {
       const idempotencyKey = req.idempotencyKey;
       const requestHash = createHash('sha256')
-        .update(canonicalJson({ qr: req.qr, visitType, reviewNote: note ?? null }), 'utf8')
+        .update(
+          canonicalJson(
+            cardCheckId === undefined
+              ? { qr: req.qr, visitType, reviewNote: note ?? null }
+              : { cardCheckId, visitType, reviewNote: note ?? null },
+          ),
+          'utf8',
+        )
         .digest('hex');
-      // With an Idempotency-Key the lookup, the visit and the key's row must be one transaction.
+      // With an Idempotency-Key (or a card check to mark used) the lookup, the visit and the
+      // key's row (the check's link) must be one transaction.
       stored = await this.d.db.transaction(async (tx) => {
-        const prior = await findIdempotencyKey(tx, operator.username, idempotencyKey);
+        const prior = idempotencyKey === undefined ? undefined : await findIdempotencyKey(tx, operator.username, idempotencyKey);
         if (prior) {
           if (prior.requestHash !== requestHash) {
             throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
@@ -102,16 +165,21 @@ export class CheckInService {
           return { status: prior.status, response: JSON.parse(prior.response) as StoredResponse, replayed: true };
         }
         const findRecent = () => this.d.writer.findDuplicate(tx, this.d.facility, key, since);
-        const out = await this.#decide(result, note, since, findRecent, (opts) => this.d.writer.append(tx, content(), opts));
-        await saveIdempotencyKey(tx, {
-          operator: operator.username,
-          key: idempotencyKey,
-          requestHash,
-          status: out.status,
-          visitSeq: out.visitSeq,
-          response: JSON.stringify(out.response),
-          at: now,
+        const out = await this.#decide(result, note, since, findRecent, async (opts) => {
+          const r = await this.d.writer.append(tx, content(), opts);
+          if (r.inserted && cardCheckId !== undefined) await this.d.cardChecks!.linkVisit(cardCheckId, r.row.id, tx);
+          return r;
         });
+        if (idempotencyKey !== undefined)
+          await saveIdempotencyKey(tx, {
+            operator: operator.username,
+            key: idempotencyKey,
+            requestHash,
+            status: out.status,
+            visitSeq: out.visitSeq,
+            response: JSON.stringify(out.response),
+            at: now,
+          });
         return { status: out.status, response: out.response, replayed: false };
       });
     }
@@ -192,4 +260,17 @@ export class CheckInService {
       qr_text: qr,
     };
   }
+}
+
+/** The portal columns of a visit checked in from a card check. */
+function portalColumns(cardCheckId: string, p: PortalSnapshot): VisitPortalColumns {
+  const at = p.checkedAt === undefined ? NaN : Date.parse(p.checkedAt);
+  return {
+    card_check_id: cardCheckId,
+    portal_state: p.state,
+    portal_code: p.code ?? null,
+    portal_message: p.message === undefined ? null : p.message.slice(0, PORTAL_MESSAGE_MAX),
+    portal_checked_at: Number.isFinite(at) ? at : null,
+    portal_latency_ms: p.latencyMs ?? null,
+  };
 }

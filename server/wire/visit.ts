@@ -29,8 +29,33 @@ export interface Visit {
   demo: boolean;
   hash: string;
   prevHash: string;
-  /** Auditor views only: the raw QR text, so the signature can be re-verified later. */
+  /** Auditor views only: the raw QR text, so the signature can be re-verified later ('' for a manual entry). */
   qrText?: string;
+  /** The online card check this visit was checked in from (POST /api/card-checks), when there was one. */
+  cardCheckId?: string;
+  /** The portal's answer as it stood at check-in, when the visit came from a card check. */
+  portal?: VisitPortal;
+}
+
+/** The portal's answer recorded on a visit. */
+export interface VisitPortal {
+  /** done, unavailable, config, not_needed, off. */
+  state: string;
+  /** The portal's result number (maKetQua), or the kiosk's code for a check not made. */
+  code?: string;
+  message?: string;
+  /** ISO instant of the answer. */
+  checkedAt?: string;
+  latencyMs?: number;
+}
+
+/** A visit checked in while the portal was unavailable, looked up again later (auditor views). */
+export interface VisitRecheck {
+  state: 'done' | 'not_checkable';
+  code?: string;
+  verdict?: Verdict;
+  flagged: boolean;
+  at: string;
 }
 
 /** POST /api/check-ins: 201 `{ visit, duplicate: false }`, 200 `{ visit, duplicate: true }`. */
@@ -44,9 +69,10 @@ export interface RecentVisits {
   items: Visit[];
 }
 
-/** POST /api/check-ins body (with an `Idempotency-Key` header). */
-export interface CheckInRequest {
-  qr: string;
+/** POST /api/check-ins body (with an `Idempotency-Key` header): exactly one of `qr` and `cardCheckId`. */
+export type CheckInRequest = CheckInRequestCommon & ({ qr: string; cardCheckId?: never } | { cardCheckId: string; qr?: never });
+
+export interface CheckInRequestCommon {
   /** Portal visit-type code (MA_LOAI_KCB); default "01". */
   visitType?: string;
   /** Required when the card needs review: what the receptionist checked. */

@@ -7,15 +7,21 @@ import { MAX_QR_FIELD } from './verify.js';
 import { currentUser, requireJsonContent } from './session-auth.js';
 
 /**
- * POST /api/check-ins {qr, visitType?, reviewNote?} (receptionist; header Idempotency-Key
- * optional). The server re-verifies the card: the browser's verdict is never trusted.
+ * POST /api/check-ins {qr | cardCheckId, visitType?, reviewNote?} (receptionist; header
+ * Idempotency-Key optional). With `qr` the server re-verifies the card (the browser's verdict is
+ * never trusted); with `cardCheckId` it takes the server's own card check (POST /api/card-checks).
  */
 export function checkInRoutes(deps: { checkIns: CheckInService; requireRole: (...roles: Role[]) => RequestHandler }): Router {
   const r = Router();
   r.post('/api/check-ins', deps.requireRole('receptionist'), requireJsonContent, async (req, res) => {
     const body = requireJsonObject(req.body);
-    rejectUnknownFields(body, ['qr', 'visitType', 'reviewNote']);
-    const qr = requireString(body, 'qr', { max: MAX_QR_FIELD, min: 1 });
+    rejectUnknownFields(body, ['qr', 'cardCheckId', 'visitType', 'reviewNote']);
+    const byCheck = body.cardCheckId !== undefined;
+    if (byCheck && body.qr !== undefined) {
+      throw new AppError('FIELD_INVALID', 'Send exactly one of "qr" and "cardCheckId".', { field: 'cardCheckId' });
+    }
+    const qr = byCheck ? undefined : requireString(body, 'qr', { max: MAX_QR_FIELD, min: 1 });
+    const cardCheckId = byCheck ? requireString(body, 'cardCheckId', { max: 64, min: 1 }) : undefined;
     const visitType = optionalString(body, 'visitType', { max: 2 });
     if (visitType !== undefined && !VISIT_TYPE_RE.test(visitType)) {
       throw new AppError('FIELD_INVALID', '"visitType" must be a portal visit-type code such as "01".', { field: 'visitType' });
@@ -26,7 +32,8 @@ export function checkInRoutes(deps: { checkIns: CheckInService; requireRole: (..
       throw new AppError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–128 visible ASCII characters.');
     }
     const out = await deps.checkIns.checkIn(currentUser(res), {
-      qr,
+      ...(qr !== undefined ? { qr } : {}),
+      ...(cardCheckId !== undefined ? { cardCheckId } : {}),
       ...(visitType !== undefined ? { visitType } : {}),
       ...(reviewNote !== undefined ? { reviewNote } : {}),
       ...(keyHeader !== undefined ? { idempotencyKey: keyHeader } : {}),
