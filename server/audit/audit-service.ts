@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import { AppError, queryField } from '../errors.js';
 import type { SyncState } from '../sync/outbox-repo.js';
 import type { IntegrityReport } from '../visits/chain.js';
-import type { VisitRow } from '../visits/visit-record.js';
+import type { Verdict, VisitRow } from '../visits/visit-record.js';
 import type { AuditReadRow, VisitFilter, VisitQueries } from '../visits/visit-queries.js';
 import { encodeCursor, MAX_SUMMARY_DAYS, vnDay, vnDayStartMs, type ParsedFilter } from './filters.js';
 
@@ -25,11 +25,27 @@ export interface AuditSyncStates {
   parked(opts: { limit: number; afterSeq?: number }): Promise<SyncState[]>;
 }
 
+/** Re-checks of visits checked in while the portal was unavailable (server/card-checks/). */
+export interface AuditRechecks {
+  /** The latest re-check of each visit that has one. */
+  latestRechecksOfVisits(visitIds: readonly string[]): Promise<Map<string, VisitRecheckRow>>;
+}
+
+export interface VisitRecheckRow {
+  at: number;
+  state: 'done' | 'not_checkable';
+  portalCode: string | null;
+  verdict: Verdict;
+  flagged: boolean;
+}
+
 export interface AuditServiceDeps {
   visits: Pick<VisitQueries, 'search' | 'countsPerDay' | 'topRejectReasons' | 'recordAuditRead' | 'auditReads'>;
   verifyChain: () => Promise<IntegrityReport>;
   sync: AuditSyncStates;
   clock: Clock;
+  /** Absent: no visit shows a re-check. */
+  rechecks?: AuditRechecks;
 }
 
 /** One page of a keyset-paged list. */
@@ -78,7 +94,7 @@ export class AuditService {
   async listVisits(
     reader: string,
     q: { parsed: ParsedFilter; limit: number; beforeSeq: number | undefined },
-  ): Promise<Page<{ row: VisitRow; sync: SyncState | undefined }>> {
+  ): Promise<Page<{ row: VisitRow; sync: SyncState | undefined; recheck: VisitRecheckRow | undefined }>> {
     const { parsed, limit, beforeSeq } = q;
     await this.#record(reader, 'visits', { ...parsed.echo, limit, ...(beforeSeq !== undefined ? { cursor: beforeSeq } : {}) });
     // One extra row tells whether another page exists without a count query.
@@ -86,8 +102,11 @@ export class AuditService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const states = await this.d.sync.statesFor(page.map((row) => row.id));
+    const checked = page.filter((row) => row.card_check_id !== null).map((row) => row.id);
+    const rechecks =
+      this.d.rechecks && checked.length > 0 ? await this.d.rechecks.latestRechecksOfVisits(checked) : new Map<string, VisitRecheckRow>();
     return {
-      items: page.map((row) => ({ row, sync: states.get(row.id) })),
+      items: page.map((row) => ({ row, sync: states.get(row.id), recheck: rechecks.get(row.id) })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
     };
   }

@@ -51,6 +51,13 @@ export const CSV_HEADER = [
   'demo',
   'hash',
   'qr_text',
+  // Appended with the online card check (never reorder the columns above).
+  'card_check_id',
+  'portal_state',
+  'portal_code',
+  'portal_message',
+  'portal_checked_at_vn',
+  'portal_latency_ms',
 ];
 
 export function visitCsvLine(r: VisitRow): string {
@@ -95,5 +102,11 @@ export function visitCsvLine(r: VisitRow): string {
     r.demo ? 'yes' : 'no',
     r.hash,
     r.qr_text,
+    r.card_check_id,
+    r.portal_state,
+    r.portal_code,
+    r.portal_message,
+    r.portal_checked_at === null ? null : vietnamTimestamp(r.portal_checked_at),
+    r.portal_latency_ms,
   ]);
 }

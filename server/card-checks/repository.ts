@@ -535,6 +535,21 @@ export class CardCheckRepository implements RecheckSource {
     return rows.map(recheckFromRow);
   }
 
+  /** The latest re-check of each of these visits (one query: an auditor's page of visits). */
+  async latestRechecksOfVisits(visitIds: readonly string[]): Promise<Map<string, RecheckRecord>> {
+    const out = new Map<string, RecheckRecord>();
+    if (visitIds.length === 0) return out;
+    const rows = await this.db.all(
+      `SELECT ${RECHECK_COLUMNS} FROM visit_rechecks r WHERE r.visit_id IN (SELECT value FROM json_each(?)) ORDER BY r.seq`,
+      [JSON.stringify(visitIds)],
+    );
+    for (const row of rows) {
+      const r = recheckFromRow(row);
+      out.set(r.visitId, r);
+    }
+    return out;
+  }
+
   /** Flagged re-checks, newest first; `beforeSeq` continues a page. */
   async flaggedRechecks(page: { beforeSeq?: number; limit: number }): Promise<FlaggedRecheck[]> {
     const params: Array<string | number> = [];

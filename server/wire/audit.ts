@@ -3,7 +3,7 @@
  * server/wire/.
  */
 import type { Verdict } from './verification.js';
-import type { Visit } from './visit.js';
+import type { Visit, VisitRecheck } from './visit.js';
 
 /** What an auditor sees of a visit's sync: no internal retry schedule, the outcome and why. */
 export interface SyncView {
@@ -16,7 +16,8 @@ export interface SyncView {
 }
 
 /** A visit as GET /api/audit/visits lists it. */
-export type AuditVisit = Visit & { sync: SyncView };
+/** `recheck`: the visit's re-check, when it was checked in while the portal was unavailable and re-checked since. */
+export type AuditVisit = Visit & { sync: SyncView; recheck?: VisitRecheck };
 
 /** A keyset page: `nextCursor` continues, null on the last page. */
 export interface Page<T> {

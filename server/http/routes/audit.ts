@@ -1,6 +1,15 @@
 import { Router, type RequestHandler } from 'express';
 import type { Clock } from '../../clock.js';
-import { AuditService, type AuditSyncStates } from '../../audit/audit-service.js';
+import { AuditService, type AuditRechecks, type AuditSyncStates, type VisitRecheckRow } from '../../audit/audit-service.js';
+import { CardCheckAudit } from '../../audit/card-check-audit.js';
+import { CARD_CHECK_CSV_HEADER, cardCheckCsvLine } from '../../card-checks/csv.js';
+import {
+  CARD_CHECK_CSV_PARAMS,
+  CARD_CHECK_LIST_PARAMS,
+  parseCardCheckCursor,
+  parseCardCheckFilter,
+} from '../../card-checks/audit-filters.js';
+import type { CardCheckAuditRow, CardCheckRepository } from '../../card-checks/repository.js';
 import { BOM, CSV_HEADER, csvLine, visitCsvLine } from '../../audit/csv.js';
 import {
   CSV_PARAMS,
@@ -27,9 +36,30 @@ import type {
   ParkedVisit,
   SyncView,
 } from '../../wire/audit.js';
+import type { VisitRecheck } from '../../wire/visit.js';
 import { currentUser } from './session-auth.js';
 
 export type { AuditSyncStates } from '../../audit/audit-service.js';
+
+export function recheckView(r: VisitRecheckRow): VisitRecheck {
+  return {
+    state: r.state,
+    ...(r.portalCode !== null ? { code: r.portalCode } : {}),
+    verdict: r.verdict,
+    flagged: r.flagged,
+    at: new Date(r.at).toISOString(),
+  };
+}
+
+/** A card check as auditors see it: times as ISO instants. */
+function cardCheckView(c: CardCheckAuditRow): Record<string, unknown> {
+  return {
+    ...c,
+    createdAt: new Date(c.createdAt).toISOString(),
+    answeredAt: c.answeredAt === null ? null : new Date(c.answeredAt).toISOString(),
+    recheck: c.recheck === null ? null : { ...c.recheck, at: new Date(c.recheck.at).toISOString() },
+  };
+}
 
 export function syncView(s: SyncState | undefined): SyncView {
   if (!s) return { state: 'none' };
@@ -53,10 +83,18 @@ export function auditRoutes(deps: {
   clock: Clock;
   requireRole: (...roles: Role[]) => RequestHandler;
   sync: AuditSyncStates;
+  /** The card checks (their reads and re-checks); absent: those routes are not mounted. */
+  cardChecks?: Pick<CardCheckRepository, 'search' | 'searchAll' | 'flaggedRechecks' | 'rechecksOfVisit'> & AuditRechecks;
 }): Router {
   const r = Router();
   const auditor = deps.requireRole('auditor');
-  const audit = new AuditService({ visits: deps.visits, verifyChain: deps.verifyChain, sync: deps.sync, clock: deps.clock });
+  const audit = new AuditService({
+    visits: deps.visits,
+    verifyChain: deps.verifyChain,
+    sync: deps.sync,
+    clock: deps.clock,
+    ...(deps.cardChecks ? { rechecks: deps.cardChecks } : {}),
+  });
   const query = (req: Parameters<RequestHandler>[0]) => req.query as Record<string, unknown>;
 
   r.get('/api/audit/visits', auditor, async (req, res) => {
@@ -66,7 +104,11 @@ export function auditRoutes(deps: {
     const beforeSeq = parseCursor(q);
     const page = await audit.listVisits(currentUser(res).username, { parsed, limit, beforeSeq });
     res.json({
-      items: page.items.map(({ row, sync }): AuditVisit => ({ ...toVisit(row, { audit: true }), sync: syncView(sync) })),
+      items: page.items.map(({ row, sync, recheck }): AuditVisit => ({
+        ...toVisit(row, { audit: true }),
+        sync: syncView(sync),
+        ...(recheck ? { recheck: recheckView(recheck) } : {}),
+      })),
       nextCursor: page.nextCursor,
     } satisfies AuditVisitPage);
   });
@@ -111,6 +153,45 @@ export function auditRoutes(deps: {
       nextCursor: page.nextCursor,
     } satisfies Page<ParkedVisit>);
   });
+
+  if (deps.cardChecks) {
+    const checks = new CardCheckAudit({ repo: deps.cardChecks, visits: deps.visits, clock: deps.clock });
+
+    /** Online card checks, newest first (no name, birth date, address or QR; the patient's CCCD masked). */
+    r.get('/api/audit/card-checks', auditor, async (req, res) => {
+      const q = query(req);
+      const parsed = parseCardCheckFilter(q, CARD_CHECK_LIST_PARAMS);
+      const limit = parseLimit(q);
+      const before = parseCardCheckCursor(q);
+      const page = await checks.list(currentUser(res).username, { parsed, limit, before });
+      res.json({ items: page.items.map(cardCheckView), nextCursor: page.nextCursor });
+    });
+
+    r.get('/api/audit/card-checks.csv', auditor, async (req, res) => {
+      const parsed = parseCardCheckFilter(query(req), CARD_CHECK_CSV_PARAMS);
+      const { stamp, batches } = await checks.export(currentUser(res).username, parsed);
+      res.status(200);
+      res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="card-checks-${stamp}.csv"` });
+      res.write(BOM + CARD_CHECK_CSV_HEADER);
+      for await (const rows of batches) {
+        if (res.destroyed) return;
+        let chunk = '';
+        for (const row of rows) chunk += cardCheckCsvLine(row);
+        if (chunk && !res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      res.end();
+    });
+
+    /** Re-checks that came back rejected or could not be made, newest first; `cursor` continues. */
+    r.get('/api/audit/rechecks/flagged', auditor, async (req, res) => {
+      const q = query(req);
+      rejectUnknownParams(q, ['limit', 'cursor']);
+      const limit = parseLimit(q);
+      const beforeSeq = parseCursor(q);
+      const page = await checks.flagged(currentUser(res).username, { limit, beforeSeq });
+      res.json({ items: page.items.map((f) => ({ ...f, at: new Date(f.at).toISOString() })), nextCursor: page.nextCursor });
+    });
+  }
 
   /** Who read what: the auditors' own trail (newest first). */
   r.get('/api/audit/reads', auditor, async (req, res) => {
