@@ -1,8 +1,9 @@
 /**
- * Wires the auditor's API (/api/audit/*): the visit log's reads and integrity check, and each
- * visit's sync state from the outbox.
+ * Wires the auditor's API (/api/audit/*): the visit log's reads and integrity check, each
+ * visit's sync state from the outbox and its re-check, and the card checks' reads.
  */
 import type { RequestHandler } from 'express';
+import type { CardCheckRepository } from '../card-checks/repository.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { auditRoutes } from '../http/routes/audit.js';
@@ -17,6 +18,8 @@ export function startAudit(deps: {
   db: Database;
   visits: VisitQueries;
   requireRole: (...roles: Role[]) => RequestHandler;
+  /** The card checks: their auditor reads and each visit's re-check. */
+  cardChecks?: CardCheckRepository;
 }): FeatureParts {
   const { db } = deps;
   return {
@@ -27,6 +30,7 @@ export function startAudit(deps: {
         clock: deps.clock,
         requireRole: deps.requireRole,
         sync: { statesFor: (ids) => syncStatesFor(db, ids), parked: (o) => listParked(db, o) },
+        ...(deps.cardChecks ? { cardChecks: deps.cardChecks } : {}),
       }),
     ],
   };

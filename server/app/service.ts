@@ -1,7 +1,7 @@
 /**
  * The composition root: the one place that knows every feature. It loads the trust store,
- * builds the verifier, starts each feature module (database, operators, visit log, audit, trust
- * refresh, sync), mounts their routers and status sections on the HTTP app, and stops their
+ * builds the verifier, starts each feature module (database, operators, card checks, visit log,
+ * audit, trust refresh, sync), mounts their routers and status sections on the HTTP app, and stops their
  * closables in reverse order on shutdown.
  */
 import { createServer, type Server } from 'node:http';
@@ -19,6 +19,7 @@ import { loadStartupTrust, trustCachePath } from '../trust/refresh/cache-file.js
 import { TrustHolder } from '../trust/trust-holder.js';
 import { policyFromConfig, VerifyService } from '../verification/verify-service.js';
 import { startAudit } from './audit.js';
+import { startCardChecks, type CardCheckHooks } from './card-checks.js';
 import { openDatabase } from './database.js';
 import type { Closable, FeatureParts } from './feature.js';
 import { startOperators } from './operators.js';
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   uiDir?: string;
   /** Where one-time console notices go (demo-account passwords); default stdout, never the log. */
   print?: (text: string) => void;
+  /** The online card check's waits and transport (tests inject them). */
+  cardChecks?: CardCheckHooks;
 }
 
 export interface RunningService {
@@ -90,8 +93,23 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
       await startOperators({ config, clock, random, logger, db, fresh, ...(opts.print ? { print: opts.print } : {}) }),
     );
     const { requireRole } = operators;
-    const visitLog = mount(await startVisitLog({ config, clock, random, logger, db, verifier, requireRole }));
-    mount(startAudit({ clock, db, visits: visitLog.queries, requireRole }));
+    // The online card check (portal off: every check `off`); a check-in may take one of its checks.
+    const cardChecks = mount(
+      await startCardChecks({
+        config,
+        clock,
+        random,
+        logger,
+        db,
+        verifier,
+        requireRole,
+        ...(opts.cardChecks ? { hooks: opts.cardChecks } : {}),
+      }),
+    );
+    const visitLog = mount(
+      await startVisitLog({ config, clock, random, logger, db, verifier, requireRole, cardChecks: cardChecks.service }),
+    );
+    mount(startAudit({ clock, db, visits: visitLog.queries, requireRole, cardChecks: cardChecks.repo }));
     mount(startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, requireAdmin: requireRole('admin') }));
     // Drains the visit log's outbox, woken by each recorded visit; started after the database,
     // so shutdown stops the worker before the database closes.

@@ -1,6 +1,7 @@
 /**
- * Wires the visit log: its repositories (built here, in one place), the check-in service, and
- * the receptionist's routes (POST /api/check-ins, GET /api/visits/recent).
+ * Wires the visit log: its repositories (built here, in one place), the check-in service (which
+ * may take a card check from the card-check module), and the receptionist's routes
+ * (POST /api/check-ins, GET /api/visits/recent).
  */
 import type { RequestHandler } from 'express';
 import type { Clock, Random } from '../clock.js';
@@ -11,7 +12,7 @@ import { visitRoutes } from '../http/routes/visits.js';
 import type { Logger } from '../logger.js';
 import type { Role } from '../users/types.js';
 import type { VerifyService } from '../verification/verify-service.js';
-import { CheckInService } from '../visits/check-in-service.js';
+import { CheckInService, type CardCheckSource } from '../visits/check-in-service.js';
 import { VisitQueries } from '../visits/visit-queries.js';
 import { VisitWriter } from '../visits/visit-writer.js';
 import type { FeatureParts } from './feature.js';
@@ -30,6 +31,8 @@ export async function startVisitLog(deps: {
   db: Database;
   verifier: VerifyService;
   requireRole: (...roles: Role[]) => RequestHandler;
+  /** The card checks a check-in may take (`cardCheckId`). */
+  cardChecks?: CardCheckSource;
 }): Promise<VisitLog> {
   const { config, db, requireRole } = deps;
   // ── Repositories ──
@@ -46,6 +49,7 @@ export async function startVisitLog(deps: {
     facility: config.facility,
     deskId: config.deskId,
     duplicateWindowSec: config.duplicateWindowSec,
+    ...(deps.cardChecks ? { cardChecks: deps.cardChecks } : {}),
   });
   deps.logger.info('visit log open', { visits: writer.head.seq });
   return {

@@ -13,7 +13,7 @@ export interface KioskStatusCore {
   deskId: string;
   /** The bundled demo issuer is trusted: never acceptable at a real front desk. */
   demo: boolean;
-  /** DEMO_KEYS, TRUST_STALE, CLOCK_SUSPECT, TRUST_REFRESH_FAILED, SYNC_BEHIND. */
+  /** DEMO_KEYS, TRUST_STALE, CLOCK_SUSPECT, TRUST_REFRESH_FAILED, SYNC_BEHIND, PORTAL_DOWN, PORTAL_CONFIG. */
   warnings: string[];
   ui: { resultClearSec: number };
   trust: TrustStatus;
@@ -55,9 +55,33 @@ export interface SyncStatus {
   consecutiveFailures: number;
 }
 
+/**
+ * `portal`: the agency portal's online card check as this kiosk sees it (no secrets, no patient
+ * data). `state`: `off` (no KIOSK_PORTAL_URL), `unknown` (no answer since start), `reachable`,
+ * `slow` (median latency of recent answers above 15 s), `down` (the last check got no answer),
+ * `misconfigured` (the portal refused the facility's setup: 054/055/401, or an operator's record).
+ */
+export interface PortalStatus {
+  enabled: boolean;
+  state: 'off' | 'unknown' | 'reachable' | 'slow' | 'down' | 'misconfigured';
+  /** Which results get the online check (KIOSK_PORTAL_CHECK). */
+  checkMode?: 'unsigned' | 'all';
+  /** Card checks waiting for the portal now. */
+  inFlight: number;
+  lastAnswer: { at: string; state: string; code?: string; latencyMs?: number } | null;
+  /** The last configuration problem the portal reported, until a check passes again. */
+  configProblem?: { at: string; code: string } | null;
+  /** Recent outcomes (the last 20): answered, unanswered, refused setup; median latency of answers. */
+  recent: { done: number; unavailable: number; config: number; medianLatencyMs: number | null };
+  /** Visits checked in while the portal was unavailable, not re-checked yet. */
+  awaitingRecheck: number;
+  recheck?: { running: boolean; failures: number; lastRound: { at: string; recorded: number; flagged: number; stopped?: string } | null };
+}
+
 /** Members a feature adds (the service's status sections), by name. */
 export interface KioskStatusSections {
   sync: SyncStatus | { enabled: false };
+  portal: PortalStatus;
 }
 
 export type KioskStatus = KioskStatusCore & Partial<KioskStatusSections>;

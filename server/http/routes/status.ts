@@ -12,7 +12,8 @@ export type StatusSection = {
   [K in keyof KioskStatusSections]: {
     /** Name of the member in /api/status. */
     name: K;
-    get(): KioskStatusSections[K];
+    /** May answer asynchronously (a count from the database). */
+    get(): KioskStatusSections[K] | Promise<KioskStatusSections[K]>;
     /** Codes this section adds to `warnings` (e.g. SYNC_BEHIND), checked on every request. */
     warnings?(): string[];
   };
@@ -32,7 +33,7 @@ export function statusRoutes(deps: {
   sections: StatusSection[];
 }): Router {
   const r = Router();
-  r.get('/api/status', (_req, res) => {
+  r.get('/api/status', async (_req, res) => {
     const now = deps.clock.now();
     const snap = deps.trust.current;
     const ageSec = Math.max(0, Math.round((now - snap.updatedAt) / 1000));
@@ -81,7 +82,7 @@ export function statusRoutes(deps: {
       },
     };
     for (const s of deps.sections) {
-      Object.assign(body, { [s.name]: s.get() } as Partial<KioskStatusSections>);
+      Object.assign(body, { [s.name]: await s.get() } as Partial<KioskStatusSections>);
       warnings.push(...(s.warnings?.() ?? []));
     }
     res.set('Cache-Control', 'no-store').json(body);
