@@ -28,7 +28,7 @@ describe('migration 2: card checks', () => {
     await db.run(
       "INSERT INTO users (username, display_name, cccd, role, password_hash, created_at, updated_at) VALUES ('a', 'A', NULL, 'receptionist', 'x', 1, 1)",
     );
-    expect(await migrate(db, KIOSK_MIGRATIONS, 2)).toEqual([2]);
+    expect(await migrate(db, KIOSK_MIGRATIONS.slice(0, 2), 2)).toEqual([2]);
     expect(await currentSchemaVersion(db)).toBe(2);
     expect(await db.get('SELECT username FROM users')).toEqual({ username: 'a' });
     const objects = await db.all<{ name: string }>(
@@ -45,7 +45,7 @@ describe('migration 2: card checks', () => {
       'visit_rechecks_no_delete',
       'visit_rechecks_no_update',
     ]);
-    expect(await migrate(db, KIOSK_MIGRATIONS, 3)).toEqual([]);
+    expect(await migrate(db, KIOSK_MIGRATIONS.slice(0, 2), 3)).toEqual([]);
   });
 
   it('triggers: the desk record is fixed, the answer is recorded once, the link is set once, nothing is deleted', async () => {
