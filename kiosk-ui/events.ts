@@ -1,5 +1,6 @@
 import type { SessionUser } from '../server/wire/session.js';
 import type { KioskStatus } from '../server/wire/status.js';
+import type { ManualEntryInput } from './card-check/types.js';
 
 /** Typed CustomEvents the elements dispatch (all bubble and cross shadow roots). */
 
@@ -16,6 +17,15 @@ export interface CheckedInDetail {
 
 export interface SessionDetail {
   user: SessionUser | undefined;
+}
+
+/** A card typed in by hand (no QR): looked up online like a scan. */
+export interface ManualEntryDetail {
+  entry: ManualEntryInput;
+}
+
+export function manualEntryEvent(detail: ManualEntryDetail): CustomEvent<ManualEntryDetail> {
+  return new CustomEvent('kiosk-manual-entry', { detail, bubbles: true, composed: true });
 }
 
 export function scanEvent(detail: ScanDetail): CustomEvent<ScanDetail> {
@@ -35,6 +45,21 @@ export function statusEvent(status: KioskStatus | undefined): CustomEvent<{ stat
   return new CustomEvent('kiosk-status', { detail: { status }, bubbles: true, composed: true });
 }
 
+export interface ReviewDetail {
+  /** A review is under way (something ticked, or the receptionist stopped waiting for the portal). */
+  open: boolean;
+}
+
+/** The check-in's review opened or closed: the screen does not clear itself while one is open. */
+export function reviewEvent(detail: ReviewDetail): CustomEvent<ReviewDetail> {
+  return new CustomEvent('kiosk-review', { detail, bubbles: true, composed: true });
+}
+
+/** The receptionist stops waiting for the portal and checks in under review. */
+export function giveUpEvent(): CustomEvent<void> {
+  return new CustomEvent('kiosk-give-up', { bubbles: true, composed: true });
+}
+
 /** Any interaction inside the result area: restarts the auto-clear countdown. */
 export function activityEvent(): CustomEvent<void> {
   return new CustomEvent('kiosk-activity', { bubbles: true, composed: true });
@@ -47,5 +72,8 @@ declare global {
     'kiosk-session': CustomEvent<SessionDetail>;
     'kiosk-activity': CustomEvent<void>;
     'kiosk-status': CustomEvent<{ status: KioskStatus | undefined }>;
+    'kiosk-review': CustomEvent<ReviewDetail>;
+    'kiosk-give-up': CustomEvent<void>;
+    'kiosk-manual-entry': CustomEvent<ManualEntryDetail>;
   }
 }

@@ -10,6 +10,7 @@ import type { SessionResponse } from '../../server/wire/session.js';
 import type { KioskStatus } from '../../server/wire/status.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
 import type { CheckInRequest, CheckInResponse, RecentVisits } from '../../server/wire/visit.js';
+import type { CardCheckRequest, CardCheckView } from '../card-check/types.js';
 
 /** A problem+json body (RFC 9457) as the service sends it, with the HTTP status. */
 export interface Problem {
@@ -35,7 +36,13 @@ export type ApiOutcome<T> =
       network?: true;
     };
 
-async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiOutcome<T>> {
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<ApiOutcome<T>> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -48,8 +55,10 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       credentials: 'same-origin',
       cache: 'no-store',
+      ...(signal ? { signal } : {}),
     });
   } catch {
+    if (signal?.aborted) return { ok: false, status: 0, code: 'ABORTED', problem: { status: 0, code: 'ABORTED' } };
     return { ok: false, status: 0, network: true, code: 'NETWORK', problem: { status: 0, code: 'NETWORK' } };
   }
   let parsed: unknown = undefined;
@@ -100,9 +109,24 @@ export function getRecentVisits(limit: number): Promise<ApiOutcome<RecentVisits>
   return call('GET', `/api/visits/recent?limit=${encodeURIComponent(String(limit))}`);
 }
 
-/** POST /api/check-ins: the server re-verifies the card and records the visit. */
-export function checkIn(req: CheckInRequest, idempotencyKey: string): Promise<ApiOutcome<CheckInResponse>> {
+/** A check-in from an online card check (its id) instead of the scanned text. */
+export interface CardCheckInRequest extends Omit<CheckInRequest, 'qr'> {
+  cardCheckId: string;
+}
+
+/** POST /api/check-ins: the server re-verifies the card (or takes the card check's result) and records the visit. */
+export function checkIn(req: CheckInRequest | CardCheckInRequest, idempotencyKey: string): Promise<ApiOutcome<CheckInResponse>> {
   return call('POST', '/api/check-ins', req, { 'Idempotency-Key': idempotencyKey });
+}
+
+/** POST /api/card-checks?wait=S (receptionist): the local result at once, the portal's answer when it came within S s. */
+export function startCardCheck(req: CardCheckRequest, waitSec: number, signal?: AbortSignal): Promise<ApiOutcome<CardCheckView>> {
+  return call('POST', `/api/card-checks?wait=${waitSec}`, req, {}, signal);
+}
+
+/** GET /api/card-checks/{id}?wait=S: the same check, waiting up to S s for the portal. */
+export function getCardCheck(id: string, waitSec: number, signal?: AbortSignal): Promise<ApiOutcome<CardCheckView>> {
+  return call('GET', `/api/card-checks/${encodeURIComponent(id)}?wait=${waitSec}`, undefined, {}, signal);
 }
 
 /** A random key without crypto.randomUUID (absent on plain-http LAN origins). */

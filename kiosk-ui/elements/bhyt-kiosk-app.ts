@@ -1,17 +1,25 @@
-import { LitElement, html, nothing, svg } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { verifyQr } from '../api/client.js';
 import type { SessionUser } from '../../server/wire/session.js';
+import type { KioskStatus } from '../../server/wire/status.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
-import type { ScanDetail } from '../events.js';
+import { CardCheckController } from '../card-check/check-controller.js';
+import { needsOnlineCheck, portalHealth, type CheckEvent } from '../card-check/online-check.js';
+import type { CardCheckRequest } from '../card-check/types.js';
+import type { ManualEntryDetail, ReviewDetail, ScanDetail } from '../events.js';
 import { initialLocale, switchLocale, translator, type Locale } from '../i18n/index.js';
 import { listenForWedgeScans } from '../scan/wedge-listener.js';
 import { SoundCues } from '../sound.js';
 import { announcement } from '../verdict/view-model.js';
+import { speakerIcon } from './icons.js';
 import './kiosk-camera-scanner.js';
 import './kiosk-check-in.js';
 import './kiosk-login.js';
+import './kiosk-manual-entry.js';
+import type { KioskManualEntry } from './kiosk-manual-entry.js';
 import './kiosk-paste-box.js';
+import './kiosk-portal-panel.js';
 import './kiosk-recent-visits.js';
 import type { KioskRecentVisits } from './kiosk-recent-visits.js';
 import './kiosk-status-bar.js';
@@ -28,6 +36,11 @@ const DEFAULT_CLEAR_SEC = 20;
  * current result and its QR text — and drops both when the screen clears (after
  * `ui.resultClearSec`, `?clear=` for tests, or Esc). Light DOM: the camera library needs
  * document.getElementById to reach its region; page styles live in styles.css.
+ *
+ * With a portal configured, a card that needs the online check (and a typed-in card) goes
+ * through /api/card-checks once a receptionist is signed in: the local verdict at once, the
+ * portal's answer in place when it comes (CardCheckController). The screen does not clear itself
+ * while the portal is being asked or a review is open.
  */
 @customElement('bhyt-kiosk-app')
 export class BhytKioskApp extends LitElement {
@@ -42,10 +55,19 @@ export class BhytKioskApp extends LitElement {
   @state() private clearSec = DEFAULT_CLEAR_SEC;
   @state() private clearsIn: number | undefined;
   @state() private liveText = '';
+  @state() private status: KioskStatus | undefined;
+  @state() private reviewOpen = false;
+  @state() private manualBusy = false;
+  @state() private manualError: { code: string; field?: string } | undefined;
 
   @query('kiosk-verdict-panel') private panel!: KioskVerdictPanel;
   @query('kiosk-status-bar') private statusBar!: KioskStatusBar;
   @query('kiosk-recent-visits') private recent!: KioskRecentVisits | null;
+  @query('kiosk-manual-entry') private manual!: KioskManualEntry | null;
+
+  private readonly check = new CardCheckController(this, (e, first) => this.onCheckEvent(e, first));
+  /** The current check is a typed-in card (its first answer closes the form). */
+  private manualCheck = false;
 
   private readonly sound = new SoundCues();
   /** `?clear=SECONDS` overrides the server's setting (tests, demos). */
@@ -70,6 +92,9 @@ export class BhytKioskApp extends LitElement {
     this.addEventListener('kiosk-status', this.onStatus);
     this.addEventListener('kiosk-activity', this.onActivity);
     this.addEventListener('kiosk-checked-in', this.onCheckedIn);
+    this.addEventListener('kiosk-review', this.onReview);
+    this.addEventListener('kiosk-give-up', this.onGiveUp);
+    this.addEventListener('kiosk-manual-entry', this.onManualEntry);
     document.documentElement.lang = this.locale;
   }
 
@@ -83,15 +108,25 @@ export class BhytKioskApp extends LitElement {
 
   private readonly onScanEvent = (e: CustomEvent<ScanDetail>) => void this.handleScan(e.detail);
   private readonly onSession = (e: CustomEvent<{ user: SessionUser | undefined }>) => {
+    const before = this.user?.username;
     this.user = e.detail.user;
+    // Signed out (or someone else signed in): the check belonged to the previous operator.
+    if (before !== undefined && before !== this.user?.username && (this.check.id || this.check.pending)) this.clearResult();
   };
-  private readonly onStatus = (e: CustomEvent<{ status: { ui?: { resultClearSec?: number } } | undefined }>) => {
+  private readonly onStatus = (e: CustomEvent<{ status: KioskStatus | undefined }>) => {
+    if (e.detail.status) this.status = e.detail.status;
     const sec = e.detail.status?.ui?.resultClearSec;
     if (this.clearOverride === undefined && typeof sec === 'number' && sec > 0) this.clearSec = sec;
   };
   private readonly onActivity = () => {
     if (this.result) this.armClearTimer();
   };
+  private readonly onReview = (e: CustomEvent<ReviewDetail>) => {
+    this.reviewOpen = e.detail.open;
+    if (this.result) this.armClearTimer();
+  };
+  private readonly onGiveUp = () => this.check.giveUp();
+  private readonly onManualEntry = (e: CustomEvent<ManualEntryDetail>) => void this.handleManual(e.detail);
   private readonly onCheckedIn = () => {
     void this.statusBar?.poll();
     if (this.result) this.armClearTimer();
@@ -106,6 +141,7 @@ export class BhytKioskApp extends LitElement {
   /** Verifies one scanned text and shows the verdict; a newer scan wins over a slower older one. */
   async handleScan(scan: ScanDetail): Promise<void> {
     const seq = ++this.scanSeq;
+    this.check.reset();
     this.checking = true;
     this.verifyFailed = false;
     const res = await verifyQr(scan.text);
@@ -126,13 +162,60 @@ export class BhytKioskApp extends LitElement {
     const t = translator(this.locale);
     this.liveText = announcement(res.body, this.locale, t);
     this.sound.play(res.body.verdict);
+    const online = this.user?.role === 'receptionist' && needsOnlineCheck(res.body, this.status);
+    const run = online ? this.startCheck({ qr: scan.text }, false) : undefined;
     this.armClearTimer();
     await this.updateComplete;
     this.panel?.focusHeading();
+    await run;
   }
 
+  /** A typed-in card: looked up online like a scan; the form closes on the service's first answer. */
+  async handleManual(detail: ManualEntryDetail): Promise<void> {
+    this.scanSeq++;
+    this.manualBusy = true;
+    this.manualError = undefined;
+    await this.startCheck({ manual: detail.entry }, true);
+  }
+
+  private startCheck(req: CardCheckRequest, manual: boolean): Promise<void> {
+    this.manualCheck = manual;
+    return this.check.start(req);
+  }
+
+  private onCheckEvent(e: CheckEvent, first: boolean): void {
+    const t = translator(this.locale);
+    if (this.manualCheck && first) {
+      this.manualBusy = false;
+      if (e.kind === 'failed') {
+        this.manualError = { code: e.code, ...(e.field !== undefined ? { field: e.field } : {}) };
+        this.check.reset();
+        return;
+      }
+      this.manual?.close();
+      this.verifyFailed = false;
+      this.checking = false;
+      this.qr = undefined;
+      void this.updateComplete.then(() => this.panel?.focusHeading());
+    }
+    if (e.kind === 'view') {
+      this.result = e.view.result;
+      const state = e.view.portal.state;
+      if (state === 'done' || state === 'unavailable' || state === 'config' || (first && this.manualCheck)) {
+        this.liveText = announcement(e.view.result, this.locale, t);
+        this.sound.play(e.view.result.verdict);
+      }
+    }
+    if (this.result) this.armClearTimer();
+  }
   private armClearTimer(): void {
     clearInterval(this.tick);
+    if (this.check.waiting || this.reviewOpen) {
+      // Paused: the portal is being asked, or the receptionist is ticking a review.
+      this.tick = undefined;
+      this.clearsIn = undefined;
+      return;
+    }
     this.clearDeadline = performance.now() + this.clearSec * 1000;
     this.clearsIn = Math.ceil(this.clearSec);
     this.tick = setInterval(
@@ -150,6 +233,10 @@ export class BhytKioskApp extends LitElement {
     clearInterval(this.tick);
     this.tick = undefined;
     this.scanSeq++;
+    this.check.reset();
+    this.reviewOpen = false;
+    this.manualBusy = false;
+    this.manualError = undefined;
     this.result = undefined;
     this.qr = undefined;
     this.checking = false;
@@ -207,11 +294,21 @@ export class BhytKioskApp extends LitElement {
           ${this.checking ? html`<p class="checking" data-state="checking">${t('scan.checking')}</p>` : nothing}
           ${this.verifyFailed ? html`<p class="verify-failed" role="alert" data-state="verify-failed">${t('scan.verifyFailed')}</p>` : nothing}
           <kiosk-verdict-panel .result=${this.result} .locale=${this.locale} .clearsIn=${this.clearsIn}></kiosk-verdict-panel>
+          <kiosk-portal-panel
+            .portal=${showing ? this.check.portal : undefined}
+            .startedAt=${this.check.startedAt}
+            .failedCode=${showing ? this.check.failedCode : undefined}
+            ?gave-up=${this.check.gaveUp}
+            .locale=${this.locale}
+          ></kiosk-portal-panel>
         </section>
         <section class="actions-col" ?hidden=${!showing && !this.verifyFailed}>
           <kiosk-check-in
             .result=${this.result}
             .qr=${this.qr}
+            .cardCheckId=${this.check.failedCode === undefined ? this.check.id : undefined}
+            ?portal-pending=${this.check.pending}
+            ?gave-up=${this.check.gaveUp}
             .locale=${this.locale}
             ?signed-in=${this.user !== undefined}
           ></kiosk-check-in>
@@ -225,6 +322,16 @@ export class BhytKioskApp extends LitElement {
         </section>
         <section class="tools-col">
           <kiosk-paste-box .locale=${this.locale}></kiosk-paste-box>
+          ${
+            portalHealth(this.status) !== 'off'
+              ? html`<kiosk-manual-entry
+                  .locale=${this.locale}
+                  ?enabled=${this.user?.role === 'receptionist'}
+                  ?busy=${this.manualBusy}
+                  .serverError=${this.manualError}
+                ></kiosk-manual-entry>`
+              : nothing
+          }
           <kiosk-recent-visits
             .locale=${this.locale}
             .clearSec=${this.clearSec}
@@ -236,14 +343,6 @@ export class BhytKioskApp extends LitElement {
       <div class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true" data-live>${this.liveText}</div>
     `;
   }
-}
-
-function speakerIcon(muted: boolean) {
-  return svg`<svg class="bar-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 9v6h4l5 4V5L7 9H3z" fill="currentColor"/>${
-    muted
-      ? svg`<path d="M16 9l6 6M22 9l-6 6" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>`
-      : svg`<path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>`
-  }</svg>`;
 }
 
 export function readClearOverride(search: string): number | undefined {

@@ -24,3 +24,12 @@ export function severityIcon(severity: Severity): SVGTemplateResult {
 export function infoIcon(): SVGTemplateResult {
   return svg`<svg viewBox="0 0 64 64" aria-hidden="true" class="icon"><circle cx="32" cy="32" r="29" fill="none" stroke="currentColor" stroke-width="6"/><path d="M32 28 V46" stroke="currentColor" stroke-width="7" stroke-linecap="round"/><circle cx="32" cy="18" r="4" fill="currentColor"/></svg>`;
 }
+
+/** The mute button's speaker (crossed out when muted). */
+export function speakerIcon(muted: boolean) {
+  return svg`<svg class="bar-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 9v6h4l5 4V5L7 9H3z" fill="currentColor"/>${
+    muted
+      ? svg`<path d="M16 9l6 6M22 9l-6 6" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>`
+      : svg`<path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>`
+  }</svg>`;
+}

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { checkIn, randomKey } from '../api/client.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
-import { activityEvent, checkedInEvent } from '../events.js';
+import { activityEvent, checkedInEvent, giveUpEvent, reviewEvent } from '../events.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { reasonText } from '../verdict/view-model.js';
 
@@ -12,7 +12,24 @@ export const REVIEW_ITEMS = [
   { id: 'PORTAL_LOOKUP', label: 'checkin.checkPortal' },
 ] as const satisfies readonly { id: string; label: MessageKey }[];
 
-type Outcome = 'idle' | 'busy' | 'done' | 'duplicate' | 'sessionExpired' | 'forbidden' | 'serverRejected' | 'reviewNoteRequired' | 'error';
+/** What a receptionist confirms when they stop waiting for the portal (it has not answered). */
+export const GIVE_UP_ITEMS = [
+  { id: 'ID_SEEN', label: 'checkin.checkIdSeen' },
+  { id: 'PAPER_CARD', label: 'checkin.checkPaperCard' },
+] as const satisfies readonly { id: string; label: MessageKey }[];
+
+type Outcome =
+  | 'idle'
+  | 'busy'
+  | 'done'
+  | 'duplicate'
+  | 'sessionExpired'
+  | 'forbidden'
+  | 'serverRejected'
+  | 'reviewNoteRequired'
+  | 'pendingRefused'
+  | 'checkExpired'
+  | 'error';
 
 const OUTCOME_TEXT: Partial<Record<Outcome, MessageKey>> = {
   done: 'checkin.done',
@@ -20,12 +37,16 @@ const OUTCOME_TEXT: Partial<Record<Outcome, MessageKey>> = {
   sessionExpired: 'checkin.sessionExpired',
   forbidden: 'checkin.forbidden',
   reviewNoteRequired: 'checkin.reviewNoteRequired',
+  pendingRefused: 'checkin.portalPendingRefused',
+  checkExpired: 'checkin.checkExpired',
   error: 'checkin.error',
 };
 
 /**
  * Check-in for the card on screen. accepted → one confirm button; needs_review → the
  * receptionist ticks what they checked first (sent as `reviewNote`); rejected → no check-in.
+ * From an online card check (`cardCheckId`): while the portal is pending, only "stop waiting"
+ * (which opens its own review); the visit is then recorded from the check (`{cardCheckId}`).
  */
 @customElement('kiosk-check-in')
 export class KioskCheckIn extends LitElement {
@@ -34,12 +55,19 @@ export class KioskCheckIn extends LitElement {
   @property({ attribute: false }) qr: string | undefined;
   @property({ type: Boolean, attribute: 'signed-in' }) signedIn = false;
   @property() locale: Locale = 'vi';
+  /** The online card check this result came from: check-in sends its id instead of the QR text. */
+  @property({ attribute: false }) cardCheckId: string | undefined;
+  /** The portal has not answered yet. */
+  @property({ type: Boolean, attribute: 'portal-pending' }) portalPending = false;
+  /** The receptionist stopped waiting for the portal. */
+  @property({ type: Boolean, attribute: 'gave-up' }) gaveUp = false;
 
   @state() private ticked = new Set<string>();
   @state() private outcome: Outcome = 'idle';
   @state() private serverReason = '';
   @state() private showTickHint = false;
   private idempotencyKey = randomKey();
+  private reviewOpen = false;
 
   static override styles = css`
     :host {
@@ -127,7 +155,7 @@ export class KioskCheckIn extends LitElement {
   `;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('result') || changed.has('qr')) {
+    if (changed.has('result') || changed.has('qr') || changed.has('cardCheckId')) {
       // A new card: fresh ticks, fresh idempotency key (same card again = same key only while shown).
       this.ticked = new Set();
       this.outcome = 'idle';
@@ -135,6 +163,21 @@ export class KioskCheckIn extends LitElement {
       this.showTickHint = false;
       this.idempotencyKey = randomKey();
     }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const finished = this.outcome === 'done' || this.outcome === 'duplicate';
+    const open = this.result !== undefined && !finished && (this.ticked.size > 0 || (this.gaveUp && this.portalPending));
+    if (open !== this.reviewOpen) {
+      this.reviewOpen = open;
+      this.dispatchEvent(reviewEvent({ open }));
+    }
+  }
+
+  /** The items this card's review asks for: the give-up list while the portal has not answered. */
+  private get items(): readonly { id: string; label: MessageKey }[] {
+    return this.portalPending && this.gaveUp ? GIVE_UP_ITEMS : REVIEW_ITEMS;
   }
 
   override render() {
@@ -147,8 +190,13 @@ export class KioskCheckIn extends LitElement {
     if (!this.signedIn) {
       return html`<p class="blocked" data-checkin="login-required">${t('checkin.loginRequired')}</p>`;
     }
-    const review = r.verdict === 'needs_review';
-    const allTicked = !review || REVIEW_ITEMS.every((i) => this.ticked.has(i.id));
+    if (this.portalPending && !this.gaveUp) {
+      return html`<p class="msg" data-checkin="portal-pending">${t('checkin.portalPending')}</p>
+        <button type="button" class="review" data-action="give-up" @click=${() => this.giveUp()}>${t('portal.giveUp')}</button>`;
+    }
+    const review = r.verdict === 'needs_review' || (this.portalPending && this.gaveUp);
+    const items = this.items;
+    const allTicked = !review || items.every((i) => this.ticked.has(i.id));
     const finished = this.outcome === 'done' || this.outcome === 'duplicate';
     const busy = this.outcome === 'busy';
     const msgKey = OUTCOME_TEXT[this.outcome];
@@ -156,8 +204,8 @@ export class KioskCheckIn extends LitElement {
       ${
         review
           ? html`<fieldset>
-              <legend>${t('checkin.reviewIntro')}</legend>
-              ${REVIEW_ITEMS.map(
+              <legend>${this.portalPending ? t('checkin.giveUpIntro') : t('checkin.reviewIntro')}</legend>
+              ${items.map(
                 (i) =>
                   html`<label
                     ><input
@@ -201,6 +249,11 @@ export class KioskCheckIn extends LitElement {
     `;
   }
 
+  private giveUp(): void {
+    this.dispatchEvent(giveUpEvent());
+    this.dispatchEvent(activityEvent());
+  }
+
   private tick(id: string, on: boolean): void {
     const next = new Set(this.ticked);
     if (on) next.add(id);
@@ -212,22 +265,31 @@ export class KioskCheckIn extends LitElement {
   /** The note stored with the visit: codes plus the Vietnamese wording the receptionist saw. */
   private reviewNote(): string {
     const vi = translator('vi');
-    const items = REVIEW_ITEMS.filter((i) => this.ticked.has(i.id)).map((i) => `${i.id}: ${vi(i.label)}`);
-    return vi('checkin.note', { items: items.join('; ') });
+    const items = this.items.filter((i) => this.ticked.has(i.id)).map((i) => `${i.id}: ${vi(i.label)}`);
+    const note = vi('checkin.note', { items: items.join('; ') });
+    return this.portalPending ? `${note}; ${vi('portal.gaveUp')}` : note;
   }
 
   private async confirm(): Promise<void> {
     const r = this.result;
     const qr = this.qr;
-    if (!r || !qr || r.verdict === 'rejected' || this.outcome === 'busy') return;
+    const checkId = this.cardCheckId;
+    if (!r || (!qr && !checkId) || r.verdict === 'rejected' || this.outcome === 'busy') return;
+    if (this.portalPending && !this.gaveUp) return;
     this.dispatchEvent(activityEvent());
-    const review = r.verdict === 'needs_review';
-    if (review && !REVIEW_ITEMS.every((i) => this.ticked.has(i.id))) {
+    const review = r.verdict === 'needs_review' || this.portalPending;
+    if (review && !this.items.every((i) => this.ticked.has(i.id))) {
       this.showTickHint = true;
       return;
     }
     this.outcome = 'busy';
-    const res = await checkIn(review ? { qr, reviewNote: this.reviewNote() } : { qr }, this.idempotencyKey);
+    const note = review ? { reviewNote: this.reviewNote() } : {};
+    let res = await checkIn(checkId ? { cardCheckId: checkId, ...note } : { qr: qr!, ...note }, this.idempotencyKey);
+    // Still pending on the service: a scanned card is checked in under review from its text, as without a portal.
+    if (!res.ok && res.code === 'CARD_CHECK_PENDING' && checkId && qr && this.result === r) {
+      this.idempotencyKey = randomKey();
+      res = await checkIn({ qr, ...note }, this.idempotencyKey);
+    }
     if (this.result !== r) return; // the screen moved on (cleared or a new card) meanwhile
     if (res.ok) {
       this.outcome = res.body?.duplicate ? 'duplicate' : 'done';
@@ -238,6 +300,8 @@ export class KioskCheckIn extends LitElement {
     if (res.status === 401) this.outcome = 'sessionExpired';
     else if (res.status === 403) this.outcome = 'forbidden';
     else if (code === 'REVIEW_NOTE_REQUIRED') this.outcome = 'reviewNoteRequired';
+    else if (code === 'CARD_CHECK_PENDING') this.outcome = 'pendingRefused';
+    else if (code === 'CARD_CHECK_EXPIRED') this.outcome = 'checkExpired';
     else if (code === 'CARD_REJECTED') {
       const result = res.problem.result as VerifyResult | undefined;
       const first = result?.reasons?.find((x) => x.code === result.code) ?? result?.reasons?.[0];

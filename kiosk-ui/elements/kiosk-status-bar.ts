@@ -4,15 +4,36 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { getStatus } from '../api/client.js';
 import type { SessionUser } from '../../server/wire/session.js';
 import type { KioskStatus } from '../../server/wire/status.js';
+import { portalHealth } from '../card-check/online-check.js';
+import type { PortalHealth } from '../card-check/types.js';
 import { statusEvent } from '../events.js';
-import { formatAge, translator, type Locale } from '../i18n/index.js';
+import { formatAge, translator, type Locale, type MessageKey } from '../i18n/index.js';
 
 /** Sync is "behind" when the oldest unsent visit waits longer than this. */
 export const SYNC_BEHIND_SEC = 3600;
 
+/** The portal's state in the bar: its text and how loud it is (off: not shown). */
+const PORTAL_ITEMS: Readonly<Record<Exclude<PortalHealth, 'off'>, { key: MessageKey; cls: string }>> = {
+  unknown: { key: 'status.portalUnknown', cls: '' },
+  reachable: { key: 'status.portalReachable', cls: 'up' },
+  slow: { key: 'status.portalSlow', cls: 'warn' },
+  down: { key: 'status.portalDown', cls: 'warn' },
+  misconfigured: { key: 'status.portalMisconfigured', cls: 'bad' },
+};
+
+/** The portal's health from /api/status: its section, made louder by the PORTAL_* warnings. */
+export function barPortalHealth(status: KioskStatus | undefined, warnings: ReadonlySet<string>): PortalHealth {
+  const h = portalHealth(status);
+  if (h === 'off') return h;
+  if (warnings.has('PORTAL_CONFIG')) return 'misconfigured';
+  if (warnings.has('PORTAL_DOWN') && h !== 'misconfigured') return 'down';
+  return h;
+}
+
 /**
  * The strip across the top: is the service reachable, how old the trust store is, the demo-keys
- * warning (big: a kiosk trusting demo keys must never run a real desk), pending sync, and who is
+ * warning (big: a kiosk trusting demo keys must never run a real desk), pending sync, the agency
+ * portal (reachable, slow, down, misconfigured; nothing when none is configured), and who is
  * signed in. Polls /api/status and shares each answer with the page as `kiosk-status`.
  */
 @customElement('kiosk-status-bar')
@@ -118,6 +139,8 @@ export class KioskStatusBar extends LitElement {
     const trustAge = s?.trust?.crlAgeSec ?? s?.trust?.ageSec;
     const trustLevel = trustAgeLevel(trustAge, s?.trust?.maxAgeSec, s?.trust?.stale === true || warnings.has('TRUST_STALE'));
     const sync = s?.sync?.enabled ? s.sync : undefined;
+    const portal = this.reachable === false ? 'off' : barPortalHealth(s, warnings);
+    const portalItem = portal === 'off' ? undefined : PORTAL_ITEMS[portal];
     const syncBehind = warnings.has('SYNC_BEHIND') || (sync?.oldestPendingAgeSec != null && sync.oldestPendingAgeSec > SYNC_BEHIND_SEC);
     return html`
       ${demo ? html`<div class="demo" role="alert" data-warning="DEMO_KEYS">⚠ ${t('status.demoKeys')} ⚠</div>` : nothing}
@@ -156,6 +179,16 @@ export class KioskStatusBar extends LitElement {
                       : t('status.syncOk')
                 }
               </span>`
+            : nothing
+        }
+        ${
+          portalItem
+            ? html`<span
+                class="item ${portalItem.cls}"
+                data-portal-health=${portal}
+                role=${portal === 'reachable' || portal === 'unknown' ? 'status' : 'alert'}
+                >${portalItem.cls === 'up' ? html`<span class="dot" aria-hidden="true"></span>` : portalItem.cls ? '⚠ ' : ''}${t(portalItem.key)}</span
+              >`
             : nothing
         }
         <span class="spacer"></span>
