@@ -117,11 +117,11 @@ describe('npm run demo (process)', () => {
     const portalPassword = readFileSync(join(dir, 'demo', 'portal-password'), 'utf8');
     const storeKey = Object.keys(JSON.parse(readFileSync(join(dir, 'demo', 'store-keys.json'), 'utf8')) as object)[0]!;
 
-    // The kiosk: sync on; the portal configured (its status section, where the kiosk has the online check).
+    // The kiosk: sync on, the online card check on.
     const status = (await json(`${kiosk}/api/status`)).body;
     expect(status).toMatchObject({ facility: '12001', sync: { enabled: true } });
     expect(status.warnings).not.toContain('TRUST_STALE');
-    if (status.portal !== undefined) expect(status.portal).toMatchObject({ enabled: true });
+    expect(status.portal).toMatchObject({ enabled: true, configProblem: null });
     // The store knows the kiosk's key; the portal its facility account.
     expect((await json(`${store}/v1/facilities/12001/visits`, { headers: { authorization: `Bearer ${storeKey}` } })).status).toBe(200);
     const token = await postJson(portal + PORTAL_PATHS.token, { username: '12001_demo', password: md5Hex(portalPassword) });
@@ -134,8 +134,9 @@ describe('npm run demo (process)', () => {
     expect(login.status).toBe(200);
     const cookie = login.res.headers.get('set-cookie')!.split(';')[0]!;
     const checks = await postJson(`${kiosk}/api/card-checks?wait=30`, { qr: legacy }, { cookie });
-    // The online check (where the kiosk has it): the portal knows the person and the receptionist.
-    if (checks.status !== 404) expect(checks.body.portal).toMatchObject({ state: 'done', code: '000' });
+    // The online check: the portal knows the person, and the receptionist as the account's staff (no 054/055).
+    expect(checks.status).toBe(200);
+    expect(checks.body.portal).toMatchObject({ state: 'done', code: '000' });
     const checkIn = await postJson(`${kiosk}/api/check-ins`, { qr: legacy, reviewNote: 'Đã tra cứu cổng giám định: 000' }, { cookie });
     expect(checkIn.status).toBe(201);
     const year = new Date(Date.now() + 7 * 3_600_000).getUTCFullYear();
