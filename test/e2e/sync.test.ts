@@ -232,7 +232,7 @@ describe('sync to the medical-history store (real processes)', () => {
 
     const get = async (path: string, key: string) => {
       const res = await fetch(store.url + path, { headers: { authorization: `Bearer ${key}` } });
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: await res.json() };
     };
     const book = async (year: number, key = KEY_A) => (await get(`/v1/patients/${P}/visits?year=${year}`, key)).body.items;
     expect((await book(2024)).map((e: any) => [e.id, e.date])).toEqual([[ids[0], '2024-12-31']]);
@@ -272,7 +272,7 @@ describe('sync to the medical-history store (real processes)', () => {
         ],
       }),
     });
-    const results = ((await post.json()) as any).results;
+    const results = (await post.json()).results;
     expect(results.map((r: any) => [r.status, r.code])).toEqual([
       ['invalid', 'FACILITY_MISMATCH'],
       ['conflict', 'ID_CONFLICT'],

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 // The API's JSON answer: the tests assert on its shape, so it is deliberately untyped here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 async function status(url: string): Promise<any> {
   return (await fetch(`${url}/api/status`)).json();
 }

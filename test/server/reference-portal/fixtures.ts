@@ -89,7 +89,7 @@ export async function startTestPortal(
 }
 
 /** The reply is the JSON under test (untyped on purpose): tests assert on its members. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Json = any;
 
 export async function post(

@@ -25,7 +25,7 @@ export interface Reply {
   headers: Headers;
   text: string;
   // The API's JSON answer: the tests assert on its shape, so it is deliberately untyped here.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   json: any;
 }
 
