@@ -28,7 +28,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'demo-test-'));
 });
 afterEach(() => {
-  for (const d of running.splice(0)) if (d.proc.exitCode === null && d.proc.signalCode === null) d.proc.kill('SIGKILL');
+  // A failed test must not leave services behind: the demo's children have their own process
+  // group, so a SIGKILL of the demo alone would orphan them.
+  for (const d of running.splice(0))
+    if (d.proc.exitCode === null && d.proc.signalCode === null) {
+      for (const pid of childPids(d.proc.pid!)) process.kill(pid, 'SIGKILL');
+      d.proc.kill('SIGKILL');
+    }
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
