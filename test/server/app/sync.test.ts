@@ -19,7 +19,6 @@ afterAll(async () => {
 });
 
 // The API's JSON answer: the tests assert on its shape, so it is deliberately untyped here.
-
 async function status(url: string): Promise<any> {
   return (await fetch(`${url}/api/status`)).json();
 }

@@ -25,7 +25,6 @@ export interface Reply {
   headers: Headers;
   text: string;
   // The API's JSON answer: the tests assert on its shape, so it is deliberately untyped here.
-
   json: any;
 }
 
