@@ -110,6 +110,22 @@ export class CheckInService {
     let source: string | null;
     let portal: VisitPortalColumns = NO_PORTAL;
     const cardCheckId = req.cardCheckId;
+    const requestHash = createHash('sha256')
+      .update(
+        canonicalJson(
+          cardCheckId === undefined
+            ? { qr: req.qr, visitType, reviewNote: note ?? null }
+            : { cardCheckId, visitType, reviewNote: note ?? null },
+        ),
+        'utf8',
+      )
+      .digest('hex');
+    if (cardCheckId !== undefined && req.idempotencyKey !== undefined) {
+      // A retry of a check-in that went through: its answer, before the (now used) check refuses.
+      const key = req.idempotencyKey;
+      const prior = await this.d.db.read((q) => findIdempotencyKey(q, operator.username, key));
+      if (prior) return this.#replay(prior, requestHash);
+    }
     if (cardCheckId !== undefined) {
       if (!this.d.cardChecks) throw new AppError('CARD_CHECK_NOT_FOUND', 'no card check with this id');
       // The check's merged result stands (verified and looked up online when it was made).
@@ -144,16 +160,6 @@ export class CheckInService {
       stored = { status: out.status, response: out.response, replayed: false };
     } else {
       const idempotencyKey = req.idempotencyKey;
-      const requestHash = createHash('sha256')
-        .update(
-          canonicalJson(
-            cardCheckId === undefined
-              ? { qr: req.qr, visitType, reviewNote: note ?? null }
-              : { cardCheckId, visitType, reviewNote: note ?? null },
-          ),
-          'utf8',
-        )
-        .digest('hex');
       // With an Idempotency-Key (or a card check to mark used) the lookup, the visit and the
       // key's row (the check's link) must be one transaction.
       stored = await this.d.db.transaction(async (tx) => {
@@ -184,6 +190,18 @@ export class CheckInService {
       });
     }
 
+    return this.#answer(stored);
+  }
+
+  /** The answer stored for an Idempotency-Key, replayed (refused when the request differs). */
+  #replay(prior: { requestHash: string; status: number; response: string }, requestHash: string): CheckInOutcome {
+    if (prior.requestHash !== requestHash) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
+    }
+    return this.#answer({ status: prior.status, response: JSON.parse(prior.response) as StoredResponse, replayed: true });
+  }
+
+  #answer(stored: { status: number; response: StoredResponse; replayed: boolean }): CheckInOutcome {
     if ('problem' in stored.response) {
       const p = stored.response.problem;
       throw new AppError(p.code, p.detail, { ...p.extra, ...(stored.replayed ? { replayed: true } : {}) });
