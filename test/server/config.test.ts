@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, usage } from '../../server/config.js';
 import { ConfigError } from '../../server/errors.js';
 
@@ -83,5 +86,80 @@ describe('config', () => {
   it('lists every flag with its variable in --help', () => {
     expect(usage()).toMatch(/--data-dir <path>\s+KIOSK_DATA_DIR/);
     expect(usage()).toMatch(/--\[no-\]demo-accounts/);
+  });
+});
+
+describe('config: the online card check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiosk-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string, mode: number) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    chmodSync(p, mode);
+    return p;
+  };
+  const SECRET = 'mật khẩu cơ sở 2026';
+
+  it('is off by default: no URL, user or password; 60 s budget, unsigned, 10 min window', () => {
+    const c = load([]);
+    expect(c.portalUrl).toBeUndefined();
+    expect(c.portalUser).toBeUndefined();
+    expect(c.portalPassword).toBeUndefined();
+    expect(c.portalTimeoutSec).toBe(60);
+    expect(c.portalCheck).toBe('unsigned');
+    expect(c.cardCheckWindowSec).toBe(600);
+  });
+
+  it('reads the password from a 0600 file (one trailing newline dropped) and keeps it out of JSON', () => {
+    const pw = file('pw', SECRET + '\n', 0o600);
+    const c = load(['--portal-url', 'https://portal.example/', '--portal-user', '12001_bv', '--portal-password-file', pw], {
+      KIOSK_PORTAL_TIMEOUT: '90s',
+      KIOSK_PORTAL_CHECK: 'all',
+      KIOSK_CARD_CHECK_WINDOW: '5m',
+    });
+    expect(c).toMatchObject({ portalUrl: 'https://portal.example', portalUser: '12001_bv', portalTimeoutSec: 90, portalCheck: 'all' });
+    expect(c.cardCheckWindowSec).toBe(300);
+    expect(c.portalPassword).toBe(SECRET);
+    expect(JSON.stringify(c)).not.toContain(SECRET);
+  });
+
+  it('takes KIOSK_PORTAL_PASSWORD from the environment when no file is given', () => {
+    const c = load([], { KIOSK_PORTAL_URL: 'http://127.0.0.1:8091', KIOSK_PORTAL_USER: 'u', KIOSK_PORTAL_PASSWORD: SECRET });
+    expect(c.portalPassword).toBe(SECRET);
+  });
+
+  it('refuses a password file others can read, a missing or empty one, without echoing its content', () => {
+    const base = { KIOSK_PORTAL_URL: 'http://127.0.0.1:8091', KIOSK_PORTAL_USER: 'u' };
+    const open = file('open', SECRET, 0o644);
+    const p = problems([], { ...base, KIOSK_PORTAL_PASSWORD_FILE: open });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/readable by others: chmod 600/);
+    expect(p.join('\n')).not.toContain(SECRET);
+    expect(problems([], { ...base, KIOSK_PORTAL_PASSWORD_FILE: join(dir, 'missing') })[0]).toMatch(/cannot be read/);
+    expect(problems([], { ...base, KIOSK_PORTAL_PASSWORD_FILE: file('empty', '\n', 0o600) })[0]).toMatch(/is empty/);
+  });
+
+  it('needs URL, user and a password together; one password source; a known check mode; sane durations', () => {
+    expect(problems([], { KIOSK_PORTAL_URL: 'http://127.0.0.1:8091' })[0]).toMatch(/go together/);
+    expect(problems([], { KIOSK_PORTAL_USER: 'u', KIOSK_PORTAL_PASSWORD: SECRET })[0]).toMatch(/KIOSK_PORTAL_URL.*go together/);
+    const both = problems([], {
+      KIOSK_PORTAL_URL: 'http://127.0.0.1:8091',
+      KIOSK_PORTAL_USER: 'u',
+      KIOSK_PORTAL_PASSWORD: SECRET,
+      KIOSK_PORTAL_PASSWORD_FILE: file('pw2', SECRET, 0o600),
+    });
+    expect(both[0]).toMatch(/both set/);
+    expect(both.join('\n')).not.toContain(SECRET);
+    expect(problems([], { KIOSK_PORTAL_URL: 'ftp://portal.example' })[0]).toMatch(/KIOSK_PORTAL_URL: must be an http\(s\) URL/);
+    expect(problems(['--portal-check', 'some'])[0]).toMatch(/KIOSK_PORTAL_CHECK.*unsigned, all/);
+    expect(problems([], { KIOSK_PORTAL_TIMEOUT: '0' })[0]).toMatch(/KIOSK_PORTAL_TIMEOUT/);
+    expect(problems([], { KIOSK_CARD_CHECK_WINDOW: '1' })[0]).toMatch(/KIOSK_CARD_CHECK_WINDOW/);
+  });
+
+  it('lists the portal flags in --help, and the password variable as environment only', () => {
+    expect(usage()).toMatch(/--portal-url <url>\s+KIOSK_PORTAL_URL/);
+    expect(usage()).toMatch(/--portal-password-file <path>\s+KIOSK_PORTAL_PASSWORD_FILE/);
+    expect(usage()).toMatch(/Environment only: KIOSK_PORTAL_PASSWORD/);
+    expect(usage()).not.toMatch(/--portal-password </);
   });
 });
