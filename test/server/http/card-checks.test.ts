@@ -61,6 +61,7 @@ function gate() {
 
 let portal: RunningPortal;
 let portalDir: string;
+let portalFlags: string[];
 let k: LogKiosk;
 const lines: string[] = [];
 let tokenRequests = 0;
@@ -117,8 +118,9 @@ beforeAll(async () => {
   const passwordFile = join(portalDir, 'portal-password');
   writeFileSync(passwordFile, PORTAL_ACCOUNT.password + '\n');
   chmodSync(passwordFile, 0o600);
+  portalFlags = ['--portal-url', portal.url, '--portal-user', PORTAL_ACCOUNT.username, '--portal-password-file', passwordFile];
   k = await startLogKiosk({
-    flags: ['--portal-url', portal.url, '--portal-user', PORTAL_ACCOUNT.username, '--portal-password-file', passwordFile],
+    flags: portalFlags,
     service: {
       logger: createLogger({ sink: (l) => lines.push(l), level: 'debug' }),
       cardChecks: {
@@ -425,5 +427,36 @@ describe('portal off (no KIOSK_PORTAL_URL)', () => {
     });
     expect(v.status).toBe(201);
     expect(v.json.visit).toMatchObject({ verdict: 'needs_review', cardCheckId: c.json.id, portal: { state: 'off' } });
+  });
+});
+
+describe('a slow portal', () => {
+  let slow: LogKiosk;
+  const waits = gate();
+  beforeAll(async () => {
+    slow = await startLogKiosk({
+      flags: portalFlags,
+      service: { cardChecks: { clientSleep: () => Promise.resolve(), waitSleep: waits.sleep, recheckSleep: gate().sleep } },
+    });
+  });
+  afterAll(async () => {
+    releasePortal();
+    await slow?.close();
+  });
+
+  it('answers recorded with their latency; a median above 15 s is `slow`', async () => {
+    portal.control.setFaults({ latency: 20_000 });
+    const c = await slow.request('POST', '/api/card-checks?wait=0', { cookie: slow.cookies.receptionist, body: { qr: LEGACY_HC } });
+    expect(c.json.portal.state).toBe('pending');
+    expect((await slow.request('GET', '/api/status')).json.portal).toMatchObject({ state: 'unknown', inFlight: 1 });
+    await until(() => portalHeld.length > 0, 'the portal holds the call');
+    slow.clock.advance(20_000);
+    portal.control.setFaults({ latency: 0 });
+    releasePortal();
+    const done = await slow.request('GET', `/api/card-checks/${c.json.id}?wait=10`, { cookie: slow.cookies.receptionist });
+    expect(done.json.portal).toMatchObject({ state: 'done', code: '000', latencyMs: 20_000 });
+    const s = (await slow.request('GET', '/api/status')).json;
+    expect(s.portal).toMatchObject({ state: 'slow', inFlight: 0, recent: { done: 1, medianLatencyMs: 20_000 } });
+    expect(s.warnings).not.toContain('PORTAL_DOWN');
   });
 });
