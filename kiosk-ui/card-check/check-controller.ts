@@ -37,6 +37,11 @@ export class CardCheckController implements ReactiveController {
     return this.pending && !this.gaveUp;
   }
 
+  /** A check was started for what is on screen (running, answered, failed or given up). */
+  get started(): boolean {
+    return this.current !== undefined || this.id !== undefined || this.failedCode !== undefined || this.gaveUp;
+  }
+
   hostDisconnected(): void {
     this.reset();
   }
@@ -59,6 +64,7 @@ export class CardCheckController implements ReactiveController {
     );
     this.current = check;
     await check.run(req);
+    if (this.current === check) this.current = undefined;
   }
 
   giveUp(): void {

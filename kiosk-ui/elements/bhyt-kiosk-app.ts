@@ -12,6 +12,7 @@ import { initialLocale, switchLocale, translator, type Locale } from '../i18n/in
 import { listenForWedgeScans } from '../scan/wedge-listener.js';
 import { SoundCues } from '../sound.js';
 import { announcement } from '../verdict/view-model.js';
+import { ClearTimer, readClearOverride } from '../clear-timer.js';
 import { speakerIcon } from './icons.js';
 import './kiosk-camera-scanner.js';
 import './kiosk-check-in.js';
@@ -72,8 +73,10 @@ export class BhytKioskApp extends LitElement {
   private readonly sound = new SoundCues();
   /** `?clear=SECONDS` overrides the server's setting (tests, demos). */
   private readonly clearOverride = readClearOverride(location.search);
-  private clearDeadline = 0;
-  private tick: ReturnType<typeof setInterval> | undefined;
+  private readonly clearTimer = new ClearTimer(
+    (sec) => (this.clearsIn = sec),
+    () => this.clearResult(),
+  );
   private scanSeq = 0;
   private stopWedge: (() => void) | undefined;
 
@@ -111,10 +114,12 @@ export class BhytKioskApp extends LitElement {
     const before = this.user?.username;
     this.user = e.detail.user;
     // Signed out (or someone else signed in): the check belonged to the previous operator.
-    if (before !== undefined && before !== this.user?.username && (this.check.id || this.check.pending)) this.clearResult();
+    if (before !== undefined && before !== this.user?.username && this.check.started) this.clearResult();
+    else void this.checkOnlineIfDue();
   };
   private readonly onStatus = (e: CustomEvent<{ status: KioskStatus | undefined }>) => {
     if (e.detail.status) this.status = e.detail.status;
+    void this.checkOnlineIfDue();
     const sec = e.detail.status?.ui?.resultClearSec;
     if (this.clearOverride === undefined && typeof sec === 'number' && sec > 0) this.clearSec = sec;
   };
@@ -162,12 +167,22 @@ export class BhytKioskApp extends LitElement {
     const t = translator(this.locale);
     this.liveText = announcement(res.body, this.locale, t);
     this.sound.play(res.body.verdict);
-    const online = this.user?.role === 'receptionist' && needsOnlineCheck(res.body, this.status);
-    const run = online ? this.startCheck({ qr: scan.text }, false) : undefined;
+    const run = this.checkOnlineIfDue();
     this.armClearTimer();
     await this.updateComplete;
     this.panel?.focusHeading();
     await run;
+  }
+
+  /**
+   * Starts the online check of the scanned card on screen when it needs one and none ran yet:
+   * after the scan, or once the sign-in or the portal's status arrives (the camera may be faster).
+   */
+  private checkOnlineIfDue(): Promise<void> | undefined {
+    const r = this.result;
+    if (!r || !this.qr || this.checking || this.check.started || this.user?.role !== 'receptionist' || !needsOnlineCheck(r, this.status))
+      return;
+    return this.startCheck({ qr: this.qr }, false);
   }
 
   /** A typed-in card: looked up online like a scan; the form closes on the service's first answer. */
@@ -201,37 +216,25 @@ export class BhytKioskApp extends LitElement {
     if (e.kind === 'view') {
       this.result = e.view.result;
       const state = e.view.portal.state;
-      if (state === 'done' || state === 'unavailable' || state === 'config' || (first && this.manualCheck)) {
+      const answered = state === 'done' || state === 'unavailable' || state === 'config';
+      if (answered || (first && this.manualCheck)) {
         this.liveText = announcement(e.view.result, this.locale, t);
         this.sound.play(e.view.result.verdict);
       }
+      if (answered) void this.statusBar?.poll();
     }
     if (this.result) this.armClearTimer();
   }
+
+  /** (Re)starts the auto-clear countdown; paused while the portal is asked or a review is open. */
   private armClearTimer(): void {
-    clearInterval(this.tick);
-    if (this.check.waiting || this.reviewOpen) {
-      // Paused: the portal is being asked, or the receptionist is ticking a review.
-      this.tick = undefined;
-      this.clearsIn = undefined;
-      return;
-    }
-    this.clearDeadline = performance.now() + this.clearSec * 1000;
-    this.clearsIn = Math.ceil(this.clearSec);
-    this.tick = setInterval(
-      () => {
-        const left = (this.clearDeadline - performance.now()) / 1000;
-        if (left <= 0) this.clearResult();
-        else this.clearsIn = Math.ceil(left);
-      },
-      Math.min(1000, Math.max(100, this.clearSec * 250)),
-    );
+    if (this.check.waiting || this.reviewOpen) this.clearTimer.stop();
+    else this.clearTimer.arm(this.clearSec);
   }
 
   /** Back to the scan state: drops the result and its QR text from memory, DOM and live region. */
   clearResult(): void {
-    clearInterval(this.tick);
-    this.tick = undefined;
+    this.clearTimer.stop();
     this.scanSeq++;
     this.check.reset();
     this.reviewOpen = false;
@@ -241,7 +244,6 @@ export class BhytKioskApp extends LitElement {
     this.qr = undefined;
     this.checking = false;
     this.verifyFailed = false;
-    this.clearsIn = undefined;
     this.liveText = '';
     this.recent?.close();
     const active = document.activeElement;
@@ -293,14 +295,21 @@ export class BhytKioskApp extends LitElement {
           }
           ${this.checking ? html`<p class="checking" data-state="checking">${t('scan.checking')}</p>` : nothing}
           ${this.verifyFailed ? html`<p class="verify-failed" role="alert" data-state="verify-failed">${t('scan.verifyFailed')}</p>` : nothing}
-          <kiosk-verdict-panel .result=${this.result} .locale=${this.locale} .clearsIn=${this.clearsIn}></kiosk-verdict-panel>
-          <kiosk-portal-panel
-            .portal=${showing ? this.check.portal : undefined}
-            .startedAt=${this.check.startedAt}
-            .failedCode=${showing ? this.check.failedCode : undefined}
-            ?gave-up=${this.check.gaveUp}
+          <kiosk-verdict-panel
+            .result=${this.result}
             .locale=${this.locale}
-          ></kiosk-portal-panel>
+            .clearsIn=${this.clearsIn}
+            ?portal-shown=${this.check.portal !== undefined || this.check.failedCode !== undefined}
+          >
+            <kiosk-portal-panel
+              slot="portal"
+              .portal=${showing ? this.check.portal : undefined}
+              .startedAt=${this.check.startedAt}
+              .failedCode=${showing ? this.check.failedCode : undefined}
+              ?gave-up=${this.check.gaveUp}
+              .locale=${this.locale}
+            ></kiosk-portal-panel>
+          </kiosk-verdict-panel>
         </section>
         <section class="actions-col" ?hidden=${!showing && !this.verifyFailed}>
           <kiosk-check-in
@@ -343,13 +352,6 @@ export class BhytKioskApp extends LitElement {
       <div class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true" data-live>${this.liveText}</div>
     `;
   }
-}
-
-export function readClearOverride(search: string): number | undefined {
-  const raw = new URLSearchParams(search).get('clear');
-  if (raw === null) return undefined;
-  const n = Number(raw);
-  return Number.isFinite(n) && n > 0 && n <= 3600 ? n : undefined;
 }
 
 declare global {

@@ -267,7 +267,7 @@ export class KioskCheckIn extends LitElement {
     const vi = translator('vi');
     const items = this.items.filter((i) => this.ticked.has(i.id)).map((i) => `${i.id}: ${vi(i.label)}`);
     const note = vi('checkin.note', { items: items.join('; ') });
-    return this.portalPending ? `${note}; ${vi('portal.gaveUp')}` : note;
+    return this.portalPending ? `${note}; ${vi('portal.gaveUpTitle')}` : note;
   }
 
   private async confirm(): Promise<void> {

@@ -151,6 +151,9 @@ export class KioskManualEntry extends LitElement {
   close(): void {
     this.form?.reset();
     this.kind = 'card';
+    // reset() restores the radios' default (none: they are bound by property): pick the card again.
+    const card = this.renderRoot.querySelector<HTMLInputElement>('input[data-manual-kind="card"]');
+    if (card) card.checked = true;
     this.errors = {};
     if (this.dialog?.open) this.dialog.close();
   }

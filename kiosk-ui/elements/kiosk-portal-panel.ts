@@ -28,7 +28,7 @@ export class KioskPortalPanel extends LitElement {
   static override styles = css`
     :host {
       display: block;
-      margin-top: 12px;
+      margin: 0 0 10px;
       font-size: 20px;
       color: var(--ink);
     }
@@ -217,7 +217,7 @@ export class KioskPortalPanel extends LitElement {
       <h3 id="portal-h">${t('portal.heading')}</h3>
       <p class="title" data-portal-title>
         ${pending && !this.gaveUp ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
-        <span>${v.title}</span>
+        <span>${pending && this.gaveUp ? t('portal.gaveUpTitle') : v.title}</span>
         ${
           pending && !this.gaveUp
             ? html`<span class="elapsed" data-portal-elapsed=${this.elapsed}>${t('portal.elapsed', { n: this.elapsed })}</span>`

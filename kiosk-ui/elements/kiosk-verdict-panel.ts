@@ -9,6 +9,7 @@ import { infoIcon, severityIcon, toneIcon } from './icons.js';
  * The verdict, readable from a metre away. The host element carries `data-verdict`
  * (accepted | needs_review | rejected) and `data-code` (the primary reason code) while a result
  * is shown, and neither — nor any card data in its shadow DOM — once the result is cleared.
+ * The online check's panel (kiosk-portal-panel) is slotted in as `portal`.
  */
 @customElement('kiosk-verdict-panel')
 export class KioskVerdictPanel extends LitElement {
@@ -16,6 +17,11 @@ export class KioskVerdictPanel extends LitElement {
   @property() locale: Locale = 'vi';
   /** Seconds until the screen clears (shown as a countdown), when known. */
   @property({ type: Number }) clearsIn: number | undefined;
+  /**
+   * The online check is under way or answered: its panel (slotted as `portal`, at the top of the
+   * frame) replaces the "check online" banner.
+   */
+  @property({ type: Boolean, attribute: 'portal-shown' }) portalShown = false;
 
   static override styles = css`
     :host {
@@ -237,7 +243,8 @@ export class KioskVerdictPanel extends LitElement {
           </div>
         </div>
         <div class="frame">
-          ${v.unsignedBanner ? html`<p class="banner" role="note" data-banner="unsigned">${severityIcon('warning')}${v.unsignedBanner}</p>` : nothing}
+          <slot name="portal"></slot>
+          ${v.unsignedBanner && !this.portalShown ? html`<p class="banner" role="note" data-banner="unsigned">${severityIcon('warning')}${v.unsignedBanner}</p>` : nothing}
           ${v.demoCard ? html`<p class="demo">${t('verdict.demoCard')}</p>` : nothing}
           ${
             v.reasons.length

@@ -174,7 +174,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'portal.mismatch.birthDate': 'Birth date',
   'portal.mismatch.facility': 'Registered facility',
   'portal.giveUp': 'Stop waiting — check in under review',
-  'portal.gaveUp': 'Stopped waiting for the portal. The card is checked again later.',
+  'portal.gaveUpTitle': 'Stopped waiting for the portal',
+  'portal.gaveUp': 'The portal has not answered; check in after checking ID papers.',
 
   'manual.open': 'Enter card details (no QR code)',
   'manual.heading': 'Enter the card by hand',

@@ -175,7 +175,8 @@ export const vi = {
   'portal.mismatch.birthDate': 'Ngày sinh',
   'portal.mismatch.facility': 'Nơi ĐK KCB ban đầu',
   'portal.giveUp': 'Không chờ cổng — tiếp nhận có kiểm tra',
-  'portal.gaveUp': 'Đã ngừng chờ cổng giám định. Thẻ được tra cứu lại sau.',
+  'portal.gaveUpTitle': 'Không chờ cổng giám định',
+  'portal.gaveUp': 'Cổng chưa trả lời; tiếp nhận sau khi kiểm tra giấy tờ.',
 
   'manual.open': 'Nhập thông tin thẻ (không có mã QR)',
   'manual.heading': 'Nhập thông tin thẻ bằng tay',

@@ -63,7 +63,7 @@ export function buildPortalView(p: PortalSummary, locale: Locale, t: Translate):
   const view: PortalView = { state: p.state, tone: 'review', title: '', fields: [] };
   if (p.code !== undefined && p.state === 'done') view.code = p.code;
   if (p.message) view.message = p.message;
-  if (p.latencyMs !== undefined && p.state !== 'pending')
+  if (p.latencyMs !== undefined && p.latencyMs >= 100 && p.state !== 'pending')
     view.latency = t('portal.latency', { sec: (Math.round(p.latencyMs / 100) / 10).toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB') });
 
   switch (p.state) {
