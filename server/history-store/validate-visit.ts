@@ -18,7 +18,8 @@ const CARD_NUMBER = /^(?:[A-Z]{2}[1-5][0-9]{2}[0-9]{10}|[0-9]{10})$/;
 const VISIT_TYPE = /^(?:0[1-9]|[1-9][0-9])$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 const VERDICTS = ['accepted', 'needs_review'];
-const SOURCES = ['signed', 'legacy-unsigned', 'id-card'];
+/** How the kiosk read the card; `manual`: typed in at the desk and checked online (POST /api/card-checks). */
+const SOURCES = ['signed', 'legacy-unsigned', 'id-card', 'manual'];
 /** A kiosk clock this far ahead is wrong; such visits are refused rather than booked in the future. */
 export const MAX_FUTURE_MS = 24 * 3600 * 1000;
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
@@ -65,7 +66,7 @@ export function validateItem(raw: unknown, callerFacility: string, now: number):
   if (typeof o.verdict !== 'string' || !VERDICTS.includes(o.verdict))
     return fail(id, 'VERDICT_INVALID', '"verdict" must be accepted or needs_review.');
   if (typeof o.source !== 'string' || !SOURCES.includes(o.source))
-    return fail(id, 'SOURCE_INVALID', '"source" must be signed, legacy-unsigned or id-card.');
+    return fail(id, 'SOURCE_INVALID', '"source" must be signed, legacy-unsigned, id-card or manual.');
   const visit: HistoryVisit = {
     id: lowerId,
     facility: o.facility,

@@ -25,7 +25,8 @@ export interface HistoryVisit {
   /** ISO-8601 instant of the check-in. */
   checkedInAt: string;
   verdict: 'accepted' | 'needs_review';
-  source: 'signed' | 'legacy-unsigned' | 'id-card';
+  /** `manual`: typed in at the desk and checked online with the agency portal. */
+  source: 'signed' | 'legacy-unsigned' | 'id-card' | 'manual';
 }
 
 export type ItemStatus = 'stored' | 'duplicate' | 'conflict' | 'invalid';

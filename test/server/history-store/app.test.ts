@@ -43,6 +43,11 @@ describe('POST /v1/visits:batch', () => {
     expect((await batch([{ ...v, checkedInAt: '2026-11-24T03:00:00.000Z' }])).body.results[0].status).toBe('duplicate');
   });
 
+  it('stores a visit whose card was entered by hand and checked online (source manual)', async () => {
+    const v = visit({ source: 'manual', verdict: 'needs_review' });
+    expect((await batch([v])).body.results[0]).toMatchObject({ status: 'stored' });
+  });
+
   it('a repeated id inside one batch is stored once', async () => {
     const v = visit();
     const r = await batch([v, v, { ...v, verdict: 'needs_review' }]);
