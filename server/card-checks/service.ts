@@ -257,11 +257,16 @@ export class CardCheckService {
     return view(id, await this.#waitFor(promise, first, opts.waitMs));
   }
 
-  /** The check, waiting up to `waitMs` for the portal when it is still in flight. */
-  async get(id: string, opts: { waitMs?: number } = {}): Promise<CardCheckView> {
+  /**
+   * The check, waiting up to `waitMs` for the portal when it is still in flight. With `operator`
+   * (the desk's GET), only that operator's checks at this desk: a check carries patient data.
+   */
+  async get(id: string, opts: { waitMs?: number; operator?: Pick<CardCheckOperator, 'username'> } = {}): Promise<CardCheckView> {
     const running = this.#inFlight.get(id);
     const row = await this.#d.repo.get(id);
     if (!row) throw new CardCheckError('CARD_CHECK_NOT_FOUND', 'no card check with this id');
+    if (opts.operator !== undefined && (row.operator !== opts.operator.username || row.deskId !== this.#d.deskId))
+      throw new CardCheckError('CARD_CHECK_NOT_YOURS', 'this card check was made at another desk or by another operator');
     if (running) return view(id, await this.#waitFor(running.promise, row.result, opts.waitMs));
     if (row.portalState === 'pending') {
       // Not in flight here, yet pending: its run was interrupted. Say so, and record it.

@@ -7,7 +7,7 @@ import { currentUser, requireJsonContent } from './session-auth.js';
 /**
  * The desk's online card check (receptionist):
  *   POST /api/card-checks?wait=S {qr} | {manual}  → 200 {id, result, portal}
- *   GET  /api/card-checks/{id}?wait=S             → the same check, waiting up to S s for the portal
+ *   GET  /api/card-checks/{id}?wait=S             → the same check (the caller's own), waiting up to S s
  * The answer comes as soon as the portal answered or the wait passed (`portal.state` pending:
  * ask again). Refusals are CardCheckError problems (server/wire/problem-codes.ts).
  */
@@ -21,7 +21,8 @@ export function cardCheckRoutes(deps: { cardChecks: CardCheckService; requireRol
   });
   r.get('/api/card-checks/:id', receptionist, async (req, res) => {
     const waitMs = parseWaitMs(req.query);
-    res.set('Cache-Control', 'no-store').json(await deps.cardChecks.get(String(req.params.id), { waitMs }));
+    const operator = currentUser(res);
+    res.set('Cache-Control', 'no-store').json(await deps.cardChecks.get(String(req.params.id), { waitMs, operator }));
   });
   return r;
 }

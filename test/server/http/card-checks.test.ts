@@ -241,6 +241,9 @@ describe('online card check through the kiosk service', () => {
     const theirs = await post('/api/card-checks?wait=10', { qr: LEGACY_HC }, cookies[SECOND.username]);
     const notYours = await post('/api/check-ins', { cardCheckId: theirs.json.id });
     expect([notYours.status, notYours.json.code]).toEqual([403, 'CARD_CHECK_NOT_YOURS']);
+    const notYoursToRead = await get(`/api/card-checks/${theirs.json.id}`);
+    expect([notYoursToRead.status, notYoursToRead.json.code]).toEqual([403, 'CARD_CHECK_NOT_YOURS']);
+    expect((await get(`/api/card-checks/${theirs.json.id}`, cookies[SECOND.username])).status).toBe(200);
   });
 
   it('a portal answering after 3 s: wait=0 → pending (check-in refused), GET ?wait=10 → done', async () => {
