@@ -109,13 +109,8 @@ export function getRecentVisits(limit: number): Promise<ApiOutcome<RecentVisits>
   return call('GET', `/api/visits/recent?limit=${encodeURIComponent(String(limit))}`);
 }
 
-/** A check-in from an online card check (its id) instead of the scanned text. */
-export interface CardCheckInRequest extends Omit<CheckInRequest, 'qr'> {
-  cardCheckId: string;
-}
-
-/** POST /api/check-ins: the server re-verifies the card (or takes the card check's result) and records the visit. */
-export function checkIn(req: CheckInRequest | CardCheckInRequest, idempotencyKey: string): Promise<ApiOutcome<CheckInResponse>> {
+/** POST /api/check-ins `{qr}` or `{cardCheckId}`: the server re-verifies the card (or takes its card check's result) and records the visit. */
+export function checkIn(req: CheckInRequest, idempotencyKey: string): Promise<ApiOutcome<CheckInResponse>> {
   return call('POST', '/api/check-ins', req, { 'Idempotency-Key': idempotencyKey });
 }
 

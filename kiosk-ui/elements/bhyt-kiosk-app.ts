@@ -318,6 +318,7 @@ export class BhytKioskApp extends LitElement {
             .cardCheckId=${this.check.failedCode === undefined ? this.check.id : undefined}
             ?portal-pending=${this.check.pending}
             ?gave-up=${this.check.gaveUp}
+            ?portal-unanswered=${this.check.portal?.state === 'unavailable' || this.check.portal?.state === 'config'}
             .locale=${this.locale}
             ?signed-in=${this.user !== undefined}
           ></kiosk-check-in>

@@ -61,6 +61,8 @@ export class KioskCheckIn extends LitElement {
   @property({ type: Boolean, attribute: 'portal-pending' }) portalPending = false;
   /** The receptionist stopped waiting for the portal. */
   @property({ type: Boolean, attribute: 'gave-up' }) gaveUp = false;
+  /** The portal could not be asked (unavailable, or refused the facility's setup): nothing to "look up on the portal". */
+  @property({ type: Boolean, attribute: 'portal-unanswered' }) portalUnanswered = false;
 
   @state() private ticked = new Set<string>();
   @state() private outcome: Outcome = 'idle';
@@ -177,7 +179,7 @@ export class KioskCheckIn extends LitElement {
 
   /** The items this card's review asks for: the give-up list while the portal has not answered. */
   private get items(): readonly { id: string; label: MessageKey }[] {
-    return this.portalPending && this.gaveUp ? GIVE_UP_ITEMS : REVIEW_ITEMS;
+    return (this.portalPending && this.gaveUp) || this.portalUnanswered ? GIVE_UP_ITEMS : REVIEW_ITEMS;
   }
 
   override render() {

@@ -121,6 +121,12 @@ export class KioskPortalPanel extends LitElement {
       border-collapse: collapse;
       font-size: 20px;
     }
+    caption {
+      caption-side: top;
+      text-align: left;
+      font-weight: 700;
+      padding-bottom: 2px;
+    }
     th,
     td {
       text-align: left;

@@ -35,7 +35,7 @@ const PORTAL_PASSWORD = 'mat-khau-12001';
 const STAFF = { hoTen: 'Lễ tân (tài khoản demo)', cccd: '012195000101' };
 
 const base = {
-  gioiTinh: 'Nam',
+  gioiTinh: 'Nam' as const,
   diaChi: 'Số 10 Ngõ 132 Trần Hưng Đạo, Lai Châu',
   maDKBD: '12001',
   gtTheTu: '2026-01-01',
@@ -91,6 +91,20 @@ const NGUYET: PortalPerson = {
   status: 'normal',
 };
 
+/** The child's paper card TE1121201234569: expired at the portal, a new card issued (003). */
+const PO: PortalPerson = {
+  ...base,
+  maSoBhxh: '1201234569',
+  maThe: 'TE1121201234569',
+  hoTen: 'Vàng A Pó',
+  ngaySinh: '2023-02-14',
+  maDKBD: '12002',
+  gtTheTu: '2023-02-14',
+  gtTheDen: '2026-06-30',
+  status: 'normal',
+  newCard: { maThe: 'TE1121201234570', gtTheTu: '2026-07-01', gtTheDen: '2029-02-13', maDKBD: '12002', tenDKBD: 'Trạm Y tế xã Sơn Bình' },
+};
+
 let work: string;
 let issuer: TestIssuer;
 let portal: RunningPortal;
@@ -102,7 +116,7 @@ let portalData = '';
 function writePortalData(staff: { hoTen: string; cccd: string }): void {
   writeDataset(portalData, {
     version: 1,
-    persons: [THIEN, BINH, NGUYET],
+    persons: [THIEN, BINH, NGUYET, PO],
     accounts: [{ username: '12001_bv', password: PORTAL_PASSWORD, facility: '12001', staff: [staff] }],
   });
 }
@@ -415,6 +429,39 @@ describe('kiosk screen with the online card check', () => {
       } finally {
         writePortalData(STAFF);
       }
+    });
+
+    it('003: the old card expired, the new card number and dates are shown; the card is refused', async () => {
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
+      await page.keyboard.type(LEGACY_TE, { delay: 1 });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('kiosk-portal-panel[data-portal-code="003"]', { timeout: 30_000 });
+      expect(await verdictOf(page)).toEqual({ verdict: 'rejected', code: 'CARD_REPLACED' });
+      expect(await portalText(page, '[data-portal-field="newCardNumber"] dd')).toBe('TE1121201234570');
+      expect(await portalText(page, '[data-portal-field="newCardValidity"] dd')).toBe('01/07/2026 – 13/02/2029');
+      expect(await portalText(page, '[data-portal-field="newCardFacility"] dd')).toBe('12002 — Trạm Y tế xã Sơn Bình');
+      expect(await page.$('kiosk-check-in >>> [data-checkin="blocked"]')).not.toBeNull();
+      await shoot(page, '8-new-card-003');
+    });
+
+    it("070 on a typed-in card: the portal's birth date beside the one entered", async () => {
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
+      await page.click('kiosk-manual-entry >>> [data-action="manual-entry"]');
+      await page.waitForSelector('kiosk-manual-entry >>> dialog[open]');
+      await page.keyboard.type(NGUYET.maSoBhxh);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(NGUYET.hoTen);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('1987');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('kiosk-portal-panel[data-portal-code="070"]', { timeout: 30_000 });
+      expect(await verdictOf(page)).toEqual({ verdict: 'needs_review', code: 'PORTAL_BIRTH_DATE_MISMATCH' });
+      expect(await portalText(page, '[data-mismatch-card]')).toBe('1987');
+      expect(await portalText(page, '[data-mismatch-portal]')).toBe('12/05/1988');
+      await shoot(page, '9-mismatch-070');
+      expect(b.errors).toEqual([]);
     });
   });
 });
