@@ -346,6 +346,10 @@ describe('online card check through the kiosk service', () => {
     expect(flagged.json.items).toHaveLength(1);
     expect(flagged.json.items[0]).toMatchObject({ visitId: v.json.visit.id, cardCheckId: c.json.id, portalCode: '110', flagged: true });
     expect((await status()).portal.awaitingRecheck).toBe(0);
+    const badCursor = await get('/api/audit/rechecks/flagged?cursor=%25', k.cookies.auditor);
+    expect([badCursor.status, badCursor.json.code]).toEqual([400, 'CURSOR_INVALID']);
+    const unknownParam = await get('/api/audit/rechecks/flagged?verdict=rejected', k.cookies.auditor);
+    expect([unknownParam.status, unknownParam.json.code]).toEqual([400, 'QUERY_UNKNOWN']);
   });
 
   it('a check older than the window cannot be checked in: 409 CARD_CHECK_EXPIRED', async () => {
