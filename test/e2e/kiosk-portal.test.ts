@@ -463,5 +463,26 @@ describe('kiosk screen with the online card check', () => {
       await shoot(page, '9-mismatch-070');
       expect(b.errors).toEqual([]);
     });
+
+    it('signing out while the portal is asked cancels the check and clears the screen', async () => {
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
+      held.hold();
+      await page.keyboard.type(LEGACY_HC, { delay: 1 });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('kiosk-portal-panel[data-portal-state="pending"]', { timeout: 30_000 });
+      const polls = () =>
+        page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/card-checks/')).length);
+      await page.click('kiosk-login >>> [data-signed-in] button');
+      await page.waitForSelector('kiosk-status-bar >>> [data-user=""]');
+      await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
+      expect(await page.$('kiosk-portal-panel[data-portal-state]')).toBeNull();
+      const after = await polls();
+      held.letGo();
+      // The held GET (if one was in flight) was aborted: no new poll starts after sign-out.
+      await page.waitForSelector('[data-state="idle"]');
+      expect(await polls()).toBe(after);
+      expect(b.errors).toEqual([]);
+    });
   });
 });
