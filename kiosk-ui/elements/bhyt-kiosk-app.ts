@@ -58,8 +58,6 @@ export class BhytKioskApp extends LitElement {
   @state() private liveText = '';
   @state() private status: KioskStatus | undefined;
   @state() private reviewOpen = false;
-  @state() private manualBusy = false;
-  @state() private manualError: { code: string; field?: string } | undefined;
 
   @query('kiosk-verdict-panel') private panel!: KioskVerdictPanel;
   @query('kiosk-status-bar') private statusBar!: KioskStatusBar;
@@ -188,8 +186,6 @@ export class BhytKioskApp extends LitElement {
   /** A typed-in card: looked up online like a scan; the form closes on the service's first answer. */
   async handleManual(detail: ManualEntryDetail): Promise<void> {
     this.scanSeq++;
-    this.manualBusy = true;
-    this.manualError = undefined;
     await this.startCheck({ manual: detail.entry }, true);
   }
 
@@ -201,9 +197,8 @@ export class BhytKioskApp extends LitElement {
   private onCheckEvent(e: CheckEvent, first: boolean): void {
     const t = translator(this.locale);
     if (this.manualCheck && first) {
-      this.manualBusy = false;
       if (e.kind === 'failed') {
-        this.manualError = { code: e.code, ...(e.field !== undefined ? { field: e.field } : {}) };
+        this.manual?.refused({ code: e.code, ...(e.field !== undefined ? { field: e.field } : {}) });
         this.check.reset();
         return;
       }
@@ -226,9 +221,9 @@ export class BhytKioskApp extends LitElement {
     if (this.result) this.armClearTimer();
   }
 
-  /** (Re)starts the auto-clear countdown; paused while the portal is asked or a review is open. */
+  /** (Re)starts the auto-clear countdown; paused while the portal is asked, a review or the manual form is open. */
   private armClearTimer(): void {
-    if (this.check.waiting || this.reviewOpen) this.clearTimer.stop();
+    if (this.check.waiting || this.reviewOpen || this.manual?.isOpen) this.clearTimer.stop();
     else this.clearTimer.arm(this.clearSec);
   }
 
@@ -238,8 +233,6 @@ export class BhytKioskApp extends LitElement {
     this.scanSeq++;
     this.check.reset();
     this.reviewOpen = false;
-    this.manualBusy = false;
-    this.manualError = undefined;
     this.result = undefined;
     this.qr = undefined;
     this.checking = false;
@@ -334,12 +327,7 @@ export class BhytKioskApp extends LitElement {
           <kiosk-paste-box .locale=${this.locale}></kiosk-paste-box>
           ${
             portalHealth(this.status) !== 'off'
-              ? html`<kiosk-manual-entry
-                  .locale=${this.locale}
-                  ?enabled=${this.user?.role === 'receptionist'}
-                  ?busy=${this.manualBusy}
-                  .serverError=${this.manualError}
-                ></kiosk-manual-entry>`
+              ? html`<kiosk-manual-entry .locale=${this.locale} ?enabled=${this.user?.role === 'receptionist'}></kiosk-manual-entry>`
               : nothing
           }
           <kiosk-recent-visits

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { fieldOfProblem, parseManualForm, type ManualErrors, type ManualField, type ManualKind } from '../card-check/manual-entry.js';
-import { manualEntryEvent } from '../events.js';
+import { activityEvent, manualEntryEvent } from '../events.js';
 import { formText } from '../form-data.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { vietnamDay } from '../../server/wire/vietnam-time.js';
@@ -11,17 +11,18 @@ import { vietnamDay } from '../../server/wire/vietnam-time.js';
  * type → number → name → birth date → look up → close; Enter submits (not while an input method
  * is composing a Vietnamese letter); Esc closes. Messages are the catalog's, Vietnamese first.
  * Submitting sends `kiosk-manual-entry`; the page posts it and closes the form (`close()`) or
- * hands back the service's refusal (`serverError`). The fields are emptied on close.
+ * hands back the service's refusal (`refused()`). The fields are emptied on close.
  */
 @customElement('kiosk-manual-entry')
 export class KioskManualEntry extends LitElement {
   @property() locale: Locale = 'vi';
   /** A receptionist is signed in (the lookup needs one). */
   @property({ type: Boolean }) enabled = false;
-  @property({ type: Boolean }) busy = false;
-  /** The service refused the last entry: its code and the member it named. */
-  @property({ attribute: false }) serverError: { code: string; field?: string } | undefined;
 
+  /** Sent, waiting for the service's first answer. */
+  @state() private busy = false;
+  /** The service refused the last entry: its code and the member it named. */
+  @state() private serverError: { code: string; field?: string } | undefined;
   @state() private kind: ManualKind = 'card';
   @state() private errors: ManualErrors = {};
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -145,17 +146,30 @@ export class KioskManualEntry extends LitElement {
     this.errors = {};
     this.dialog.showModal();
     this.renderRoot.querySelector<HTMLInputElement>('input[name="number"]')?.focus();
+    // The page does not clear itself while the form is open (it asks `isOpen`).
+    this.dispatchEvent(activityEvent());
+  }
+
+  /** The service refused the entry: say which field (or the code), keep what was typed. */
+  refused(problem: { code: string; field?: string }): void {
+    this.busy = false;
+    this.serverError = problem;
   }
 
   /** Closes the form and forgets what was typed. */
   close(): void {
+    this.busy = false;
+    this.serverError = undefined;
     this.form?.reset();
     this.kind = 'card';
     // reset() restores the radios' default (none: they are bound by property): pick the card again.
     const card = this.renderRoot.querySelector<HTMLInputElement>('input[data-manual-kind="card"]');
     if (card) card.checked = true;
     this.errors = {};
-    if (this.dialog?.open) this.dialog.close();
+    if (this.dialog?.open) {
+      this.dialog.close();
+      this.dispatchEvent(activityEvent());
+    }
   }
 
   get isOpen(): boolean {
@@ -270,6 +284,7 @@ export class KioskManualEntry extends LitElement {
       return;
     }
     this.errors = {};
+    this.busy = true;
     this.dispatchEvent(manualEntryEvent({ entry: parsed.entry }));
   }
 }
