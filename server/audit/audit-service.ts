@@ -11,7 +11,8 @@ import type { SyncState } from '../sync/outbox-repo.js';
 import type { IntegrityReport } from '../visits/chain.js';
 import type { Verdict, VisitRow } from '../visits/visit-record.js';
 import type { AuditReadRow, VisitFilter, VisitQueries } from '../visits/visit-queries.js';
-import { encodeCursor, MAX_SUMMARY_DAYS, vnDay, vnDayStartMs, type ParsedFilter } from './filters.js';
+import { encodeCursor, MAX_SUMMARY_DAYS, auditDayStartMs, type ParsedFilter } from './filters.js';
+import { vietnamDay } from '../wire/vietnam-time.js';
 
 const DAY_MS = 86_400_000;
 /** The summary's default range: this many Vietnam days, ending today (or at `to`). */
@@ -133,7 +134,7 @@ export class AuditService {
         beforeSeq = rows[rows.length - 1]!.seq;
       }
     }
-    return { stamp: vnDay(this.d.clock.now()), batches };
+    return { stamp: vietnamDay(this.d.clock.now()), batches };
   }
 
   /**
@@ -149,7 +150,7 @@ export class AuditService {
     const days: AuditSummary['days'] = [];
     const byDay = new Map<string, AuditSummary['days'][number]>();
     for (let t = fromMs; t < toMs; t += DAY_MS) {
-      const d = { day: vnDay(t), accepted: 0, needs_review: 0, rejected: 0, total: 0 };
+      const d = { day: vietnamDay(t), accepted: 0, needs_review: 0, rejected: 0, total: 0 };
       days.push(d);
       byDay.set(d.day, d);
     }
@@ -166,10 +167,10 @@ export class AuditService {
   }
 
   #summaryRange(parsed: ParsedFilter): { fromDay: string; toDay: string; fromMs: number; toMs: number } {
-    const toDay = parsed.toDay ?? vnDay(this.d.clock.now());
-    const fromDay = parsed.fromDay ?? vnDay(vnDayStartMs(toDay)! - (DEFAULT_SUMMARY_DAYS - 1) * DAY_MS);
-    const fromMs = vnDayStartMs(fromDay)!;
-    const toMs = vnDayStartMs(toDay)! + DAY_MS;
+    const toDay = parsed.toDay ?? vietnamDay(this.d.clock.now());
+    const fromDay = parsed.fromDay ?? vietnamDay(auditDayStartMs(toDay)! - (DEFAULT_SUMMARY_DAYS - 1) * DAY_MS);
+    const fromMs = auditDayStartMs(fromDay)!;
+    const toMs = auditDayStartMs(toDay)! + DAY_MS;
     if ((toMs - fromMs) / DAY_MS > MAX_SUMMARY_DAYS) {
       throw new AppError('DATE_RANGE_TOO_LARGE', `A summary covers at most ${MAX_SUMMARY_DAYS} days.`, queryField('from'));
     }

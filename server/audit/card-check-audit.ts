@@ -10,7 +10,8 @@ import { encodeCardCheckCursor, type ParsedCardCheckQuery } from '../card-checks
 import type { Clock } from '../clock.js';
 import type { VisitQueries } from '../visits/visit-queries.js';
 import type { Page } from './audit-service.js';
-import { encodeCursor, vnDay } from './filters.js';
+import { encodeCursor } from './filters.js';
+import { vietnamDay } from '../wire/vietnam-time.js';
 
 /** Rows per batch of the card-check CSV (each batch one short queued read). */
 export const CARD_CHECK_CSV_BATCH = 250;
@@ -51,7 +52,7 @@ export class CardCheckAudit {
   /** The CSV export: records the read, then yields every matching check in batches. */
   async export(reader: string, parsed: ParsedCardCheckQuery): Promise<{ stamp: string; batches: AsyncGenerator<CardCheckAuditRow[]> }> {
     await this.#record(reader, 'card-checks.csv', parsed.echo);
-    return { stamp: vnDay(this.d.clock.now()), batches: this.d.repo.searchAll(parsed.filter, CARD_CHECK_CSV_BATCH) };
+    return { stamp: vietnamDay(this.d.clock.now()), batches: this.d.repo.searchAll(parsed.filter, CARD_CHECK_CSV_BATCH) };
   }
 
   /** Re-checks that came back rejected or could not be made, newest first. */

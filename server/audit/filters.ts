@@ -6,7 +6,7 @@
 import { AppError, queryField, type ProblemCode } from '../errors.js';
 import type { VisitFilter } from '../visits/visit-queries.js';
 import { USERNAME_RE } from '../users/types.js';
-import { vietnamDay, vietnamDayStart } from '../wire/vietnam-time.js';
+import { vietnamDayStart } from '../wire/vietnam-time.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -45,12 +45,10 @@ function single(query: Record<string, unknown>, name: string): string | undefine
 }
 
 /** Midnight at the start of a Vietnam calendar day, as UTC ms (auditors' ranges: years 2000–2200). */
-export function vnDayStartMs(day: string): number | undefined {
+export function auditDayStartMs(day: string): number | undefined {
   const y = Number(day.slice(0, 4));
   return y >= 2000 && y <= 2200 ? vietnamDayStart(day) : undefined;
 }
-
-export const vnDay = vietnamDay;
 
 /** Refuses query parameters the endpoint does not know, so typos are not silently ignored. */
 export function rejectUnknownParams(query: Record<string, unknown>, allowed: readonly string[]): void {
@@ -70,14 +68,14 @@ export function parseFilter(query: Record<string, unknown>, allowed: readonly st
     if (v === undefined || v === '') continue;
     switch (name) {
       case 'from': {
-        const ms = vnDayStartMs(v);
+        const ms = auditDayStartMs(v);
         if (ms === undefined) throw bad(name, 'DATE_INVALID');
         filter.fromMs = ms;
         out.fromDay = v;
         break;
       }
       case 'to': {
-        const ms = vnDayStartMs(v);
+        const ms = auditDayStartMs(v);
         if (ms === undefined) throw bad(name, 'DATE_INVALID');
         filter.toMs = ms + DAY_MS; // inclusive day
         out.toDay = v;

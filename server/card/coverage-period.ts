@@ -1,4 +1,4 @@
-import { vnToday } from './dates.js';
+import { vietnamDay } from '../wire/vietnam-time.js';
 import { reason } from './reasons.js';
 import type { CardFields, Reason } from '../wire/verification.js';
 
@@ -10,7 +10,7 @@ import type { CardFields, Reason } from '../wire/verification.js';
  */
 export function checkCoveragePeriod(card: Pick<CardFields, 'validFrom' | 'validTo'>, nowMs: number): Reason[] {
   if (card.validFrom === undefined && card.validTo === undefined) return [];
-  const today = vnToday(nowMs);
+  const today = vietnamDay(nowMs);
   const out: Reason[] = [];
   if (card.validFrom !== undefined && today < card.validFrom) out.push(reason('CARD_NOT_YET_VALID'));
   if (card.validTo !== undefined && today > card.validTo) out.push(reason('CARD_EXPIRED'));

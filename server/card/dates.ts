@@ -5,8 +5,6 @@
 
 import { isRealDay } from '../lib/iso-date.js';
 
-export { vietnamDay as vnToday } from '../wire/vietnam-time.js';
-
 const ISO_PARTIAL = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 const DMY_SLASH = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 const DMY_COMPACT = /^(\d{2})(\d{2})(\d{4})$/;

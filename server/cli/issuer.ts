@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueCard, DEFAULT_LIFETIME_SEC } from '../card/issue.js';
-import { vnToday } from '../card/dates.js';
+import { vietnamDay } from '../wire/vietnam-time.js';
 import type { IssueCardInput } from '../card/fhir-build.js';
 import { systemClock, systemRandom, type Random } from '../clock.js';
 import { AppError } from '../errors.js';
@@ -344,7 +344,7 @@ const demoLegacy: Command = {
     addToPortal(values, ctx, () => legacyPortalPerson(person));
     ctx.err(
       `stdout line 1: paper card / VssID QR (unsigned: the kiosk says UNSIGNED_LEGACY, check online); ` +
-        `line 2: chip ID card (CCCD) QR of the same person (ID_CARD_PRESENTED); card valid through ${person.validTo} (today ${vnToday(now)}), registered at ${person.registeredFacility}`,
+        `line 2: chip ID card (CCCD) QR of the same person (ID_CARD_PRESENTED); card valid through ${person.validTo} (today ${vietnamDay(now)}), registered at ${person.registeredFacility}`,
     );
     ctx.out(legacy);
     ctx.out(idCard);

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vnToday } from '../card/dates.js';
+import { vietnamDay } from '../wire/vietnam-time.js';
 import { ConfigError } from '../errors.js';
 import { DataDirLockedError, lockDataDir, type DataDirLock } from '../db/data-dir-lock.js';
 import { projectRoot } from '../project-root.js';
@@ -104,7 +104,7 @@ function summary(
       `  Forgot them? npm run -s user -- passwd ${receptionist.username} --data-dir ${f(paths.kiosk)}   or start over: npm run demo -- --fresh`,
     );
   }
-  const year = vnToday(Date.now()).slice(0, 4);
+  const year = vietnamDay(Date.now()).slice(0, 4);
   lines.push(
     '',
     'What to scan (paste the text into "Dán mã thẻ", or hold the PNG up to the camera):',

@@ -1,5 +1,5 @@
 /** The sample card the `demo-card` command and test helpers issue. */
-import { vnToday } from '../card/dates.js';
+import { vietnamDay } from '../wire/vietnam-time.js';
 import type { IssueCardInput } from '../card/fhir-build.js';
 
 /**
@@ -7,7 +7,7 @@ import type { IssueCardInput } from '../card/fhir-build.js';
  * at 12001) whose coverage runs through the whole Vietnam calendar year of `now`.
  */
 export function demoCardInput(now: number): IssueCardInput {
-  const year = Number(vnToday(now).slice(0, 4));
+  const year = Number(vietnamDay(now).slice(0, 4));
   return {
     fullName: 'Nguyễn Đức Thiện',
     birthDate: '1990-03-20',

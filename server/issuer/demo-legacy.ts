@@ -7,7 +7,7 @@
  * Synthetic data only: a woman in Lai Châu registered at facility 12001, covered for the whole
  * Vietnam calendar year of `now`.
  */
-import { vnToday } from '../card/dates.js';
+import { vietnamDay } from '../wire/vietnam-time.js';
 import type { PortalPerson } from '../reference-portal/dataset.js';
 
 export interface DemoLegacyPerson {
@@ -33,7 +33,7 @@ export interface DemoLegacyPerson {
 }
 
 export function demoLegacyPerson(now: number): DemoLegacyPerson {
-  const year = Number(vnToday(now).slice(0, 4));
+  const year = Number(vietnamDay(now).slice(0, 4));
   return {
     cardNumber: 'GD4121209876543',
     maSoBhxh: '1209876543',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isFhirDate, isoFromDmyCompact, isoFromDmySlash, vnToday } from '../../../server/card/dates.js';
+import { isFhirDate, isoFromDmyCompact, isoFromDmySlash } from '../../../server/card/dates.js';
+import { vietnamDay } from '../../../server/wire/vietnam-time.js';
 
 describe('dates', () => {
   it('validates FHIR partial dates', () => {
@@ -18,8 +19,8 @@ describe('dates', () => {
   });
 
   it('gives the Vietnam calendar day', () => {
-    expect(vnToday(Date.parse('2026-12-31T16:59:59Z'))).toBe('2026-12-31');
-    expect(vnToday(Date.parse('2026-12-31T17:00:00Z'))).toBe('2027-01-01');
-    expect(vnToday(Date.parse('2026-12-31T17:00:00Z') - 1)).toBe('2026-12-31');
+    expect(vietnamDay(Date.parse('2026-12-31T16:59:59Z'))).toBe('2026-12-31');
+    expect(vietnamDay(Date.parse('2026-12-31T17:00:00Z'))).toBe('2027-01-01');
+    expect(vietnamDay(Date.parse('2026-12-31T17:00:00Z') - 1)).toBe('2026-12-31');
   });
 });
