@@ -17,10 +17,11 @@
  * primary reason's.
  */
 import { reason } from '../card/reasons.js';
-import type { Reason, VerifyResult } from '../wire/verification.js';
+import type { CardCheckReply } from '../wire/portal.js';
+import type { CardFields, Reason, VerifyResult } from '../wire/verification.js';
 import type { PortalOutcome } from './outcome.js';
 import type { ManualEntry } from './request.js';
-import { summaryFromOutcome, type PortalState, type PortalSummary } from './summary.js';
+import { isoFromPortalDate, summaryFromOutcome, type PortalState, type PortalSummary } from './summary.js';
 import { CLEARED_BY_PASS, portalVerdictRow } from './verdicts.js';
 
 export type PortalCheckedResult = VerifyResult & { portal: PortalSummary };
@@ -62,7 +63,7 @@ export function mergePortalOutcome(local: VerifyResult, outcome: PortalOutcome):
     case 'pass': {
       const rest = kept.filter((r) => !CLEARED_BY_PASS.includes(r.code));
       const note = row.reason ? [reason(row.reason, { portalCode: code })] : [];
-      return rebuild(local, [...rest, ...note], summary, code);
+      return rebuild({ ...local, card: completeCard(local.card, outcome.reply) }, [...rest, ...note], summary, code);
     }
     case 'review':
     case 'reject':
@@ -78,6 +79,27 @@ export function mergePortalOutcome(local: VerifyResult, outcome: PortalOutcome):
         return rebuild(local, [reason('PORTAL_CONFIG_ERROR', { portalCode: code }), ...kept], { ...summary, state: 'config' });
       return rebuild(local, [reason('PORTAL_UNAVAILABLE', { portalCode: code }), ...kept], { ...summary, state: 'unavailable' });
   }
+}
+
+/**
+ * The insurance fields a confirmed card lacks, from the agency's record (a pass only): a chip ID
+ * card or a typed-in ID number carries no card number or mã số BHXH, yet the visit needs them
+ * (the medical-history store books visits by mã số BHXH, the check-in record names the card).
+ * What the card itself says is never overwritten: only missing fields are filled.
+ */
+function completeCard(card: CardFields | undefined, reply: CardCheckReply): CardFields {
+  const out: CardFields = { ...card };
+  const fill = <K extends keyof CardFields>(key: K, value: CardFields[K] | null | undefined) => {
+    if (out[key] === undefined && value !== undefined && value !== null && value !== '') out[key] = value;
+  };
+  fill('maSoBhxh', reply.maSoBHXH);
+  fill('cardNumber', reply.maThe && reply.maThe.length !== 12 ? reply.maThe : undefined);
+  fill('fullName', reply.hoTen);
+  fill('registeredFacility', reply.maDKBD);
+  fill('validFrom', isoFromPortalDate(reply.gtTheTu));
+  fill('validTo', isoFromPortalDate(reply.gtTheDen));
+  fill('fiveYearDate', isoFromPortalDate(reply.ngayDu5Nam));
+  return out;
 }
 
 /** `local` with a portal state and nothing merged (pending, not_needed, off). */

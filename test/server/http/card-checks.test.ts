@@ -25,6 +25,16 @@ import { ACCOUNTS, NOW, PASSWORD, startLogKiosk, type LogKiosk } from '../visits
 
 const PORTAL_ACCOUNT = { username: '12001_bv', password: 'mật-khẩu của cơ sở 2026!' };
 const MANUAL = person({ maSoBhxh: '1207654321', maThe: 'HC4121207654321', hoTen: 'Đỗ Văn Nhập', ngaySinh: '1975-04-30' });
+/** A patient who brings only the chip ID card (its QR: bhyt-domain.md's format). */
+const CHIP_ONLY = person({
+  maSoBhxh: '1205550123',
+  maThe: 'GD4121205550123',
+  cccd: '012195005550',
+  hoTen: 'Trần Thị Mai',
+  ngaySinh: '1995-06-15',
+  gioiTinh: 'Nữ',
+});
+const CHIP_ONLY_QR = '012195005550||Trần Thị Mai|15061995|Nữ|Số 5 Đường Trần Phú, Thành phố Lai Châu, Lai Châu|01022022';
 const SECOND = { username: 'le-tan-2', displayName: 'Phạm Thị Hai', cccd: '001190077777' };
 const NO_CCCD = { username: 'khong-cccd', displayName: 'Vũ Văn Thiếu' };
 
@@ -81,7 +91,7 @@ beforeAll(async () => {
   portalDir = mkdtempSync(join(tmpdir(), 'kiosk-portal-'));
   writeDataset(portalDir, {
     version: 1,
-    persons: [PEOPLE.ok, PEOPLE.revoked, PEOPLE.reduced120, MANUAL],
+    persons: [PEOPLE.ok, PEOPLE.revoked, PEOPLE.reduced120, MANUAL, CHIP_ONLY],
     accounts: [
       {
         username: PORTAL_ACCOUNT.username,
@@ -276,13 +286,23 @@ describe('online card check through the kiosk service', () => {
   });
 
   it('a chip ID card (CCCD) QR alone: checked by its ID number, then checked in', async () => {
-    const c = await post('/api/card-checks?wait=10', { qr: CCCD });
+    const c = await post('/api/card-checks?wait=10', { qr: CHIP_ONLY_QR });
     expect(c.status).toBe(200);
     expect(c.json.result).toMatchObject({ verdict: 'accepted', source: 'id-card' });
     expect(c.json.portal).toMatchObject({ state: 'done', code: '000' });
     const v = await post('/api/check-ins', { cardCheckId: c.json.id });
     expect(v.status).toBe(201);
     expect(v.json.visit).toMatchObject({ source: 'id-card', verdict: 'accepted', portal: { code: '000' } });
+    // The agency's record completes the card: the visit has the mã số BHXH the store books by.
+    expect(v.json.visit.card).toMatchObject({ idNumber: CHIP_ONLY.cccd, maSoBhxh: CHIP_ONLY.maSoBhxh, cardNumber: CHIP_ONLY.maThe });
+  });
+
+  it('the chip ID card of a patient already checked in with the paper card is the same visit, not a second one', async () => {
+    const c = await post('/api/card-checks?wait=10', { qr: CCCD });
+    expect(c.json.portal).toMatchObject({ state: 'done', code: '000' });
+    const v = await post('/api/check-ins', { cardCheckId: c.json.id });
+    expect([v.status, v.json.duplicate]).toEqual([200, true]);
+    expect(v.json.visit).toMatchObject({ source: 'legacy-unsigned', card: { cardNumber: 'HC4121201234567' } });
   });
 
   it('a manual entry the portal rejects (120, reported reduced): 422 CARD_REJECTED, the attempt recorded with the portal code', async () => {

@@ -176,6 +176,41 @@ describe('the portal-verdict table', () => {
     expect(m.source).toBeUndefined();
     expect(mergePortalOutcome(m, answer('000'))).toMatchObject({ verdict: 'accepted', code: 'OK', reasons: [] });
   });
+
+  it("a pass fills what the card lacks from the agency's record (a chip ID card has no mã số BHXH), never what it says", () => {
+    const idCard: VerifyResult = {
+      ...legacyLocal(),
+      code: 'ID_CARD_PRESENTED',
+      reasons: [reason('ID_CARD_PRESENTED')],
+      card: { idNumber: '012090001234', fullName: 'Nguyễn Đức Thiện', birthDate: '1990-03-20' },
+      source: 'id-card',
+    };
+    const record = {
+      maThe: 'HC4121201234567',
+      maSoBHXH: '1201234567',
+      hoTen: 'NGUYEN DUC THIEN',
+      maDKBD: '12001',
+      gtTheTu: '01/01/2026',
+      gtTheDen: '31/12/2026',
+      ngayDu5Nam: '01/01/2028',
+    };
+    expect(mergePortalOutcome(idCard, answer('000', record)).card).toEqual({
+      idNumber: '012090001234',
+      fullName: 'Nguyễn Đức Thiện',
+      birthDate: '1990-03-20',
+      maSoBhxh: '1201234567',
+      cardNumber: 'HC4121201234567',
+      registeredFacility: '12001',
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+      fiveYearDate: '2028-01-01',
+    });
+    // A lookup by ID number may echo the ID number as maThe: that is not a card number.
+    expect(mergePortalOutcome(idCard, answer('000', { ...record, maThe: '012090001234' })).card?.cardNumber).toBeUndefined();
+    // The card's own fields win; a review or reject answer fills nothing.
+    expect(mergePortalOutcome(legacyLocal(), answer('000', record)).card?.registeredFacility).toBe('12002');
+    expect(mergePortalOutcome(idCard, answer('070', record)).card).toEqual(idCard.card);
+  });
 });
 
 const visit = (maCSKCB: string, ngayVao: string, ngayRa: string | null = null): VisitHistoryItem => ({
