@@ -11,6 +11,7 @@ import { benchCheckIns } from './check-in-bench.js';
 import { makeBenchCard } from './fixtures.js';
 import { benchHttpVerify } from './http-bench.js';
 import { benchPeer } from './peer-bench.js';
+import { benchPortal } from './portal-bench.js';
 import { freePort, ROOT, serviceNodeFlags, startProcess } from './processes.js';
 import { benchScan } from './scan-bench.js';
 import { benchSync } from './sync-bench.js';
@@ -75,6 +76,9 @@ await section('http', async () => {
     await kiosk.stop();
   }
 });
+await section('portal', async () => {
+  results.portal = await benchPortal(workDir, trustFile);
+});
 await section('sync', async () => {
   results.sync = await benchSync(workDir, trustFile);
 });
@@ -109,6 +113,8 @@ const rows: [string, string, (v: number) => boolean][] = [
   ['http.p99Ms', '≤ 25', (v) => v <= 25],
   ['checkIn.perSecond', '≥ 2000', (v) => v >= 2000],
   ['checkIn.p99Ms', '—', () => true],
+  ['portal.overheadMs', '—', () => true],
+  ['portal.checkInsPerSecond', '—', () => true],
   ['sync.visitsPerSecond', '≥ 5000', (v) => v >= 5000],
   ['rssMb', '≤ 150', (v) => v <= 150],
   ['scan.cameraToVerdictMs.p50', '≤ 250', (v) => v <= 250],
