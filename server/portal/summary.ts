@@ -10,63 +10,12 @@
 import type { CardFields } from '../wire/verification.js';
 import { PORTAL_DATE_RE, PORTAL_DATETIME_RE, cardCheckResult, type CardCheckReply } from '../wire/portal.js';
 import { VN_OFFSET_MS, vietnamDay } from '../wire/vietnam-time.js';
+import { MAX_LAST_VISITS, type PortalMismatch, type PortalNewCard, type PortalSummary, type PortalVisit } from '../wire/card-check.js';
 import type { PortalOutcome } from './outcome.js';
 
-/**
- * - `pending`: a check is under way; `done`: the portal answered; `unavailable`: it did not in
- *   time; `config`: it refused the facility's setup (054/055/401: tell IT, not the patient);
- *   `not_needed`: this result needs no online check (policy); `off`: no portal configured.
- */
-export type PortalState = 'pending' | 'done' | 'unavailable' | 'config' | 'not_needed' | 'off';
-
-export interface PortalNewCard {
-  cardNumber?: string;
-  validFrom?: string;
-  validTo?: string;
-  registeredFacility?: string;
-  registeredFacilityName?: string;
-}
-
-export interface PortalVisit {
-  facility?: string;
-  /** ISO instant, +07:00 */
-  from?: string;
-  to?: string;
-}
-
-export interface PortalMismatch {
-  field: 'name' | 'birthDate' | 'facility';
-  /** What the portal holds. */
-  portal?: string;
-  /** What the card (or the entry) says. */
-  card?: string;
-}
-
-export interface PortalSummary {
-  state: PortalState;
-  /** The portal's result number (maKetQua), or the config code (e.g. HTTP_404). */
-  code?: string;
-  /** The portal's own message (ghiChu), else the table's meaning in Vietnamese. */
-  message?: string;
-  /** ISO instant of the outcome. */
-  checkedAt?: string;
-  latencyMs?: number;
-  attempts?: number;
-  newCard?: PortalNewCard;
-  lastVisit?: PortalVisit;
-  fiveYearDate?: string;
-  address?: string;
-  registeredFacility?: string;
-  validFrom?: string;
-  validTo?: string;
-  mismatch?: PortalMismatch;
-  /**
-   * A visit (or, failing that, a card check by any facility) earlier today in Vietnam time: `at`
-   * is `HH:MM`; for a check, `account` is the checking account and `facility` its leading
-   * facility code when the account name starts with one (e.g. 12001_bv).
-   */
-  alreadyCheckedInToday?: { at: string; facility?: string; account?: string; via: 'visit' | 'check' };
-}
+// The shapes live in the wire (the kiosk screen renders them); the service's modules name them
+// from here, beside the function that builds them.
+export type { PortalState, PortalSummary } from '../wire/card-check.js';
 
 /** A facility code at the start of an account name: `12001_bv` → 12001. */
 const FACILITY_PREFIX = /^(\d{2}[0-9A-Z]{3})(?=$|[_.@-])/;
@@ -123,13 +72,16 @@ function history(reply: CardCheckReply, startedAt: number, out: PortalSummary): 
     .map((v) => ({ v, at: msFromPortalDateTime(v?.ngayVao) }))
     .filter((x): x is { v: (typeof reply.dsLichSuKCB2018)[number]; at: number } => x.at !== undefined)
     .sort((a, b) => b.at - a.at);
-  const last = visits[0];
-  if (last) {
-    const lv: PortalVisit = { from: vnIso(last.at) };
-    set(lv, 'facility', text(last.v.maCSKCB));
-    const left = msFromPortalDateTime(last.v.ngayRa);
+  const recent = visits.slice(0, MAX_LAST_VISITS).map(({ v, at }) => {
+    const lv: PortalVisit = { from: vnIso(at) };
+    set(lv, 'facility', text(v.maCSKCB));
+    const left = msFromPortalDateTime(v.ngayRa);
     if (left !== undefined) lv.to = vnIso(left);
-    out.lastVisit = lv;
+    return lv;
+  });
+  if (recent[0]) {
+    out.lastVisit = recent[0];
+    out.lastVisits = recent;
   }
   const visitToday = visits.find((x) => vietnamDay(x.at) === today && x.at <= startedAt);
   if (visitToday) {

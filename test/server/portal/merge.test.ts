@@ -271,6 +271,11 @@ describe('the portal summary', () => {
         registeredFacilityName: 'Trung tâm Y tế',
       },
       lastVisit: { facility: '12002', from: '2026-12-01T08:10+07:00' },
+      // Newest first; the unreadable one is left out.
+      lastVisits: [
+        { facility: '12002', from: '2026-12-01T08:10+07:00' },
+        { facility: '12001', from: '2026-11-03T14:00+07:00', to: '2026-11-03T15:30+07:00' },
+      ],
       alreadyCheckedInToday: { at: '08:10', facility: '12002', via: 'visit' },
     });
   });
