@@ -3,7 +3,8 @@
  * visit's sync state from the outbox and its re-check, and the card checks' reads.
  */
 import type { RequestHandler } from 'express';
-import type { CardCheckRepository } from '../card-checks/repository.js';
+import type { CardCheckQueries } from '../card-checks/card-check-queries.js';
+import type { RecheckRepository } from '../card-checks/recheck-repo.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
 import { auditRoutes } from '../http/routes/audit.js';
@@ -19,7 +20,7 @@ export function startAudit(deps: {
   visits: VisitQueries;
   requireRole: (...roles: Role[]) => RequestHandler;
   /** The card checks: their auditor reads and each visit's re-check. */
-  cardChecks?: CardCheckRepository;
+  cardChecks?: { queries: CardCheckQueries; rechecks: RecheckRepository };
 }): FeatureParts {
   const { db } = deps;
   return {

@@ -1,17 +1,20 @@
 /**
  * Wires the online card check (server/card-checks/, server/portal/; portal.md): the portal
  * client from the configuration (none when KIOSK_PORTAL_URL is unset: every check is then `off`
- * and the kiosk behaves as it did without a portal), the card-check repository and service (this
- * facility and desk), the re-check worker (only with a client), the receptionist's routes
+ * and the kiosk behaves as it did without a portal), the card-check stores (a check's life, the
+ * auditor's search, the re-checks) and service (this facility and desk), the re-check worker (only with a client), the receptionist's routes
  * (POST /api/card-checks, GET /api/card-checks/{id}), and `portal` in /api/status with its
  * warnings (PORTAL_DOWN, PORTAL_CONFIG). Start: the checks a previous run left pending are
  * recorded as unavailable, then the worker starts. Shutdown: the worker, then the service (its
  * checks in flight are aborted and recorded), before the database closes.
  */
 import type { RequestHandler } from 'express';
-import { CardCheckRepository } from '../card-checks/repository.js';
+import { CardCheckQueries } from '../card-checks/card-check-queries.js';
+import { CardCheckRepository } from '../card-checks/card-check-repo.js';
+import { RecheckRepository } from '../card-checks/recheck-repo.js';
 import { RecheckWorker } from '../card-checks/recheck-worker.js';
-import { CardCheckService, type Sleep } from '../card-checks/service.js';
+import { CardCheckService } from '../card-checks/service.js';
+import type { Sleep } from '../card-checks/sleep.js';
 import type { Clock, Random } from '../clock.js';
 import type { KioskConfig } from '../config.js';
 import type { Database } from '../db/database.js';
@@ -37,6 +40,8 @@ export interface CardCheckHooks {
 export interface CardChecksModule extends FeatureParts {
   service: CardCheckService;
   repo: CardCheckRepository;
+  queries: CardCheckQueries;
+  rechecks: RecheckRepository;
   client: PortalClient | undefined;
   worker: RecheckWorker | undefined;
 }
@@ -75,6 +80,8 @@ export async function startCardChecks(deps: {
     logger.info('online card check is off (KIOSK_PORTAL_URL unset)', { code: 'PORTAL_OFF' });
   }
   const repo = new CardCheckRepository(deps.db);
+  const queries = new CardCheckQueries(deps.db);
+  const rechecks = new RecheckRepository(deps.db);
   const service = new CardCheckService({
     repo,
     verifier: deps.verifier,
@@ -90,8 +97,9 @@ export async function startCardChecks(deps: {
   await service.init();
   const worker = client
     ? new RecheckWorker({
-        source: repo,
+        source: rechecks,
         repo,
+        rechecks,
         client,
         clock,
         random,
@@ -111,7 +119,7 @@ export async function startCardChecks(deps: {
       inFlight: s.inFlight,
       lastAnswer: s.lastAnswer,
       recent: s.recent,
-      awaitingRecheck: await repo.countAwaitingRecheck(),
+      awaitingRecheck: await rechecks.countAwaitingRecheck(),
       ...(worker ? { recheck: worker.status() } : {}),
     };
   };
@@ -123,6 +131,8 @@ export async function startCardChecks(deps: {
   return {
     service,
     repo,
+    queries,
+    rechecks,
     client,
     worker,
     routers: [cardCheckRoutes({ cardChecks: service, requireRole: deps.requireRole })],

@@ -109,7 +109,15 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     const visitLog = mount(
       await startVisitLog({ config, clock, random, logger, db, verifier, requireRole, cardChecks: cardChecks.service }),
     );
-    mount(startAudit({ clock, db, visits: visitLog.queries, requireRole, cardChecks: cardChecks.repo }));
+    mount(
+      startAudit({
+        clock,
+        db,
+        visits: visitLog.queries,
+        requireRole,
+        cardChecks: { queries: cardChecks.queries, rechecks: cardChecks.rechecks },
+      }),
+    );
     mount(startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, requireAdmin: requireRole('admin') }));
     // Drains the visit log's outbox, woken by each recorded visit; started after the database,
     // so shutdown stops the worker before the database closes.

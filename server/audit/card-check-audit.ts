@@ -5,8 +5,10 @@
  * extra row telling whether another page exists. The routes parse the query
  * (server/card-checks/audit-filters.ts, server/audit/filters.ts), call one method and render.
  */
-import type { CardCheckAuditRow, CardCheckCursor, CardCheckRepository, FlaggedRecheck } from '../card-checks/repository.js';
 import { encodeCardCheckCursor, type ParsedCardCheckQuery } from '../card-checks/audit-filters.js';
+import type { CardCheckQueries } from '../card-checks/card-check-queries.js';
+import type { RecheckRepository } from '../card-checks/recheck-repo.js';
+import type { CardCheckAuditRow, CardCheckCursor, FlaggedRecheck } from '../card-checks/records.js';
 import type { Clock } from '../clock.js';
 import type { VisitQueries } from '../visits/visit-queries.js';
 import type { Page } from './audit-service.js';
@@ -16,8 +18,13 @@ import { vietnamDay } from '../wire/vietnam-time.js';
 /** Rows per batch of the card-check CSV (each batch one short queued read). */
 export const CARD_CHECK_CSV_BATCH = 250;
 
-export interface CardCheckAuditDeps {
-  repo: Pick<CardCheckRepository, 'search' | 'searchAll' | 'flaggedRechecks' | 'rechecksOfVisit'>;
+/** The card checks' stores an auditor reads: the checks' search and their re-checks. */
+export interface CardCheckAuditStores {
+  queries: Pick<CardCheckQueries, 'search' | 'searchAll'>;
+  rechecks: Pick<RecheckRepository, 'flaggedRechecks' | 'rechecksOfVisit'>;
+}
+
+export interface CardCheckAuditDeps extends CardCheckAuditStores {
   visits: Pick<VisitQueries, 'recordAuditRead'>;
   clock: Clock;
 }
@@ -40,7 +47,7 @@ export class CardCheckAudit {
       limit,
       ...(before !== undefined ? { cursor: encodeCardCheckCursor(before) } : {}),
     });
-    const rows = await this.d.repo.search(parsed.filter, { limit: limit + 1, ...(before !== undefined ? { before } : {}) });
+    const rows = await this.d.queries.search(parsed.filter, { limit: limit + 1, ...(before !== undefined ? { before } : {}) });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -52,14 +59,14 @@ export class CardCheckAudit {
   /** The CSV export: records the read, then yields every matching check in batches. */
   async export(reader: string, parsed: ParsedCardCheckQuery): Promise<{ stamp: string; batches: AsyncGenerator<CardCheckAuditRow[]> }> {
     await this.#record(reader, 'card-checks.csv', parsed.echo);
-    return { stamp: vietnamDay(this.d.clock.now()), batches: this.d.repo.searchAll(parsed.filter, CARD_CHECK_CSV_BATCH) };
+    return { stamp: vietnamDay(this.d.clock.now()), batches: this.d.queries.searchAll(parsed.filter, CARD_CHECK_CSV_BATCH) };
   }
 
   /** Re-checks that came back rejected or could not be made, newest first. */
   async flagged(reader: string, q: { limit: number; beforeSeq: number | undefined }): Promise<Page<FlaggedRecheck>> {
     const { limit, beforeSeq } = q;
     await this.#record(reader, 'rechecks/flagged', { limit, ...(beforeSeq !== undefined ? { cursor: beforeSeq } : {}) });
-    const rows = await this.d.repo.flaggedRechecks({ limit: limit + 1, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+    const rows = await this.d.rechecks.flaggedRechecks({ limit: limit + 1, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page, nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };

@@ -9,7 +9,7 @@
 import { AppError, queryField } from '../errors.js';
 import { parseFilter, LIST_PARAMS, CSV_PARAMS } from '../audit/filters.js';
 import type { PortalState } from '../portal/summary.js';
-import type { CardCheckCursor, CardCheckFilter, CardCheckSource } from './repository.js';
+import type { CardCheckCursor, CardCheckFilter, CardCheckSource } from './records.js';
 
 const EXTRA_PARAMS = ['portalCode', 'portalState', 'source', 'linked'] as const;
 export const CARD_CHECK_LIST_PARAMS = [...LIST_PARAMS, ...EXTRA_PARAMS] as const;

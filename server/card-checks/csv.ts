@@ -2,11 +2,11 @@
  * CSV of GET /api/audit/card-checks.csv: the auditor's projection of each check (no name, birth
  * date, address or QR; the patient's CCCD masked) with its re-check, quoted and defused like the
  * visit log's CSV (server/audit/csv.ts). Write BOM, then CARD_CHECK_CSV_HEADER, then one
- * cardCheckCsvLine per row of CardCheckRepository.searchAll.
+ * cardCheckCsvLine per row of CardCheckQueries.searchAll.
  */
 import { csvLine } from '../audit/csv.js';
 import { vietnamTimestamp } from '../wire/vietnam-time.js';
-import type { CardCheckAuditRow } from './repository.js';
+import type { CardCheckAuditRow } from './records.js';
 
 export const CARD_CHECK_CSV_HEADER = csvLine([
   'id',

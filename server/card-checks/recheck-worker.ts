@@ -18,13 +18,18 @@ import { PortalRequestError } from '../portal/errors.js';
 import { mergePortalOutcome } from '../portal/merge.js';
 import { backoffDelayMs } from '../sync/backoff.js';
 import { uuidv7 } from '../visits/uuidv7.js';
-import type { CardCheckRepository, RecheckSource } from './repository.js';
-import { realSleep, subjectOfRecord, type Sleep } from './service.js';
+import type { CardCheckRepository } from './card-check-repo.js';
+import type { RecheckRepository, RecheckSource } from './recheck-repo.js';
+import { subjectOfRecord } from './service.js';
+import { realSleep, type Sleep } from './sleep.js';
 
 export interface RecheckWorkerDeps {
-  /** Where the work comes from (the card-check repository implements it). */
+  /** Where the work comes from (the re-check repository implements it). */
   source: RecheckSource;
-  repo: Pick<CardCheckRepository, 'get' | 'appendRecheck'>;
+  /** The checks to look up again. */
+  repo: Pick<CardCheckRepository, 'get'>;
+  /** Where the re-checks are recorded. */
+  rechecks: Pick<RecheckRepository, 'appendRecheck'>;
   client: PortalClient;
   clock: Clock;
   random: Random;
@@ -75,7 +80,7 @@ export class RecheckWorker {
 
   /** One round: re-checks what awaits, until the portal fails to answer. */
   async runOnce(): Promise<RecheckRound> {
-    const { source, repo, client, clock, random, logger } = this.#d;
+    const { source, repo, rechecks, client, clock, random, logger } = this.#d;
     const round: RecheckRound = { recorded: 0, flagged: 0 };
     const due = await source.awaitingRecheck(this.#d.batch ?? 50);
     for (const item of due) {
@@ -92,7 +97,7 @@ export class RecheckWorker {
       } catch (err) {
         if (!(err instanceof PortalRequestError)) throw err;
         // Nothing a later try could change: recorded once, flagged for a person.
-        const ok = await repo.appendRecheck({
+        const ok = await rechecks.appendRecheck({
           id: uuidv7(clock.now(), random),
           visitId: item.visitId,
           cardCheckId: check.id,
@@ -120,7 +125,7 @@ export class RecheckWorker {
       }
       const merged = mergePortalOutcome(check.local, outcome);
       const flagged = merged.verdict === 'rejected';
-      const ok = await repo.appendRecheck({
+      const ok = await rechecks.appendRecheck({
         id: uuidv7(clock.now(), random),
         visitId: item.visitId,
         cardCheckId: check.id,

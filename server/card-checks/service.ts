@@ -4,8 +4,8 @@
  * so, and answer as soon as the portal has answered or the caller's wait has passed (then
  * `pending`; GET … ?wait=S asks again). Every check is recorded, rejected ones too.
  *
- * - In flight checks are tracked here by id with their promise; `close()` aborts them (the client
- *   then answers `unavailable`, which is recorded) and waits for them to settle.
+ * - In flight checks are tracked by id with their promise (in-flight.ts); `close()` aborts them
+ *   (the client then answers `unavailable`, which is recorded) and waits for them to settle.
  * - A check that is `pending` in the database but not in flight here was interrupted (a crash or
  *   a restart: one process owns a data folder): it is recorded and reported `unavailable`,
  *   honestly, by `init()` and by `get()`.
@@ -14,9 +14,9 @@
  *   network call; the local result stands, with PORTAL_CONFIG_ERROR beside it.
  * - A check becomes a visit through `forCheckIn` (refusals are typed: another desk or operator,
  *   too old, still pending, used already) and `linkVisit`.
+ * - `status()` is the portal's health as this desk saw it (portal-health.ts) and the checks in flight.
  * Time (the clock) and waiting (`sleep`) are injected; logs carry ids and codes only.
  */
-import { reason } from '../card/reasons.js';
 import type { Clock, Random } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Queryable } from '../db/database.js';
@@ -24,13 +24,17 @@ import type { PortalClient } from '../portal/client.js';
 import { PortalRequestError } from '../portal/errors.js';
 import { manualEntryResult, mergePortalOutcome, withPortalState, type PortalCheckedResult } from '../portal/merge.js';
 import { portalPolicy } from '../portal/options.js';
-import type { PortalOutcome } from '../portal/outcome.js';
 import { operatorFields, subjectFromManual, subjectFromResult, type CheckSubject, type ManualEntry } from '../portal/request.js';
 import type { PortalSummary } from '../portal/summary.js';
 import { uuidv7 } from '../visits/uuidv7.js';
 import type { VerifyResult } from '../wire/verification.js';
+import type { CardCheckRepository } from './card-check-repo.js';
 import { CardCheckError } from './errors.js';
-import type { CardCheckRecord, CardCheckRepository, CardCheckSource } from './repository.js';
+import { InFlightChecks } from './in-flight.js';
+import { PortalHealthTracker, type PortalHealthStatus } from './portal-health.js';
+import type { CardCheckRecord, CardCheckSource } from './records.js';
+import { realSleep, type Sleep } from './sleep.js';
+import { interrupted, notSent } from './unanswered.js';
 
 /** The signed-in operator (server/users' User has these members). */
 export interface CardCheckOperator {
@@ -57,8 +61,6 @@ export interface CheckForCheckIn {
   qr: string | null;
 }
 
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
-
 export interface CardCheckServiceDeps {
   repo: CardCheckRepository;
   /** VerifyService (only its async verify is used). */
@@ -78,31 +80,11 @@ export interface CardCheckServiceDeps {
   slowMs?: number;
 }
 
-export const MAX_WAIT_MS = 60_000;
 export const DEFAULT_CHECK_IN_WINDOW_MS = 10 * 60_000;
-const RECENT_OUTCOMES = 20;
 const MAX_QR_CHARS = 8192;
 
-export type PortalHealth = 'off' | 'unknown' | 'reachable' | 'slow' | 'down' | 'misconfigured';
-
-export interface CardCheckStatus {
+export interface CardCheckStatus extends PortalHealthStatus {
   inFlight: number;
-  lastAnswer: { at: string; state: PortalSummary['state']; code?: string; latencyMs?: number } | null;
-  portal: PortalHealth;
-  recent: { done: number; unavailable: number; config: number; medianLatencyMs: number | null };
-}
-
-export function realSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function view(id: string, r: PortalCheckedResult): CardCheckView {
@@ -112,46 +94,6 @@ function view(id: string, r: PortalCheckedResult): CardCheckView {
 
 function sourceOf(input: CardCheckInput, local: VerifyResult): CardCheckSource | null {
   return 'manual' in input ? 'manual' : (local.source ?? null);
-}
-
-/** The merged result of a check whose portal call never finished (interrupted, aborted). */
-function interrupted(local: VerifyResult, startedAt: number, at: number): PortalCheckedResult {
-  const outcome: PortalOutcome = {
-    kind: 'unavailable',
-    cause: 'aborted',
-    attempts: 0,
-    renewals: 0,
-    latencyMs: Math.max(0, at - startedAt),
-    startedAt,
-    checkedAt: at,
-  };
-  return mergePortalOutcome(local, outcome);
-}
-
-/** The local result with a refusal that happened before any request (operator's record, unsendable card). */
-function notSent(local: VerifyResult, err: PortalRequestError, at: number): PortalCheckedResult {
-  const operatorProblem = err.code.startsWith('OPERATOR_');
-  const summary: PortalSummary = {
-    state: operatorProblem ? 'config' : 'not_needed',
-    code: err.code,
-    message: err.message,
-    checkedAt: new Date(at).toISOString(),
-  };
-  if (!operatorProblem) return { ...local, portal: summary };
-  const reasons = [reason('PORTAL_CONFIG_ERROR'), ...local.reasons.map((r) => ({ ...r }))];
-  const error = reasons.find((r) => r.severity === 'error');
-  const warning = reasons.find((r) => r.severity === 'warning');
-  const primary = error ?? warning ?? reasons[0]!;
-  const out: PortalCheckedResult = {
-    ...local,
-    verdict: error ? 'rejected' : 'needs_review',
-    code: primary.code,
-    reasons,
-    portal: summary,
-  };
-  delete out.portalCode;
-  if (primary.portalCode !== undefined) out.portalCode = primary.portalCode;
-  return out;
 }
 
 /** The subject a stored check is looked up by again (a re-check, after a restart). */
@@ -166,20 +108,19 @@ export function subjectOfRecord(c: Pick<CardCheckRecord, 'source' | 'local'>): C
   return subjectFromResult(c.local);
 }
 
-interface InFlight {
-  promise: Promise<PortalCheckedResult>;
-}
-
 export class CardCheckService {
-  readonly #d: CardCheckServiceDeps & { sleep: Sleep };
-  readonly #inFlight = new Map<string, InFlight>();
-  readonly #stop = new AbortController();
-  readonly #recent: PortalSummary[] = [];
-  #lastAnswer: CardCheckStatus['lastAnswer'] = null;
-  #closing: Promise<void> | undefined;
+  readonly #d: CardCheckServiceDeps;
+  readonly #inFlight: InFlightChecks;
+  readonly #health: PortalHealthTracker;
 
   constructor(deps: CardCheckServiceDeps) {
-    this.#d = { ...deps, sleep: deps.sleep ?? realSleep };
+    this.#d = deps;
+    this.#inFlight = new InFlightChecks(deps.sleep ?? realSleep);
+    this.#health = new PortalHealthTracker({
+      client: deps.client,
+      clock: deps.clock,
+      ...(deps.slowMs !== undefined ? { slowMs: deps.slowMs } : {}),
+    });
   }
 
   /** Records the checks a previous run left pending as `unavailable` (one process owns the data folder). */
@@ -200,7 +141,7 @@ export class CardCheckService {
    * the portal answered or `waitMs` (0–60 s) passed.
    */
   async start(input: CardCheckInput, operator: CardCheckOperator, opts: { waitMs?: number } = {}): Promise<CardCheckView> {
-    if (this.#stop.signal.aborted) throw new CardCheckError('CARD_CHECK_CLOSED', 'the service is shutting down');
+    if (this.#inFlight.signal.aborted) throw new CardCheckError('CARD_CHECK_CLOSED', 'the service is shutting down');
     const { local, subject, qr } = await this.#local(input);
     const { clock, client, repo } = this.#d;
     const now = clock.now();
@@ -220,7 +161,7 @@ export class CardCheckService {
         if (!(err instanceof PortalRequestError)) throw err;
         send = undefined;
         first = err.code === 'SUBJECT_NOT_CHECKABLE' ? withPortalState(local, 'not_needed') : notSent(local, err, now);
-        if (err.code.startsWith('OPERATOR_')) this.#remember(first.portal);
+        if (err.code.startsWith('OPERATOR_')) this.#health.remember(first.portal);
       }
     }
 
@@ -252,9 +193,8 @@ export class CardCheckService {
     if (send === undefined || client === undefined) return view(id, first);
 
     const promise = this.#run(id, client, local, send, operator, now);
-    this.#inFlight.set(id, { promise });
-    void promise.finally(() => this.#inFlight.delete(id));
-    return view(id, await this.#waitFor(promise, first, opts.waitMs));
+    this.#inFlight.track(id, promise);
+    return view(id, await this.#inFlight.waitFor(promise, first, opts.waitMs));
   }
 
   /**
@@ -267,7 +207,7 @@ export class CardCheckService {
     if (!row) throw new CardCheckError('CARD_CHECK_NOT_FOUND', 'no card check with this id');
     if (opts.operator !== undefined && (row.operator !== opts.operator.username || row.deskId !== this.#d.deskId))
       throw new CardCheckError('CARD_CHECK_NOT_YOURS', 'this card check was made at another desk or by another operator');
-    if (running) return view(id, await this.#waitFor(running.promise, row.result, opts.waitMs));
+    if (running) return view(id, await this.#inFlight.waitFor(running, row.result, opts.waitMs));
     if (row.portalState === 'pending') {
       // Not in flight here, yet pending: its run was interrupted. Say so, and record it.
       await this.#settleInterrupted(row);
@@ -314,34 +254,12 @@ export class CardCheckService {
   }
 
   status(): CardCheckStatus {
-    const done = this.#recent.filter((s) => s.state === 'done');
-    const latencies = done.map((s) => s.latencyMs ?? 0).sort((a, b) => a - b);
-    const median = latencies.length === 0 ? null : latencies[Math.floor((latencies.length - 1) / 2)]!;
-    const recent = {
-      done: done.length,
-      unavailable: this.#recent.filter((s) => s.state === 'unavailable').length,
-      config: this.#recent.filter((s) => s.state === 'config').length,
-      medianLatencyMs: median,
-    };
-    let portal: PortalHealth;
-    const client = this.#d.client;
-    const last = this.#recent[this.#recent.length - 1];
-    if (client === undefined) portal = 'off';
-    else if (client.status().configProblem !== null || last?.state === 'config') portal = 'misconfigured';
-    else if (last === undefined) portal = 'unknown';
-    else if (last.state === 'unavailable') portal = 'down';
-    else if (median !== null && median > (this.#d.slowMs ?? 15_000)) portal = 'slow';
-    else portal = 'reachable';
-    return { inFlight: this.#inFlight.size, lastAnswer: this.#lastAnswer, portal, recent };
+    return { inFlight: this.#inFlight.size, ...this.#health.status() };
   }
 
   /** Aborts the checks in flight (each is recorded `unavailable`) and waits for them. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      this.#stop.abort();
-      await Promise.allSettled([...this.#inFlight.values()].map((f) => f.promise));
-    })();
-    return this.#closing;
+    return this.#inFlight.close();
   }
 
   async #local(input: CardCheckInput): Promise<{ local: VerifyResult; subject: CheckSubject | undefined; qr: string | null }> {
@@ -379,7 +297,7 @@ export class CardCheckService {
     const { logger, repo, clock } = this.#d;
     let merged: PortalCheckedResult;
     try {
-      const outcome = await client.check(subject, { name: operator.displayName, cccd: operator.cccd }, { signal: this.#stop.signal });
+      const outcome = await client.check(subject, { name: operator.displayName, cccd: operator.cccd }, { signal: this.#inFlight.signal });
       merged = mergePortalOutcome(local, outcome);
     } catch (err) {
       if (!(err instanceof PortalRequestError)) logger.error('card check: portal call failed', { id, code: 'CARD_CHECK_FAILED' });
@@ -391,7 +309,7 @@ export class CardCheckService {
     } catch {
       logger.error('card check: the answer could not be recorded', { id, code: 'CARD_CHECK_RECORD_FAILED' });
     }
-    this.#remember(merged.portal);
+    this.#health.remember(merged.portal);
     logger.info('card check answered', {
       id,
       portal: merged.portal.state,
@@ -401,34 +319,9 @@ export class CardCheckService {
     return merged;
   }
 
-  async #waitFor(promise: Promise<PortalCheckedResult>, pending: PortalCheckedResult, waitMs = 0): Promise<PortalCheckedResult> {
-    const ms = Math.max(0, Math.min(MAX_WAIT_MS, Math.floor(waitMs)));
-    if (ms === 0) return pending;
-    const timer = new AbortController();
-    const stop = AbortSignal.any([timer.signal, this.#stop.signal]);
-    try {
-      return await Promise.race([promise, this.#d.sleep(ms, stop).then(() => pending)]);
-    } finally {
-      timer.abort();
-    }
-  }
-
   async #settleInterrupted(row: CardCheckRecord): Promise<boolean> {
     const now = this.#d.clock.now();
     const merged = interrupted(row.local, row.createdAt, now);
     return this.#d.repo.recordAnswer(row.id, merged, now);
-  }
-
-  #remember(s: PortalSummary): void {
-    if (s.state !== 'done' && s.state !== 'unavailable' && s.state !== 'config') return;
-    this.#recent.push(s);
-    if (this.#recent.length > RECENT_OUTCOMES) this.#recent.shift();
-    const last: NonNullable<CardCheckStatus['lastAnswer']> = {
-      at: s.checkedAt ?? new Date(this.#d.clock.now()).toISOString(),
-      state: s.state,
-    };
-    if (s.code !== undefined) last.code = s.code;
-    if (s.latencyMs !== undefined) last.latencyMs = s.latencyMs;
-    this.#lastAnswer = last;
   }
 }

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Clock } from '../../clock.js';
 import { AuditService, type AuditRechecks, type AuditSyncStates, type VisitRecheckRow } from '../../audit/audit-service.js';
-import { CardCheckAudit } from '../../audit/card-check-audit.js';
+import { CardCheckAudit, type CardCheckAuditStores } from '../../audit/card-check-audit.js';
 import { CARD_CHECK_CSV_HEADER, cardCheckCsvLine } from '../../card-checks/csv.js';
 import {
   CARD_CHECK_CSV_PARAMS,
@@ -9,7 +9,7 @@ import {
   parseCardCheckCursor,
   parseCardCheckFilter,
 } from '../../card-checks/audit-filters.js';
-import type { CardCheckAuditRow, CardCheckRepository } from '../../card-checks/repository.js';
+import type { CardCheckAuditRow } from '../../card-checks/records.js';
 import { BOM, CSV_HEADER, csvLine, visitCsvLine } from '../../audit/csv.js';
 import {
   CSV_PARAMS,
@@ -84,7 +84,7 @@ export function auditRoutes(deps: {
   requireRole: (...roles: Role[]) => RequestHandler;
   sync: AuditSyncStates;
   /** The card checks (their reads and re-checks); absent: those routes are not mounted. */
-  cardChecks?: Pick<CardCheckRepository, 'search' | 'searchAll' | 'flaggedRechecks' | 'rechecksOfVisit'> & AuditRechecks;
+  cardChecks?: CardCheckAuditStores & { rechecks: AuditRechecks };
 }): Router {
   const r = Router();
   const auditor = deps.requireRole('auditor');
@@ -93,7 +93,7 @@ export function auditRoutes(deps: {
     verifyChain: deps.verifyChain,
     sync: deps.sync,
     clock: deps.clock,
-    ...(deps.cardChecks ? { rechecks: deps.cardChecks } : {}),
+    ...(deps.cardChecks ? { rechecks: deps.cardChecks.rechecks } : {}),
   });
   const query = (req: Parameters<RequestHandler>[0]) => req.query as Record<string, unknown>;
 
@@ -155,7 +155,7 @@ export function auditRoutes(deps: {
   });
 
   if (deps.cardChecks) {
-    const checks = new CardCheckAudit({ repo: deps.cardChecks, visits: deps.visits, clock: deps.clock });
+    const checks = new CardCheckAudit({ ...deps.cardChecks, visits: deps.visits, clock: deps.clock });
 
     /** Online card checks, newest first (no name, birth date, address or QR; the patient's CCCD masked). */
     r.get('/api/audit/card-checks', auditor, async (req, res) => {

@@ -49,34 +49,34 @@ async function seed(kiosk: Kiosk): Promise<string[]> {
   return ids;
 }
 
-describe('CardCheckRepository.search', () => {
+describe('CardCheckQueries.search', () => {
   it('every check is recorded, rejected ones too; filters by verdict, operator, desk, portal code, state, day, linked', async () => {
     k = await openKiosk(p.portal.url);
     const ids = await seed(k);
-    const all = await k.repo.search({}, { limit: 50 });
+    const all = await k.queries.search({}, { limit: 50 });
     expect(all).toHaveLength(6);
     expect(all.map((r) => r.createdAt)).toEqual([...all.map((r) => r.createdAt)].sort((a, b) => b - a));
     const ids_ = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
-    const rejected = await k.repo.search({ verdict: 'rejected' }, { limit: 50 });
+    const rejected = await k.queries.search({ verdict: 'rejected' }, { limit: 50 });
     expect(ids_(rejected)).toEqual([ids[1], ids[2], ids[3]].sort());
     expect(rejected.find((r) => r.id === ids[2])).toMatchObject({ portalState: 'done', portalCode: '110', code: 'REVOKED' });
     expect(rejected.find((r) => r.id === ids[1])).toMatchObject({ portalState: 'not_needed', code: 'QR_MALFORMED', visitId: null });
-    expect(ids_(await k.repo.search({ operator: 'tran.b' }, { limit: 50 }))).toEqual([ids[3], ids[4]].sort());
-    expect(ids_(await k.repo.search({ desk: 'desk-2', verdict: 'accepted' }, { limit: 50 }))).toEqual([ids[4]]);
-    expect(ids_(await k.repo.search({ portalCode: '010' }, { limit: 50 }))).toEqual([ids[3]]);
-    expect(ids_(await k.repo.search({ portalCode: '000' }, { limit: 50 }))).toEqual([ids[0], ids[4]].sort());
-    expect(ids_(await k.repo.search({ portalState: 'not_needed' }, { limit: 50 }))).toEqual([ids[1]]);
-    expect(ids_(await k.repo.search({ reasonCode: 'CHILD_CARD_NOT_PRESENTED' }, { limit: 50 }))).toEqual([ids[5]]);
-    expect(ids_(await k.repo.search({ source: 'id-card' }, { limit: 50 }))).toEqual([ids[4]]);
+    expect(ids_(await k.queries.search({ operator: 'tran.b' }, { limit: 50 }))).toEqual([ids[3], ids[4]].sort());
+    expect(ids_(await k.queries.search({ desk: 'desk-2', verdict: 'accepted' }, { limit: 50 }))).toEqual([ids[4]]);
+    expect(ids_(await k.queries.search({ portalCode: '010' }, { limit: 50 }))).toEqual([ids[3]]);
+    expect(ids_(await k.queries.search({ portalCode: '000' }, { limit: 50 }))).toEqual([ids[0], ids[4]].sort());
+    expect(ids_(await k.queries.search({ portalState: 'not_needed' }, { limit: 50 }))).toEqual([ids[1]]);
+    expect(ids_(await k.queries.search({ reasonCode: 'CHILD_CARD_NOT_PRESENTED' }, { limit: 50 }))).toEqual([ids[5]]);
+    expect(ids_(await k.queries.search({ source: 'id-card' }, { limit: 50 }))).toEqual([ids[4]]);
     const today = parseCardCheckFilter({ from: '2026-12-01', to: '2026-12-01' }, CARD_CHECK_LIST_PARAMS).filter;
-    expect(ids_(await k.repo.search(today, { limit: 50 }))).toEqual(ids.slice(2).sort());
+    expect(ids_(await k.queries.search(today, { limit: 50 }))).toEqual(ids.slice(2).sort());
     await k.repo.linkVisit(ids[4]!, 'visit-9', PORTAL_NOW);
-    expect(ids_(await k.repo.search({ linked: true }, { limit: 50 }))).toEqual([ids[4]]);
-    expect(await k.repo.search({ linked: false }, { limit: 50 })).toHaveLength(5);
+    expect(ids_(await k.queries.search({ linked: true }, { limit: 50 }))).toEqual([ids[4]]);
+    expect(await k.queries.search({ linked: false }, { limit: 50 })).toHaveLength(5);
     // What an auditor sees: the patient's CCCD masked, no name or birth date.
-    const cccd = (await k.repo.search({ source: 'id-card' }, { limit: 1 }))[0]!;
+    const cccd = (await k.queries.search({ source: 'id-card' }, { limit: 1 }))[0]!;
     expect(cccd.cccdMasked).toBe('********1234');
-    expect(JSON.stringify(await k.repo.search({}, { limit: 50 }))).not.toMatch(/Nguyễn|012090001234|1990-03-20/);
+    expect(JSON.stringify(await k.queries.search({}, { limit: 50 }))).not.toMatch(/Nguyễn|012090001234|1990-03-20/);
   });
 
   it('keyset pages (ties on the same millisecond included) and CSV batches cover every row once', async () => {
@@ -86,17 +86,17 @@ describe('CardCheckRepository.search', () => {
     let cursor: string | undefined;
     for (let i = 0; i < 10; i++) {
       const before = parseCardCheckCursor(cursor === undefined ? {} : { cursor });
-      const page = await k.repo.search({}, { limit: 2, ...(before ? { before } : {}) });
+      const page = await k.queries.search({}, { limit: 2, ...(before ? { before } : {}) });
       seen.push(...page.map((r) => r.id));
       if (page.length < 2) break;
       const last = page[page.length - 1]!;
       cursor = encodeCardCheckCursor({ createdAt: last.createdAt, id: last.id });
     }
-    const all = (await k.repo.search({}, { limit: 50 })).map((r) => r.id);
+    const all = (await k.queries.search({}, { limit: 50 })).map((r) => r.id);
     expect(seen).toEqual(all);
     const batches: number[] = [];
     let csv = CARD_CHECK_CSV_HEADER;
-    for await (const rows of k.repo.searchAll({}, 4)) {
+    for await (const rows of k.queries.searchAll({}, 4)) {
       batches.push(rows.length);
       for (const r of rows) csv += cardCheckCsvLine(r);
     }

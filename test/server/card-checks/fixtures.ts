@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLICY } from '../../../server/card/types.js';
 import { verifyQr } from '../../../server/card/verify.js';
-import { CardCheckRepository } from '../../../server/card-checks/repository.js';
-import { CardCheckService, type CardCheckOperator, type Sleep } from '../../../server/card-checks/service.js';
+import { CardCheckQueries } from '../../../server/card-checks/card-check-queries.js';
+import { CardCheckRepository } from '../../../server/card-checks/card-check-repo.js';
+import { RecheckRepository } from '../../../server/card-checks/recheck-repo.js';
+import { CardCheckService, type CardCheckOperator } from '../../../server/card-checks/service.js';
+import type { Sleep } from '../../../server/card-checks/sleep.js';
 import { fixedClock } from '../../../server/clock.js';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
@@ -130,6 +133,8 @@ export interface Kiosk {
   dir: string;
   db: Database;
   repo: CardCheckRepository;
+  queries: CardCheckQueries;
+  rechecks: RecheckRepository;
   clock: ReturnType<typeof fixedClock>;
   client: PortalClient;
   lines: string[];
@@ -146,6 +151,8 @@ export async function openKiosk(portalUrl: string, clientOpts: Partial<PortalCli
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'card-checks-'));
   const { db } = await openKioskDatabase(dataDir, PORTAL_NOW);
   const repo = new CardCheckRepository(db);
+  const queries = new CardCheckQueries(db);
+  const rechecks = new RecheckRepository(db);
   const clock = fixedClock(PORTAL_NOW);
   const lines: string[] = [];
   const { client } = makeClient(portalUrl, lines, { maxAttempts: 2, ...clientOpts });
@@ -156,6 +163,8 @@ export async function openKiosk(portalUrl: string, clientOpts: Partial<PortalCli
     dir: dataDir,
     db,
     repo,
+    queries,
+    rechecks,
     clock,
     client,
     lines,

@@ -29,8 +29,9 @@ const revokedEntry = {
 
 function worker(kiosk: Kiosk) {
   return new RecheckWorker({
-    source: kiosk.repo,
+    source: kiosk.rechecks,
     repo: kiosk.repo,
+    rechecks: kiosk.rechecks,
     client: kiosk.client,
     clock: kiosk.clock,
     random: counterRandom(),
@@ -197,15 +198,15 @@ describe('check-in and re-check', () => {
     expect(await k.repo.get(v.id)).toMatchObject({ visitId: 'visit-1', linkedAt: PORTAL_NOW, qrText: null });
     await expect(s.linkVisit(v.id, 'visit-2')).rejects.toSatisfy((e) => e instanceof CardCheckError && e.code === 'CARD_CHECK_USED');
     await expect(s.forCheckIn(v.id, RECEPTIONIST)).rejects.toSatisfy((e) => e instanceof CardCheckError && e.code === 'CARD_CHECK_USED');
-    expect(await k.repo.awaitingRecheck(10)).toEqual([{ visitId: 'visit-1', cardCheckId: v.id }]);
+    expect(await k.rechecks.awaitingRecheck(10)).toEqual([{ visitId: 'visit-1', cardCheckId: v.id }]);
 
     const w = worker(k);
     expect(await w.runOnce()).toEqual({ recorded: 0, flagged: 0, stopped: 'unavailable' });
-    expect(await k.repo.recheckOf(v.id)).toBeUndefined();
+    expect(await k.rechecks.recheckOf(v.id)).toBeUndefined();
 
     await p.portal.control.setAccepting(true);
     expect(await w.runOnce()).toEqual({ recorded: 1, flagged: 0 });
-    expect(await k.repo.recheckOf(v.id)).toMatchObject({
+    expect(await k.rechecks.recheckOf(v.id)).toMatchObject({
       visitId: 'visit-1',
       state: 'done',
       portalCode: '000',
@@ -214,9 +215,9 @@ describe('check-in and re-check', () => {
       flagged: false,
       at: PORTAL_NOW,
     });
-    expect(await k.repo.awaitingRecheck(10)).toEqual([]);
+    expect(await k.rechecks.awaitingRecheck(10)).toEqual([]);
     expect(await w.runOnce()).toEqual({ recorded: 0, flagged: 0 });
-    const [audit] = await k.repo.search({}, { limit: 10 });
+    const [audit] = await k.queries.search({}, { limit: 10 });
     expect(audit).toMatchObject({ id: v.id, recheck: { state: 'done', portalCode: '000', verdict: 'accepted', flagged: false } });
   });
 
@@ -233,14 +234,14 @@ describe('check-in and re-check', () => {
     w.start();
     await until(() => w.status().lastRound?.recorded === 1, 'the loop re-checked the visit');
     await w.close();
-    expect(await k.repo.recheckOf(v.id)).toMatchObject({
+    expect(await k.rechecks.recheckOf(v.id)).toMatchObject({
       state: 'done',
       portalCode: '110',
       verdict: 'rejected',
       code: 'REVOKED',
       flagged: true,
     });
-    const flagged = await k.repo.flaggedRechecks({ limit: 10 });
+    const flagged = await k.rechecks.flaggedRechecks({ limit: 10 });
     expect(flagged).toHaveLength(1);
     expect(flagged[0]).toMatchObject({
       visitId: 'visit-r',
