@@ -286,12 +286,10 @@ export class KioskCheckIn extends LitElement {
     }
     this.outcome = 'busy';
     const note = review ? { reviewNote: this.reviewNote() } : {};
-    let res = await checkIn(checkId ? { cardCheckId: checkId, ...note } : { qr: qr!, ...note }, this.idempotencyKey);
-    // Still pending on the service: a scanned card is checked in under review from its text, as without a portal.
-    if (!res.ok && res.code === 'CARD_CHECK_PENDING' && checkId && qr && this.result === r) {
-      this.idempotencyKey = randomKey();
-      res = await checkIn({ qr, ...note }, this.idempotencyKey);
-    }
+    // Given up while the portal is still out: the service ends the check as PORTAL_UNAVAILABLE and
+    // the visit keeps its card check, so it is re-checked once the portal answers.
+    const giveUp = checkId && this.portalPending && this.gaveUp ? { giveUpOnPortal: true } : {};
+    const res = await checkIn(checkId ? { cardCheckId: checkId, ...note, ...giveUp } : { qr: qr!, ...note }, this.idempotencyKey);
     if (this.result !== r) return; // the screen moved on (cleared or a new card) meanwhile
     if (res.ok) {
       this.outcome = res.body?.duplicate ? 'duplicate' : 'done';

@@ -10,7 +10,7 @@ import type { Sleep } from './sleep.js';
 export const MAX_WAIT_MS = 60_000;
 
 export class InFlightChecks {
-  readonly #running = new Map<string, Promise<PortalCheckedResult>>();
+  readonly #running = new Map<string, { promise: Promise<PortalCheckedResult>; giveUp: AbortController }>();
   readonly #stop = new AbortController();
   #closing: Promise<void> | undefined;
 
@@ -30,13 +30,21 @@ export class InFlightChecks {
   }
 
   get(id: string): Promise<PortalCheckedResult> | undefined {
-    return this.#running.get(id);
+    return this.#running.get(id)?.promise;
   }
 
-  /** Tracks a check's portal call until it settles. */
-  track(id: string, promise: Promise<PortalCheckedResult>): void {
-    this.#running.set(id, promise);
+  /** Tracks a check's portal call until it settles; `giveUp` ends that one call (abandon). */
+  track(id: string, promise: Promise<PortalCheckedResult>, giveUp: AbortController): void {
+    this.#running.set(id, { promise, giveUp });
     void promise.finally(() => this.#running.delete(id));
+  }
+
+  /** Ends one call (the desk stopped waiting) and waits for it to record its answer. */
+  async abandon(id: string): Promise<PortalCheckedResult | undefined> {
+    const run = this.#running.get(id);
+    if (!run) return undefined;
+    run.giveUp.abort();
+    return run.promise;
   }
 
   /** The call's result when it settles within `waitMs`, else `pending`. */
@@ -56,7 +64,7 @@ export class InFlightChecks {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#stop.abort();
-      await Promise.allSettled([...this.#running.values()]);
+      await Promise.allSettled([...this.#running.values()].map((r) => r.promise));
     })();
     return this.#closing;
   }

@@ -192,8 +192,9 @@ export class CardCheckService {
     });
     if (send === undefined || client === undefined) return view(id, first);
 
-    const promise = this.#run(id, client, local, send, operator, now);
-    this.#inFlight.track(id, promise);
+    const giveUp = new AbortController();
+    const promise = this.#run(id, client, local, send, operator, now, giveUp.signal);
+    this.#inFlight.track(id, promise, giveUp);
     return view(id, await this.#inFlight.waitFor(promise, first, opts.waitMs));
   }
 
@@ -219,9 +220,14 @@ export class CardCheckService {
 
   /**
    * The check a check-in takes: made at this desk by this operator, at most `checkInWindowMs`
-   * old, answered (not pending), and not a visit yet.
+   * old, answered (not pending, unless `giveUpPending`: the receptionist stops waiting), and not a
+   * visit yet.
    */
-  async forCheckIn(cardCheckId: string, operator: Pick<CardCheckOperator, 'username'>): Promise<CheckForCheckIn> {
+  async forCheckIn(
+    cardCheckId: string,
+    operator: Pick<CardCheckOperator, 'username'>,
+    opts: { giveUpPending?: boolean } = {},
+  ): Promise<CheckForCheckIn> {
     const row = await this.#d.repo.get(cardCheckId);
     if (!row) throw new CardCheckError('CARD_CHECK_NOT_FOUND', 'no card check with this id');
     if (row.deskId !== this.#d.deskId || row.facility !== this.#d.facility || row.operator !== operator.username)
@@ -235,8 +241,12 @@ export class CardCheckService {
       );
     let current = row;
     if (row.portalState === 'pending') {
-      if (this.#inFlight.has(row.id)) throw new CardCheckError('CARD_CHECK_PENDING', 'the portal has not answered yet');
-      await this.#settleInterrupted(row);
+      const running = this.#inFlight.get(row.id);
+      if (running && !opts.giveUpPending) throw new CardCheckError('CARD_CHECK_PENDING', 'the portal has not answered yet');
+      // Given up at the desk: the call ends now and records PORTAL_UNAVAILABLE, which the
+      // re-check worker takes up once the visit exists. Not in flight: a restart interrupted it.
+      if (running) await this.#inFlight.abandon(row.id);
+      else await this.#settleInterrupted(row);
       current = (await this.#d.repo.get(row.id)) ?? row;
     }
     return { check: current, result: current.result, qr: current.qrText };
@@ -293,11 +303,13 @@ export class CardCheckService {
     subject: CheckSubject,
     operator: CardCheckOperator,
     startedAt: number,
+    given: AbortSignal,
   ): Promise<PortalCheckedResult> {
     const { logger, repo, clock } = this.#d;
+    const signal = AbortSignal.any([this.#inFlight.signal, given]);
     let merged: PortalCheckedResult;
     try {
-      const outcome = await client.check(subject, { name: operator.displayName, cccd: operator.cccd }, { signal: this.#inFlight.signal });
+      const outcome = await client.check(subject, { name: operator.displayName, cccd: operator.cccd }, { signal });
       merged = mergePortalOutcome(local, outcome);
     } catch (err) {
       if (!(err instanceof PortalRequestError)) logger.error('card check: portal call failed', { id, code: 'CARD_CHECK_FAILED' });
@@ -309,7 +321,8 @@ export class CardCheckService {
     } catch {
       logger.error('card check: the answer could not be recorded', { id, code: 'CARD_CHECK_RECORD_FAILED' });
     }
-    this.#health.remember(merged.portal);
+    // A call the desk gave up on says nothing about the portal's health.
+    if (!given.aborted) this.#health.remember(merged.portal);
     logger.info('card check answered', {
       id,
       portal: merged.portal.state,

@@ -46,6 +46,7 @@ export interface CardCheckSource {
   forCheckIn(
     cardCheckId: string,
     operator: { username: string },
+    opts?: { giveUpPending?: boolean },
   ): Promise<{ check: { id: string; source: string | null }; result: VerifyResult & { portal: PortalSnapshot }; qr: string | null }>;
   /** Marks the check used by `visitId` inside `tx` (throws when it already is). */
   linkVisit(cardCheckId: string, visitId: string, tx: Queryable): Promise<void>;
@@ -69,6 +70,8 @@ export interface CheckInRequest {
   cardCheckId?: string;
   visitType?: string;
   reviewNote?: string;
+  /** With cardCheckId and a review note: end a check still waiting for the portal (see the wire). */
+  giveUpOnPortal?: boolean;
   idempotencyKey?: string;
 }
 
@@ -129,7 +132,9 @@ export class CheckInService {
     if (cardCheckId !== undefined) {
       if (!this.d.cardChecks) throw new AppError('CARD_CHECK_NOT_FOUND', 'no card check with this id');
       // The check's merged result stands (verified and looked up online when it was made).
-      const taken = await this.d.cardChecks.forCheckIn(cardCheckId, operator);
+      // Giving up on a pending check needs the note the review will then require anyway.
+      const giveUpPending = req.giveUpOnPortal === true && req.reviewNote !== undefined && req.reviewNote.trim() !== '';
+      const taken = await this.d.cardChecks.forCheckIn(cardCheckId, operator, { giveUpPending });
       const { portal: summary, ...verified } = taken.result;
       result = verified;
       qrText = taken.qr ?? '';

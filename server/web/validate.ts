@@ -23,6 +23,13 @@ export function optionalString(obj: Record<string, unknown>, field: string, opts
   return requireString(obj, field, opts);
 }
 
+export function optionalBoolean(obj: Record<string, unknown>, field: string): boolean | undefined {
+  const v = obj[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw new AppError('FIELD_INVALID', `"${field}" must be true or false.`, { field });
+  return v;
+}
+
 /** Rejects members the endpoint does not know, so typos are not silently ignored. */
 export function rejectUnknownFields(obj: Record<string, unknown>, allowed: readonly string[]): void {
   for (const k of Object.keys(obj)) {

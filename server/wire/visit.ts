@@ -77,4 +77,11 @@ export interface CheckInRequestCommon {
   visitType?: string;
   /** Required when the card needs review: what the receptionist checked. */
   reviewNote?: string;
+  /**
+   * With `cardCheckId` and a `reviewNote`: the receptionist gives up waiting for the portal. A
+   * check still pending is ended as PORTAL_UNAVAILABLE (needs review) and becomes the visit; the
+   * visit is re-checked in the background once the portal answers. Without it a pending check is
+   * refused (409 CARD_CHECK_PENDING).
+   */
+  giveUpOnPortal?: boolean;
 }

@@ -17,7 +17,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, systemRandom } from '../../server/clock.js';
 import { silentLogger } from '../../server/logger.js';
-import { writeDataset, type PortalPerson } from '../../server/reference-portal/dataset.js';
+import type { PortalPerson } from '../../server/reference-portal/dataset-schema.js';
+import { writeDataset } from '../../server/reference-portal/dataset.js';
 import { startPortal, type RunningPortal } from '../../server/reference-portal/server.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
@@ -409,6 +410,9 @@ describe('kiosk screen with the online card check', () => {
       expect(await checkIn(page)).toBe('done');
       const visit = await lastVisit(page);
       expect(visit).toMatchObject({ verdict: 'needs_review' });
+      // The visit keeps its card check, ended as unavailable: the re-check worker takes it up.
+      expect(visit?.cardCheckId).toEqual(expect.any(String));
+      expect(visit?.portal).toMatchObject({ state: 'unavailable' });
       held.letGo();
       expect(b.errors).toEqual([]);
     });

@@ -2,12 +2,12 @@ import { Router, type RequestHandler } from 'express';
 import { AppError } from '../../errors.js';
 import type { Role } from '../../users/types.js';
 import { IDEMPOTENCY_KEY_RE, REVIEW_NOTE_MAX, VISIT_TYPE_RE, type CheckInService } from '../../visits/check-in-service.js';
-import { optionalString, rejectUnknownFields, requireJsonObject, requireString } from '../../web/validate.js';
+import { optionalBoolean, optionalString, rejectUnknownFields, requireJsonObject, requireString } from '../../web/validate.js';
 import { MAX_QR_FIELD } from './verify.js';
 import { currentUser, requireJsonContent } from './session-auth.js';
 
 /**
- * POST /api/check-ins {qr | cardCheckId, visitType?, reviewNote?} (receptionist; header
+ * POST /api/check-ins {qr | cardCheckId, visitType?, reviewNote?, giveUpOnPortal?} (receptionist; header
  * Idempotency-Key optional). With `qr` the server re-verifies the card (the browser's verdict is
  * never trusted); with `cardCheckId` it takes the server's own card check (POST /api/card-checks).
  */
@@ -15,7 +15,7 @@ export function checkInRoutes(deps: { checkIns: CheckInService; requireRole: (..
   const r = Router();
   r.post('/api/check-ins', deps.requireRole('receptionist'), requireJsonContent, async (req, res) => {
     const body = requireJsonObject(req.body);
-    rejectUnknownFields(body, ['qr', 'cardCheckId', 'visitType', 'reviewNote']);
+    rejectUnknownFields(body, ['qr', 'cardCheckId', 'visitType', 'reviewNote', 'giveUpOnPortal']);
     const byCheck = body.cardCheckId !== undefined;
     if (byCheck && body.qr !== undefined) {
       throw new AppError('FIELD_INVALID', 'Send exactly one of "qr" and "cardCheckId".', { field: 'cardCheckId' });
@@ -27,6 +27,10 @@ export function checkInRoutes(deps: { checkIns: CheckInService; requireRole: (..
       throw new AppError('FIELD_INVALID', '"visitType" must be a portal visit-type code such as "01".', { field: 'visitType' });
     }
     const reviewNote = optionalString(body, 'reviewNote', { max: REVIEW_NOTE_MAX });
+    const giveUpOnPortal = optionalBoolean(body, 'giveUpOnPortal');
+    if (giveUpOnPortal !== undefined && !byCheck) {
+      throw new AppError('FIELD_INVALID', '"giveUpOnPortal" goes with "cardCheckId".', { field: 'giveUpOnPortal' });
+    }
     const keyHeader = req.get('Idempotency-Key');
     if (keyHeader !== undefined && !IDEMPOTENCY_KEY_RE.test(keyHeader)) {
       throw new AppError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–128 visible ASCII characters.');
@@ -36,6 +40,7 @@ export function checkInRoutes(deps: { checkIns: CheckInService; requireRole: (..
       ...(cardCheckId !== undefined ? { cardCheckId } : {}),
       ...(visitType !== undefined ? { visitType } : {}),
       ...(reviewNote !== undefined ? { reviewNote } : {}),
+      ...(giveUpOnPortal !== undefined ? { giveUpOnPortal } : {}),
       ...(keyHeader !== undefined ? { idempotencyKey: keyHeader } : {}),
     });
     if (out.replayed) res.set('Idempotent-Replayed', 'true');

@@ -34,6 +34,8 @@ const CHIP_ONLY = person({
   ngaySinh: '1995-06-15',
   gioiTinh: 'Nữ',
 });
+/** A patient whose check the receptionist stops waiting for. */
+const WAITED_FOR = person({ maSoBhxh: '1203330777', maThe: 'HC4121203330777', hoTen: 'Lò Văn Chờ', ngaySinh: '1968' });
 const CHIP_ONLY_QR = '012195005550||Trần Thị Mai|15061995|Nữ|Số 5 Đường Trần Phú, Thành phố Lai Châu, Lai Châu|01022022';
 const SECOND = { username: 'le-tan-2', displayName: 'Phạm Thị Hai', cccd: '001190077777' };
 const NO_CCCD = { username: 'khong-cccd', displayName: 'Vũ Văn Thiếu' };
@@ -91,7 +93,7 @@ beforeAll(async () => {
   portalDir = mkdtempSync(join(tmpdir(), 'kiosk-portal-'));
   writeDataset(portalDir, {
     version: 1,
-    persons: [PEOPLE.ok, PEOPLE.revoked, PEOPLE.reduced120, MANUAL, CHIP_ONLY],
+    persons: [PEOPLE.ok, PEOPLE.revoked, PEOPLE.reduced120, MANUAL, CHIP_ONLY, WAITED_FOR],
     accounts: [
       {
         username: PORTAL_ACCOUNT.username,
@@ -415,6 +417,27 @@ describe('online card check through the kiosk service', () => {
       .map((x: { filter: unknown }) => x.filter);
     expect(filters).toContainEqual({ portalCode: '000', limit: 5 });
     expect(filters).toContainEqual({ portalCode: '000', limit: 5, cursor: page1.json.nextCursor });
+  });
+
+  it('giving up on a pending check: with a review note and giveUpOnPortal the visit is recorded under PORTAL_UNAVAILABLE', async () => {
+    portal.control.setFaults({ latency: 3000 });
+    const manual = { cardNumber: WAITED_FOR.maThe, name: WAITED_FOR.hoTen, birthDate: WAITED_FOR.ngaySinh };
+    const c = await post('/api/card-checks?wait=0', { manual });
+    expect(c.json.portal.state).toBe('pending');
+    await until(() => portalHeld.length > 0, 'the portal holds the call');
+    // Giving up needs the note the review requires; giveUpOnPortal goes with a card check only.
+    const noNote = await post('/api/check-ins', { cardCheckId: c.json.id, giveUpOnPortal: true });
+    expect([noNote.status, noNote.json.code]).toEqual([409, 'CARD_CHECK_PENDING']);
+    const withQr = await post('/api/check-ins', { qr: LEGACY_HC, giveUpOnPortal: true, reviewNote: 'x' });
+    expect([withQr.status, withQr.json.code, withQr.json.field]).toEqual([400, 'FIELD_INVALID', 'giveUpOnPortal']);
+    const v = await post('/api/check-ins', { cardCheckId: c.json.id, reviewNote: 'Cổng không trả lời, đã xem CCCD', giveUpOnPortal: true });
+    expect(v.status).toBe(201);
+    expect(v.json.visit).toMatchObject({ verdict: 'needs_review', code: 'PORTAL_UNAVAILABLE', portal: { state: 'unavailable' } });
+    expect((await get(`/api/card-checks/${c.json.id}`)).json.portal.state).toBe('unavailable');
+    // The desk's giving up is not the portal being down.
+    expect((await get('/api/status')).json.portal.state).not.toBe('down');
+    portal.control.setFaults({ latency: 0 });
+    releasePortal();
   });
 
   it('no log line of the run carries a credential or patient data', () => {
