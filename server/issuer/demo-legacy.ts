@@ -8,7 +8,7 @@
  * Vietnam calendar year of `now`.
  */
 import { vietnamDay } from '../wire/vietnam-time.js';
-import type { PortalPerson } from '../reference-portal/dataset.js';
+import type { PortalPerson } from '../reference-portal/dataset-schema.js';
 
 export interface DemoLegacyPerson {
   cardNumber: string;

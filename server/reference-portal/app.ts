@@ -42,7 +42,8 @@ import {
 } from '../wire/portal.js';
 import { decideCardCheck, emptyReply } from './card-check.js';
 import type { DataSource } from './data-source.js';
-import { accountPasswordMd5, type PortalAccount } from './dataset.js';
+import type { PortalAccount } from './dataset-schema.js';
+import { accountPasswordMd5 } from './dataset.js';
 import type { FailMode, PortalFaults } from './faults.js';
 import type { TokenStore } from './tokens.js';
 

@@ -32,7 +32,7 @@ import {
   type CardCheckResultCode,
   type CheckHistoryItem,
 } from '../wire/portal.js';
-import type { PortalAccount, PortalDataset, PortalPerson } from './dataset.js';
+import type { PortalAccount, PortalDataset, PortalPerson } from './dataset-schema.js';
 
 /** Most recent checks listed in dsLichSuKT2018. */
 export const MAX_CHECKS_LISTED = 20;

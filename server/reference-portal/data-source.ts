@@ -11,7 +11,8 @@ import { statSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CheckHistoryItem } from '../wire/portal.js';
-import { datasetPath, readDataset, type PortalDataset, type PortalPerson } from './dataset.js';
+import type { PortalDataset, PortalPerson } from './dataset-schema.js';
+import { datasetPath, readDataset } from './dataset.js';
 
 /** Checks remembered per person (the reply lists fewer). */
 const MAX_CHECKS_KEPT = 100;

@@ -3,6 +3,10 @@
  * field name, result code and date format the kiosk and the reference portal exchange with it.
  * A change by the agency is a change in one place: this file. It imports nothing.
  *
+ * One file on purpose: it is the single home of the agency's wire, so it may pass the ~350-line
+ * guide. A reader compares it with the spec in one place and an agency change is one diff;
+ * splitting it would scatter one contract across files. It grows only with the agency's wire.
+ *
  *   POST /api/token/take                       JSON TokenRequest → TokenReply
  *   POST /api/egw/KQNhanLichSuKCB2024?<auth>   JSON CardCheckRequest → CardCheckReply
  *   POST /api/egw/guiHoSoCheckin?<auth>        form CheckinSubmitForm → CheckinSubmitReply

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, runIssuerCli, type CliContext } from '../../../server/cli/issuer.js';
+import { runIssuerCli } from '../../../server/cli/issuer.js';
+import { EXIT, type CliContext } from '../../../server/cli/issuer/shared.js';
 import { loadTrustFile } from '../../../server/trust/load-file.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');

@@ -12,7 +12,7 @@ import { PortalRequestError } from '../../../server/portal/errors.js';
 import { manualEntryResult, mergePortalOutcome } from '../../../server/portal/merge.js';
 import { portalPasswordHash } from '../../../server/portal/options.js';
 import { subjectFromManual, subjectFromResult, type ManualEntry } from '../../../server/portal/request.js';
-import type { PortalPerson } from '../../../server/reference-portal/dataset.js';
+import type { PortalPerson } from '../../../server/reference-portal/dataset-schema.js';
 import type { TrustSnapshot } from '../../../server/trust/types.js';
 import { CCCD, LEGACY_HC } from '../../helpers/legacy-samples.js';
 import {

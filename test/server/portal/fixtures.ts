@@ -10,7 +10,8 @@ import { fixedClock, type Random } from '../../../server/clock.js';
 import { createLogger } from '../../../server/logger.js';
 import { PortalClient, type PortalClientDeps } from '../../../server/portal/client.js';
 import type { PortalClientOptions } from '../../../server/portal/options.js';
-import { writeDataset, type PortalPerson } from '../../../server/reference-portal/dataset.js';
+import type { PortalPerson } from '../../../server/reference-portal/dataset-schema.js';
+import { writeDataset } from '../../../server/reference-portal/dataset.js';
 import { startPortal, type RunningPortal } from '../../../server/reference-portal/server.js';
 
 /** 10:00 in Vietnam, 2026-12-01. */

@@ -3,7 +3,7 @@
  * one request) per code, asserting the exact maKetQua and the fields the code promises.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PortalPerson } from '../../../server/reference-portal/dataset.js';
+import type { PortalPerson } from '../../../server/reference-portal/dataset-schema.js';
 import { CARD_CHECK_REPLY_FIELDS, CARD_CHECK_RESULTS, type CardCheckRequest } from '../../../server/wire/portal.js';
 import { checkUrl, person, post, request, startTestPortal, takeToken, type Auth, type TestPortal } from './fixtures.js';
 

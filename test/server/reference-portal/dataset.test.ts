@@ -12,8 +12,8 @@ import {
   md5Hex,
   personFromCard,
   readDataset,
-  validateDataset,
 } from '../../../server/reference-portal/dataset.js';
+import { validateDataset } from '../../../server/reference-portal/dataset-schema.js';
 import { demoCardInput } from '../../../server/issuer/demo-card.js';
 import { dataset, person } from './fixtures.js';
 
