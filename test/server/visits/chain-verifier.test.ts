@@ -7,6 +7,7 @@ import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { verifyChain } from '../../../server/visits/chain-verifier.js';
 import { GENESIS_HASH } from '../../../server/visits/chain.js';
 import { VisitWriter } from '../../../server/visits/visit-writer.js';
+import { visitContent } from '../../helpers/visit-content.js';
 
 let db: Database | undefined;
 let dir: string | undefined;
@@ -16,38 +17,12 @@ afterEach(async () => {
   db = undefined;
 });
 
-const visit = (n: number) => ({
-  id: `019a0000-0000-7000-8000-${String(n).padStart(12, '0')}`,
-  facility: '12001',
-  desk_id: 'desk-1',
-  operator: 'a',
-  operator_name: 'A',
-  operator_cccd: null,
-  recorded_at: 1000 + n,
-  checked_at: 'x',
-  visit_type: '01',
-  verdict: 'accepted' as const,
-  code: 'OK',
-  reason_codes: '["OK"]',
-  review_note: null,
-  source: 'signed',
-  card_key: `card:${n}`,
-  card_number: null,
-  ma_so_bhxh: null,
-  card_json: null,
-  issuer: null,
-  key_id: null,
-  rid: null,
-  demo: 0,
-  qr_text: 'q',
-});
-
 async function log(n: number) {
   dir = mkdtempSync(join(tmpdir(), 'kiosk-verify-'));
   ({ db } = await openKioskDatabase(dir, 0));
   const writer = new VisitWriter(db);
   await writer.init();
-  for (let i = 1; i <= n; i++) await writer.record(visit(i));
+  for (let i = 1; i <= n; i++) await writer.record(visitContent(i));
   return { db, writer };
 }
 

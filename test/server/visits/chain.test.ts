@@ -4,34 +4,10 @@ import { canonicalJson, chainHash, ChainWalker, GENESIS_HASH, type VisitContent,
 import { NO_PORTAL } from '../../../server/visits/visit-record.js';
 import { UUIDV7_RE, uuidv7, uuidv7Time } from '../../../server/visits/uuidv7.js';
 import { cardKey } from '../../../server/visits/card-key.js';
+import { visitContent } from '../../helpers/visit-content.js';
 
 function content(seq: number): VisitContent {
-  return {
-    seq,
-    id: `id-${seq}`,
-    facility: '12001',
-    desk_id: 'desk-1',
-    operator: 'a',
-    operator_name: 'A',
-    operator_cccd: null,
-    recorded_at: 1000 + seq,
-    checked_at: 'x',
-    visit_type: '01',
-    verdict: 'accepted',
-    code: 'OK',
-    reason_codes: '["OK"]',
-    review_note: null,
-    source: 'signed',
-    card_key: `card:${seq}`,
-    card_number: null,
-    ma_so_bhxh: null,
-    card_json: null,
-    issuer: null,
-    key_id: null,
-    rid: null,
-    demo: 0,
-    qr_text: 'q',
-  };
+  return { seq, ...visitContent(seq, { id: `id-${seq}` }) };
 }
 
 function chain(n: number): VisitRow[] {

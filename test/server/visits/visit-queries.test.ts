@@ -7,6 +7,7 @@ import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { VisitQueries } from '../../../server/visits/visit-queries.js';
 import { VISIT_COLUMNS } from '../../../server/visits/visit-record.js';
 import { VisitWriter } from '../../../server/visits/visit-writer.js';
+import { visitContent } from '../../helpers/visit-content.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-24T17:00:00Z'); // midnight, 25 Nov in Vietnam
@@ -26,31 +27,19 @@ beforeAll(async () => {
     ['desk-1', 'needs_review', T0 + DAY + 4, ['TRUST_STALE']],
   ];
   for (const [i, [desk, verdict, at, codes]] of rows.entries()) {
-    await writer.record({
-      id: `019a0000-0000-7000-8000-${String(i + 1).padStart(12, '0')}`,
-      facility: '12001',
-      desk_id: desk,
-      operator: i % 2 ? 'b' : 'a',
-      operator_name: 'X',
-      operator_cccd: null,
-      recorded_at: at,
-      checked_at: 'x',
-      visit_type: '01',
-      verdict,
-      code: codes[0]!,
-      reason_codes: JSON.stringify(codes),
-      review_note: null,
-      source: 'signed',
-      card_key: `card:${i}`,
-      card_number: `DN41212000000${i}`,
-      ma_so_bhxh: null,
-      card_json: null,
-      issuer: null,
-      key_id: null,
-      rid: null,
-      demo: 0,
-      qr_text: 'q',
-    });
+    await writer.record(
+      visitContent(i + 1, {
+        desk_id: desk,
+        operator: i % 2 ? 'b' : 'a',
+        operator_name: 'X',
+        recorded_at: at,
+        verdict,
+        code: codes[0]!,
+        reason_codes: JSON.stringify(codes),
+        card_key: `card:${i}`,
+        card_number: `DN41212000000${i}`,
+      }),
+    );
   }
   q = new VisitQueries(db);
 });

@@ -12,6 +12,7 @@ import { chainHash, contentOf } from '../../../server/visits/chain.js';
 import { verifyChain } from '../../../server/visits/chain-verifier.js';
 import { INSERT_SHAPES, MAX_BATCH } from '../../../server/visits/visit-insert.js';
 import { VisitWriter, type VisitRecordedEvent } from '../../../server/visits/visit-writer.js';
+import { visitContent } from '../../helpers/visit-content.js';
 
 const dbs: Database[] = [];
 const dirs: string[] = [];
@@ -33,31 +34,12 @@ async function openRepo(dir?: string) {
 let ids = 0;
 function content(card: string, opts: { verdict?: 'accepted' | 'needs_review' | 'rejected'; at?: number; id?: string } = {}) {
   ids++;
-  return {
-    id: opts.id ?? `019a0000-0000-7000-8000-${String(ids).padStart(12, '0')}`,
-    facility: '12001',
-    desk_id: 'desk-1',
-    operator: 'a',
-    operator_name: 'A',
-    operator_cccd: null,
+  return visitContent(ids, {
+    ...(opts.id !== undefined ? { id: opts.id } : {}),
     recorded_at: opts.at ?? 10_000,
-    checked_at: 'x',
-    visit_type: '01',
     verdict: opts.verdict ?? 'accepted',
-    code: 'OK',
-    reason_codes: '["OK"]',
-    review_note: null,
-    source: 'signed',
     card_key: `card:${card}`,
-    card_number: null,
-    ma_so_bhxh: null,
-    card_json: null,
-    issuer: null,
-    key_id: null,
-    rid: null,
-    demo: 0,
-    qr_text: 'q',
-  };
+  });
 }
 
 const outboxRows = (db: Database) =>
@@ -183,10 +165,7 @@ describe('VisitWriter.record', () => {
     const c = { ...content('Z'), seq: 2 };
     const row = { ...c, prev_hash: a.row.hash, hash: chainHash(a.row.hash, contentOf({ ...c, prev_hash: '', hash: '' })) };
     const cols = Object.keys(row);
-    await other.run(
-      `INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`,
-      Object.values(row),
-    );
+    await other.run(`INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`, Object.values(row));
     expect(await other.all('SELECT visit_seq FROM sync_outbox')).toEqual([{ visit_seq: 1 }]);
     expect(await verifyChain(other)).toMatchObject({ intact: false, firstBrokenSeq: 2, problem: 'OUTBOX_MISSING' });
   });
