@@ -12,6 +12,7 @@ import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { createLogger } from '../../../server/logger.js';
 import { writeDataset } from '../../../server/reference-portal/dataset.js';
 import { startPortal, type RunningPortal } from '../../../server/reference-portal/server.js';
+import { testPortalConfig } from '../../helpers/reference-portal.js';
 import { LEGACY_HC } from '../../helpers/legacy-samples.js';
 import { until } from '../card-checks/fixtures.js';
 import { PEOPLE } from '../portal/fixtures.js';
@@ -43,24 +44,11 @@ beforeAll(async () => {
       },
     ],
   });
-  portal = await startPortal(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: join(dir, 'portal'),
-      tokenTtlSeconds: 3000,
-      latency: { minMs: 0, maxMs: 0 },
-      failRate: 0,
-      failModes: ['http500'],
-      authFailureAs: 'body',
-      controlPort: undefined,
-    },
-    {
-      clock: fixedClock(NOW),
-      logger: createLogger({ sink: () => undefined }),
-      sleep: () => new Promise<void>((resolve) => held.push(resolve)),
-    },
-  );
+  portal = await startPortal(testPortalConfig(join(dir, 'portal')), {
+    clock: fixedClock(NOW),
+    logger: createLogger({ sink: () => undefined }),
+    sleep: () => new Promise<void>((resolve) => held.push(resolve)),
+  });
 });
 
 afterAll(async () => {

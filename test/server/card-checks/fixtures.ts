@@ -20,10 +20,10 @@ import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { createLogger } from '../../../server/logger.js';
 import type { PortalClient } from '../../../server/portal/client.js';
 import type { PortalClientOptions } from '../../../server/portal/options.js';
-import { writeDataset } from '../../../server/reference-portal/dataset.js';
 import { startPortal, type RunningPortal } from '../../../server/reference-portal/server.js';
 import type { TrustSnapshot } from '../../../server/trust/types.js';
-import { ACCOUNT, OPERATOR, PEOPLE, PORTAL_NOW, TOKEN_TTL_S, counterRandom, makeClient } from '../portal/fixtures.js';
+import { testPortalConfig } from '../../helpers/reference-portal.js';
+import { OPERATOR, PEOPLE, PORTAL_NOW, TOKEN_TTL_S, counterRandom, makeClient, writePeople } from '../portal/fixtures.js';
 
 export { PEOPLE, PORTAL_NOW, OPERATOR };
 
@@ -52,38 +52,14 @@ export interface TestPortal {
 
 export async function startHeldPortal(): Promise<TestPortal> {
   const dir = mkdtempSync(join(tmpdir(), 'card-checks-portal-'));
-  writeDataset(dir, {
-    version: 1,
-    persons: Object.values(PEOPLE),
-    accounts: [
-      {
-        username: ACCOUNT.username,
-        password: ACCOUNT.password,
-        facility: ACCOUNT.facility,
-        staff: [{ hoTen: OPERATOR.name, cccd: OPERATOR.cccd }],
-      },
-    ],
-  });
+  writePeople(dir);
   let waiting: Array<() => void> = [];
-  const portal = await startPortal(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: dir,
-      tokenTtlSeconds: TOKEN_TTL_S,
-      latency: { minMs: 0, maxMs: 0 },
-      failRate: 0,
-      failModes: ['http500'],
-      authFailureAs: 'body',
-      controlPort: undefined,
-    },
-    {
-      clock: fixedClock(PORTAL_NOW),
-      logger: createLogger({ sink: () => undefined }),
-      // The injected latency: a held portal answers when released, never after real time.
-      sleep: () => new Promise<void>((resolve) => waiting.push(resolve)),
-    },
-  );
+  const portal = await startPortal(testPortalConfig(dir, { tokenTtlSeconds: TOKEN_TTL_S }), {
+    clock: fixedClock(PORTAL_NOW),
+    logger: createLogger({ sink: () => undefined }),
+    // The injected latency: a held portal answers when released, never after real time.
+    sleep: () => new Promise<void>((resolve) => waiting.push(resolve)),
+  });
   const release = () => {
     portal.control.setFaults({ latency: 0 });
     const w = waiting;

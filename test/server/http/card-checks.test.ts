@@ -15,6 +15,7 @@ import { createLogger } from '../../../server/logger.js';
 import { portalPasswordHash } from '../../../server/portal/options.js';
 import { writeDataset } from '../../../server/reference-portal/dataset.js';
 import { startPortal, type RunningPortal } from '../../../server/reference-portal/server.js';
+import { testPortalConfig } from '../../helpers/reference-portal.js';
 import { hashPassword } from '../../../server/users/password.js';
 import { UserRepository } from '../../../server/users/user-repo.js';
 import { PORTAL_PATHS } from '../../../server/wire/portal.js';
@@ -106,27 +107,14 @@ beforeAll(async () => {
       },
     ],
   });
-  portal = await startPortal(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: portalDir,
-      tokenTtlSeconds: 3000,
-      latency: { minMs: 0, maxMs: 0 },
-      failRate: 0,
-      failModes: ['http500'],
-      authFailureAs: 'body',
-      controlPort: undefined,
+  portal = await startPortal(testPortalConfig(portalDir), {
+    clock: fixedClock(NOW),
+    logger: createLogger({ sink: () => undefined }),
+    sleep: (ms) => {
+      portalDelays.push(ms);
+      return new Promise<void>((resolve) => portalHeld.push(resolve));
     },
-    {
-      clock: fixedClock(NOW),
-      logger: createLogger({ sink: () => undefined }),
-      sleep: (ms) => {
-        portalDelays.push(ms);
-        return new Promise<void>((resolve) => portalHeld.push(resolve));
-      },
-    },
-  );
+  });
   const passwordFile = join(portalDir, 'portal-password');
   writeFileSync(passwordFile, PORTAL_ACCOUNT.password + '\n');
   chmodSync(passwordFile, 0o600);

@@ -13,6 +13,7 @@ import type { PortalClientOptions } from '../../../server/portal/options.js';
 import type { PortalPerson } from '../../../server/reference-portal/dataset-schema.js';
 import { writeDataset } from '../../../server/reference-portal/dataset.js';
 import { startPortal, type RunningPortal } from '../../../server/reference-portal/server.js';
+import { testPortalConfig } from '../../helpers/reference-portal.js';
 
 /** 10:00 in Vietnam, 2026-12-01. */
 export const PORTAL_NOW = Date.parse('2026-12-01T03:00:00Z');
@@ -111,6 +112,22 @@ export const PEOPLE = {
   }),
 } satisfies Record<string, PortalPerson>;
 
+/** Writes a portal data file of PEOPLE, with ACCOUNT and OPERATOR as its one staff member, into `dir`. */
+export function writePeople(dir: string): void {
+  writeDataset(dir, {
+    version: 1,
+    persons: Object.values(PEOPLE),
+    accounts: [
+      {
+        username: ACCOUNT.username,
+        password: ACCOUNT.password,
+        facility: ACCOUNT.facility,
+        staff: [{ hoTen: OPERATOR.name, cccd: OPERATOR.cccd }],
+      },
+    ],
+  });
+}
+
 /** Deterministic randomness: a counter's bytes. */
 export function counterRandom(): Random {
   let n = 0;
@@ -134,33 +151,12 @@ export interface PortalHarness {
 
 export async function startTestPortal(): Promise<PortalHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'portal-client-'));
-  writeDataset(dir, {
-    version: 1,
-    persons: Object.values(PEOPLE),
-    accounts: [
-      {
-        username: ACCOUNT.username,
-        password: ACCOUNT.password,
-        facility: ACCOUNT.facility,
-        staff: [{ hoTen: OPERATOR.name, cccd: OPERATOR.cccd }],
-      },
-    ],
-  });
+  writePeople(dir);
   const portalLog: Record<string, unknown>[] = [];
-  const portal = await startPortal(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: dir,
-      tokenTtlSeconds: TOKEN_TTL_S,
-      latency: { minMs: 0, maxMs: 0 },
-      failRate: 0,
-      failModes: ['http500'],
-      authFailureAs: 'body',
-      controlPort: undefined,
-    },
-    { clock: fixedClock(PORTAL_NOW), logger: createLogger({ sink: (l) => portalLog.push(JSON.parse(l) as Record<string, unknown>) }) },
-  );
+  const portal = await startPortal(testPortalConfig(dir, { tokenTtlSeconds: TOKEN_TTL_S }), {
+    clock: fixedClock(PORTAL_NOW),
+    logger: createLogger({ sink: (l) => portalLog.push(JSON.parse(l) as Record<string, unknown>) }),
+  });
   const count = (msg: string) => portalLog.filter((l) => l.msg === msg).length;
   return {
     portal,

@@ -10,6 +10,7 @@ import { md5Hex, writeDataset } from '../../../server/reference-portal/dataset.j
 import type { RandomFraction, Sleep } from '../../../server/reference-portal/faults.js';
 import { startPortal, type RunningPortal } from '../../../server/reference-portal/server.js';
 import { PORTAL_PATHS, type CardCheckRequest } from '../../../server/wire/portal.js';
+import { testPortalConfig } from '../../helpers/reference-portal.js';
 
 /** 09:00 in Hà Nội on 25 November 2026. */
 export const NOW = Date.parse('2026-11-25T02:00:00Z');
@@ -59,33 +60,19 @@ export async function startTestPortal(
   writeDataset(dataDir, dataset(persons));
   const clock = fixedClock(NOW);
   const sleeps: number[] = [];
-  const running = await startPortal(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      tokenTtlSeconds: 3000,
-      latency: { minMs: 0, maxMs: 0 },
-      failRate: 0,
-      failModes: ['http500', 'hang', 'drop'],
-      authFailureAs: 'body',
-      controlPort: undefined,
-      ...opts.config,
-    },
-    {
-      clock,
-      random: systemRandom,
-      logger: silentLogger,
-      randomFraction: opts.randomFraction ?? (() => 0),
-      // Injected waiting: record the delay, do not spend it.
-      sleep:
-        opts.sleep ??
-        ((ms) => {
-          sleeps.push(ms);
-          return Promise.resolve();
-        }),
-    },
-  );
+  const running = await startPortal(testPortalConfig(dataDir, { failModes: ['http500', 'hang', 'drop'], ...opts.config }), {
+    clock,
+    random: systemRandom,
+    logger: silentLogger,
+    randomFraction: opts.randomFraction ?? (() => 0),
+    // Injected waiting: record the delay, do not spend it.
+    sleep:
+      opts.sleep ??
+      ((ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      }),
+  });
   return Object.assign(running, { dataDir, clock, sleeps });
 }
 
