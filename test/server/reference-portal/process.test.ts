@@ -2,22 +2,17 @@
  * The reference portal as an operator starts it (`npm run portal` runs this same entry point):
  * a real child process on 127.0.0.1, port 0, its test control on another port, SIGTERM drain.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../server/project-root.js';
 import { writeDataset } from '../../../server/reference-portal/dataset.js';
+import { spawnTsx, type SpawnedTsx } from '../../helpers/spawn-tsx.js';
 import { checkUrl, dataset, person, post, request, takeToken } from './fixtures.js';
 
 const ENTRY = 'server/reference-portal/main.ts';
 
-interface Child {
-  proc: ChildProcess;
-  output(): string;
-  exited: Promise<number | string>;
-}
+type Child = SpawnedTsx;
 
 const children: Child[] = [];
 afterEach(() => {
@@ -25,16 +20,7 @@ afterEach(() => {
 });
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-    cwd: projectRoot(),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  const child = { proc, output: () => out, exited };
+  const child = spawnTsx(ENTRY, args, env);
   children.push(child);
   return child;
 }

@@ -3,25 +3,19 @@
  * on 127.0.0.1 (`node --import tsx …`), the way an operator starts them, so tests can cut the
  * network, SIGTERM or SIGKILL them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { systemClock, systemRandom } from '../../../server/clock.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
-import { projectRoot } from '../../../server/project-root.js';
 import { hashPassword } from '../../../server/users/password.js';
 import { UserRepository } from '../../../server/users/user-repo.js';
+import { spawnTsx, type SpawnedTsx } from '../../helpers/spawn-tsx.js';
 
-export interface Child {
-  proc: ChildProcess;
+export interface Child extends SpawnedTsx {
   url: string;
   port: number;
-  /** Everything the process wrote to stderr and stdout so far. */
-  output(): string;
-  /** Resolves with the exit code (or signal name) once the process has exited. */
-  exited: Promise<number | string>;
   kill(signal: NodeJS.Signals): Promise<number | string>;
 }
 
@@ -46,22 +40,13 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, what: st
 }
 
 function spawnNode(script: string, args: string[], port: number, env: NodeJS.ProcessEnv = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: projectRoot(),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const spawned = spawnTsx(script, args, env);
+  const { proc, exited } = spawned;
   const url = `http://127.0.0.1:${port}`;
   return {
-    proc,
+    ...spawned,
     url,
     port,
-    output: () => out,
-    exited,
     async kill(signal) {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       return exited;
