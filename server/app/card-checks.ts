@@ -14,7 +14,7 @@ import { CardCheckRepository } from '../card-checks/card-check-repo.js';
 import { RecheckRepository } from '../card-checks/recheck-repo.js';
 import { RecheckWorker } from '../card-checks/recheck-worker.js';
 import { CardCheckService } from '../card-checks/service.js';
-import type { Sleep } from '../card-checks/sleep.js';
+import type { Sleep } from '../lib/sleep.js';
 import type { Clock, Random } from '../clock.js';
 import type { KioskConfig } from '../config.js';
 import type { Database } from '../db/database.js';

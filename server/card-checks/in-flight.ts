@@ -5,7 +5,7 @@
  * recorded); `waitFor` waits for one at most the caller's wait (0–60 s), ended early by close.
  */
 import type { PortalCheckedResult } from '../portal/merge.js';
-import type { Sleep } from './sleep.js';
+import type { Sleep } from '../lib/sleep.js';
 
 export const MAX_WAIT_MS = 60_000;
 

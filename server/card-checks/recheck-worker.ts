@@ -21,7 +21,7 @@ import { uuidv7 } from '../visits/uuidv7.js';
 import type { CardCheckRepository } from './card-check-repo.js';
 import type { RecheckRepository, RecheckSource } from './recheck-repo.js';
 import { subjectOfRecord } from './service.js';
-import { realSleep, type Sleep } from './sleep.js';
+import { realSleep, type Sleep } from '../lib/sleep.js';
 
 export interface RecheckWorkerDeps {
   /** Where the work comes from (the re-check repository implements it). */

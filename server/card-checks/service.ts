@@ -33,7 +33,7 @@ import { CardCheckError } from './errors.js';
 import { InFlightChecks } from './in-flight.js';
 import { PortalHealthTracker, type PortalHealthStatus } from './portal-health.js';
 import type { CardCheckRecord, CardCheckSource } from './records.js';
-import { realSleep, type Sleep } from './sleep.js';
+import { realSleep, type Sleep } from '../lib/sleep.js';
 import { interrupted, notSent } from './unanswered.js';
 
 /** The signed-in operator (server/users' User has these members). */

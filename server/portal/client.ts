@@ -35,6 +35,7 @@ import { buildCheckRequest, type CheckSubject, type PortalOperator } from './req
 import { TokenHolder, type PortalToken } from './token.js';
 import { Limiter } from './limiter.js';
 import { portalVerdictRow } from './verdicts.js';
+import { realSleep } from '../lib/sleep.js';
 
 export interface PortalClientDeps {
   clock: Clock;
@@ -70,19 +71,6 @@ class Failure extends Error {
     super(why);
     this.name = 'PortalFailure';
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** maKetQua as the table writes it: a string of (at least) three digits. */
@@ -128,7 +116,7 @@ export class PortalClient {
     this.limiter = new Limiter(options.maxConcurrent ?? PORTAL_DEFAULTS.maxConcurrent);
     this.tokens = new TokenHolder(() => this.takeToken(), deps.clock);
     this.fetchImpl = deps.fetchImpl ?? fetch;
-    this.sleep = deps.sleep ?? abortableSleep;
+    this.sleep = deps.sleep ?? realSleep;
   }
 
   status(): PortalClientStatus {

@@ -13,7 +13,7 @@ import { CardCheckQueries } from '../../../server/card-checks/card-check-queries
 import { CardCheckRepository } from '../../../server/card-checks/card-check-repo.js';
 import { RecheckRepository } from '../../../server/card-checks/recheck-repo.js';
 import { CardCheckService, type CardCheckOperator } from '../../../server/card-checks/service.js';
-import type { Sleep } from '../../../server/card-checks/sleep.js';
+import type { Sleep } from '../../../server/lib/sleep.js';
 import { fixedClock } from '../../../server/clock.js';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';

@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sleep } from '../../../server/card-checks/sleep.js';
+import type { Sleep } from '../../../server/lib/sleep.js';
 import { fixedClock } from '../../../server/clock.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { createLogger } from '../../../server/logger.js';

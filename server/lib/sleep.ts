@@ -1,6 +1,7 @@
 /**
- * The one abortable wait of the card checks (the desk's `?wait=S`, the re-check worker's idle
- * and backoff waits): `Sleep` is what tests inject so that no test waits for real time.
+ * The one abortable wait (the portal client's backoff, the desk's `?wait=S`, the re-check
+ * worker's idle and backoff waits): `Sleep` is what tests inject so that no test waits for real
+ * time.
  */
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
