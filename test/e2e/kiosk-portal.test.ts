@@ -184,6 +184,24 @@ async function checkIn(page: Page): Promise<string | null> {
 }
 
 /** The latest visit of this desk, as the receptionist's API shows it. */
+/**
+ * Opens the manual-entry form as a receptionist would: the button is pressed (again) until the
+ * form is open. On a loaded machine the first press can land while the screen is still
+ * re-rendering after sign-in and the status (a button that is replaced, not the one pressed).
+ */
+async function openManualForm(page: Page): Promise<void> {
+  await page.waitForSelector('kiosk-manual-entry >>> [data-action="manual-entry"]:not([disabled])');
+  await page.waitForFunction(
+    () => {
+      const root = document.querySelector('kiosk-manual-entry')?.shadowRoot;
+      if (root?.querySelector('dialog[open]')) return true;
+      root?.querySelector<HTMLButtonElement>('[data-action="manual-entry"]:not([disabled])')?.click();
+      return false;
+    },
+    { polling: 250, timeout: 30_000 },
+  );
+}
+
 const lastVisit = (page: Page) =>
   page.evaluate(() =>
     fetch('/api/visits/recent?limit=1')
@@ -331,16 +349,13 @@ describe('kiosk screen with the online card check', () => {
       const page = await b.newPage(LANDSCAPE);
       await signIn(page);
       await page.goto(`${kiosk.url}/?clear=600`, { waitUntil: 'load' });
-      const open = await page.waitForSelector('kiosk-manual-entry >>> [data-action="manual-entry"]:not([disabled])');
-      await open!.click();
-      await page.waitForSelector('kiosk-manual-entry >>> dialog[open]');
+      await openManualForm(page);
       // The number field has focus; Esc closes the form.
       expect(await page.$eval('kiosk-manual-entry', (el) => el.shadowRoot!.activeElement?.getAttribute('name'))).toBe('number');
       await page.keyboard.press('Escape');
       await page.waitForSelector('kiosk-manual-entry >>> dialog:not([open])');
 
-      await open!.click();
-      await page.waitForSelector('kiosk-manual-entry >>> dialog[open]');
+      await openManualForm(page);
       await page.keyboard.type('gd 401 010 000 0033');
       await page.keyboard.press('Tab');
       await page.keyboard.type(NGUYET.hoTen);
@@ -452,8 +467,7 @@ describe('kiosk screen with the online card check', () => {
     it("070 on a typed-in card: the portal's birth date beside the one entered", async () => {
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
-      await page.click('kiosk-manual-entry >>> [data-action="manual-entry"]');
-      await page.waitForSelector('kiosk-manual-entry >>> dialog[open]');
+      await openManualForm(page);
       await page.keyboard.type(NGUYET.maSoBhxh);
       await page.keyboard.press('Tab');
       await page.keyboard.type(NGUYET.hoTen);
