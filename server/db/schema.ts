@@ -232,4 +232,44 @@ ALTER TABLE visits ADD COLUMN portal_latency_ms INTEGER;
 CREATE INDEX visits_card_check ON visits (card_check_id) WHERE card_check_id IS NOT NULL;
 `,
   },
+  {
+    version: 4,
+    name: 'check-in records: the visit category, the second outbox (to the portal) and its receipts',
+    sql: `
+-- The visit category (MA_DOITUONG_KCB) the check-in record reports, as proposed or chosen at the
+-- desk. NULL on older rows; the hash chain leaves it out of a row's content while NULL.
+ALTER TABLE visits ADD COLUMN visit_category TEXT;
+
+-- Work for the check-in reporter (server/check-in-report/): one row per recorded visit while the
+-- report is on, written by the visit's own INSERT (a TEMP trigger, like sync_outbox's), so a
+-- visit can never be recorded and its check-in record forgotten. Same states as sync_outbox.
+CREATE TABLE checkin_outbox (
+  visit_seq INTEGER PRIMARY KEY REFERENCES visits(seq),
+  visit_id TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'parked')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  sent_at INTEGER,
+  parked_reason TEXT
+);
+CREATE INDEX checkin_outbox_state ON checkin_outbox (state, visit_seq);
+
+-- The portal's receipt of a visit's check-in record: its transaction id (maGiaoDich, kept for
+-- reconciliation) and receipt time, recorded once beside the visit, never changed.
+CREATE TABLE checkin_receipts (
+  visit_seq INTEGER PRIMARY KEY REFERENCES visits(seq),
+  visit_id TEXT NOT NULL UNIQUE,
+  portal_code TEXT NOT NULL CHECK (portal_code IN ('200', '201')),
+  ma_giao_dich TEXT,
+  -- thoiGianTiepNhan as the portal gave it (its own clock and format), and when the kiosk recorded it.
+  received_at TEXT,
+  recorded_at INTEGER NOT NULL
+);
+CREATE TRIGGER checkin_receipts_no_update BEFORE UPDATE ON checkin_receipts
+BEGIN SELECT RAISE(ABORT, 'check-in receipts are append-only'); END;
+CREATE TRIGGER checkin_receipts_no_delete BEFORE DELETE ON checkin_receipts
+BEGIN SELECT RAISE(ABORT, 'check-in receipts are append-only'); END;
+`,
+  },
 ];

@@ -6,12 +6,13 @@
  *
  * `content` is every stored column except `hash` and `prev_hash` (including `seq`), keyed by
  * column name (the column list: server/visits/visit-record.ts); canonical JSON = sorted keys, no
- * whitespace. The genesis prevHash is 64 zeros. The portal columns added later (migration 3:
- * VISIT_PORTAL_COLUMNS) are left out while NULL, so every row written before them, and every
- * visit without an online check, hashes exactly as it did before they existed.
+ * whitespace. The genesis prevHash is 64 zeros. The columns added later (migrations 3 and 4:
+ * VISIT_LATER_COLUMNS, the portal's answer and the visit category) are left out while NULL, so
+ * every row written before them, and every visit without them, hashes exactly as it did before
+ * they existed.
  */
 import { createHash } from 'node:crypto';
-import { VISIT_PORTAL_COLUMNS, type VisitContent, type VisitRow } from './visit-record.js';
+import { VISIT_LATER_COLUMNS, type VisitContent, type VisitRow } from './visit-record.js';
 
 /** The chain's input types live with the column list (visit-record.ts); re-exported for the chain's users. */
 export type { VisitContent, VisitRow } from './visit-record.js';
@@ -40,10 +41,10 @@ export function contentOf(row: VisitRow | (VisitContent & { prev_hash?: string; 
   return content;
 }
 
-/** The content as hashed: the portal columns only where they hold a value. */
+/** The content as hashed: the later columns (portal, category) only where they hold a value. */
 function hashedContent(content: VisitContent): Record<string, unknown> {
   const out: Record<string, unknown> = { ...content };
-  for (const c of VISIT_PORTAL_COLUMNS) if (out[c] === null || out[c] === undefined) delete out[c];
+  for (const c of VISIT_LATER_COLUMNS) if (out[c] === null || out[c] === undefined) delete out[c];
   return out;
 }
 

@@ -41,6 +41,30 @@ export const VISIT_PORTAL_COLUMNS = [
   'portal_latency_ms',
 ] as const satisfies ReadonlyArray<keyof VisitPortalColumns>;
 
+/**
+ * Columns added after the first release (migrations 3 and 4): NULL on every row written before
+ * them, and left out of the chain's content while NULL (chain.ts), so those rows hash exactly as
+ * before. `visit_category` (migration 4) is the visit category (MA_DOITUONG_KCB) the check-in
+ * record reports, as proposed or chosen at the desk.
+ */
+export interface VisitLaterColumns extends VisitPortalColumns {
+  visit_category: string | null;
+}
+
+/** Every later column, in table order: each is left out of the chain's content while NULL. */
+export const VISIT_LATER_COLUMNS = [...VISIT_PORTAL_COLUMNS, 'visit_category'] as const satisfies ReadonlyArray<keyof VisitLaterColumns>;
+
+/** Every later column NULL: a visit without an online check or a category. */
+export const NO_LATER_COLUMNS: Readonly<VisitLaterColumns> = Object.freeze({
+  card_check_id: null,
+  portal_state: null,
+  portal_code: null,
+  portal_message: null,
+  portal_checked_at: null,
+  portal_latency_ms: null,
+  visit_category: null,
+});
+
 /** Every portal column NULL: a visit without an online check. */
 export const NO_PORTAL: Readonly<VisitPortalColumns> = Object.freeze({
   card_check_id: null,
@@ -52,7 +76,7 @@ export const NO_PORTAL: Readonly<VisitPortalColumns> = Object.freeze({
 });
 
 /** The stored columns of a visit row, exactly as in the database. */
-export interface VisitRow extends VisitPortalColumns {
+export interface VisitRow extends VisitLaterColumns {
   seq: number;
   id: string;
   facility: string;
@@ -82,12 +106,12 @@ export interface VisitRow extends VisitPortalColumns {
 }
 
 /**
- * What the chain hashes: every stored column but the two links. The portal columns may be
- * absent (a visit without an online check; the writer stores them NULL).
+ * What the chain hashes: every stored column but the two links. The later columns may be
+ * absent (a visit without an online check or a category; the writer stores them NULL).
  */
-export type VisitContent = Omit<VisitRow, 'hash' | 'prev_hash' | keyof VisitPortalColumns> & Partial<VisitPortalColumns>;
+export type VisitContent = Omit<VisitRow, 'hash' | 'prev_hash' | keyof VisitLaterColumns> & Partial<VisitLaterColumns>;
 
-/** The columns of `visits`, in table order (migrations 1 and 3, server/db/schema.ts). */
+/** The columns of `visits`, in table order (migrations 1, 3 and 4, server/db/schema.ts). */
 export const VISIT_COLUMNS = [
   'seq',
   'id',
@@ -115,7 +139,7 @@ export const VISIT_COLUMNS = [
   'qr_text',
   'prev_hash',
   'hash',
-  ...VISIT_PORTAL_COLUMNS,
+  ...VISIT_LATER_COLUMNS,
 ] as const satisfies ReadonlyArray<keyof VisitRow>;
 
 // The list names every field of VisitRow (the `satisfies` above: and nothing else): a column

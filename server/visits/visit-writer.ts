@@ -16,7 +16,7 @@ import { DatabaseError, type Database, type Queryable, type Tx } from '../db/dat
 import { GENESIS_HASH, chainHash } from './chain.js';
 import { DUPLICATE_SQL, NOT_COVERED, RecentVisits, type RecentVisit } from './duplicate-rule.js';
 import { MAX_BATCH, groupInsert } from './visit-insert.js';
-import { NO_PORTAL, VISIT_SELECT, visitFromRow, type Verdict, type VisitContent, type VisitRow } from './visit-record.js';
+import { NO_LATER_COLUMNS, VISIT_SELECT, visitFromRow, type Verdict, type VisitContent, type VisitRow } from './visit-record.js';
 
 export interface VisitRecordedEvent {
   seq: number;
@@ -324,8 +324,8 @@ export class VisitWriter {
   #link(contents: ReadonlyArray<NewVisit>): VisitRow[] {
     let { seq, hash } = this.#head;
     return contents.map((c) => {
-      const full: VisitContent = { ...NO_PORTAL, ...c, seq: ++seq };
-      const row: VisitRow = { ...NO_PORTAL, ...full, prev_hash: hash, hash: chainHash(hash, full) };
+      const full: VisitContent = { ...NO_LATER_COLUMNS, ...c, seq: ++seq };
+      const row: VisitRow = { ...NO_LATER_COLUMNS, ...full, prev_hash: hash, hash: chainHash(hash, full) };
       hash = row.hash;
       return row;
     });

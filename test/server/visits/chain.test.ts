@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chainHash, ChainWalker, GENESIS_HASH, type VisitContent, type VisitRow } from '../../../server/visits/chain.js';
-import { NO_PORTAL } from '../../../server/visits/visit-record.js';
+import { NO_LATER_COLUMNS } from '../../../server/visits/visit-record.js';
 import { UUIDV7_RE, uuidv7, uuidv7Time } from '../../../server/visits/uuidv7.js';
 import { cardKey } from '../../../server/visits/card-key.js';
 import { visitContent } from '../../helpers/visit-content.js';
@@ -16,7 +16,7 @@ function chain(n: number): VisitRow[] {
   for (let i = 1; i <= n; i++) {
     const c = content(i);
     const hash = chainHash(prev, c);
-    rows.push({ ...NO_PORTAL, ...c, prev_hash: prev, hash });
+    rows.push({ ...NO_LATER_COLUMNS, ...c, prev_hash: prev, hash });
     prev = hash;
   }
   return rows;
