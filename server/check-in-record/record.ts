@@ -15,6 +15,6 @@ export interface RecordContext {
  * parked for an auditor rather than sent incomplete).
  */
 export declare function checkInRecordFromVisit(
-  visit: VisitRow & { visit_category: string | null },
+  visit: VisitRow,
   ctx: RecordContext,
 ): { ok: true; record: CheckInRecord } | { ok: false; missing: string[] };
