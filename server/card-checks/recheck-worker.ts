@@ -16,7 +16,7 @@ import type { Logger } from '../logger.js';
 import type { PortalClient } from '../portal/client.js';
 import { PortalRequestError } from '../portal/errors.js';
 import { mergePortalOutcome } from '../portal/merge.js';
-import { backoffDelayMs } from '../sync/backoff.js';
+import { backoffDelayMs } from '../lib/backoff.js';
 import { uuidv7 } from '../visits/uuidv7.js';
 import type { CardCheckRepository } from './card-check-repo.js';
 import type { RecheckRepository, RecheckSource } from './recheck-repo.js';

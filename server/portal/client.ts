@@ -19,7 +19,7 @@
  */
 import type { Clock, Random } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { backoffDelayMs } from '../sync/backoff.js';
+import { backoffDelayMs } from '../lib/backoff.js';
 import {
   PORTAL_AUTH_QUERY_KEYS,
   PORTAL_PATHS,

@@ -3,6 +3,7 @@
  * connections alive by default (undici pool), so a drain of many batches reuses one socket.
  * Every failure becomes a SyncTransportError with a stable code; nothing personal in messages.
  */
+import { OutboxTransportError } from '../outbox/types.js';
 import { MAX_BATCH_ITEMS, type ItemResult } from '../wire/history-store.js';
 
 export type TransportCode =
@@ -14,13 +15,12 @@ export type TransportCode =
   | 'STORE_BAD_RESPONSE'
   | 'ABORTED';
 
-export class SyncTransportError extends Error {
-  constructor(
-    readonly code: TransportCode,
-    detail: string,
-    readonly httpStatus?: number,
-  ) {
-    super(detail);
+/** The store's failures as the outbox worker knows them: a refused request is bisected (`refusesBatch`). */
+export class SyncTransportError extends OutboxTransportError {
+  declare readonly code: TransportCode;
+
+  constructor(code: TransportCode, detail: string, httpStatus?: number) {
+    super(code, detail, httpStatus, code === 'STORE_REFUSED_BATCH');
     this.name = 'SyncTransportError';
   }
 }

@@ -41,8 +41,8 @@ export interface TrustStatus {
   };
 }
 
-/** `sync` while sync to the medical-history store is on. */
-export interface SyncStatus {
+/** An outbox worker's state (sync to the store, the check-in report to the portal). */
+export interface OutboxStatus {
   enabled: true;
   state: 'starting' | 'idle' | 'sending' | 'backoff' | 'stopped';
   pending: number;
@@ -54,6 +54,9 @@ export interface SyncStatus {
   nextAttemptAt: string | null;
   consecutiveFailures: number;
 }
+
+/** `sync` while sync to the medical-history store is on. */
+export type SyncStatus = OutboxStatus;
 
 /**
  * `portal`: the agency portal's online card check as this kiosk sees it (no secrets, no patient

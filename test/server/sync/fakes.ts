@@ -1,6 +1,7 @@
 /** In-memory outbox and store sender for worker tests. */
 import type { ItemResult } from '../../../server/wire/history-store.js';
-import type { ItemOutcome, OutboxItem, OutboxRepository, OutboxState, OutboxStats } from '../../../server/sync/outbox-repo.js';
+import type { ItemOutcome, OutboxItem, OutboxRepository, OutboxState, OutboxStats } from '../../../server/outbox/types.js';
+import type { StorePayload } from '../../../server/sync/outbox-repo.js';
 import type { BatchSender } from '../../../server/sync/store-client.js';
 import { SyncTransportError } from '../../../server/sync/store-client.js';
 import type { SyncWorker } from '../../../server/sync/worker.js';
@@ -17,7 +18,7 @@ export interface FakeRow {
   parkedReason: string | null;
 }
 
-export class FakeOutbox implements OutboxRepository {
+export class FakeOutbox implements OutboxRepository<StorePayload> {
   rows: FakeRow[] = [];
   add(n: number, recordedAt = 0): void {
     for (let i = 0; i < n; i++) {
@@ -35,7 +36,7 @@ export class FakeOutbox implements OutboxRepository {
       });
     }
   }
-  async nextBatch(limit: number, afterSeq = 0): Promise<OutboxItem[]> {
+  async nextBatch(limit: number, afterSeq = 0): Promise<OutboxItem<StorePayload>[]> {
     return this.rows
       .filter((r) => r.state === 'pending' && r.seq > afterSeq)
       .slice(0, limit)

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../server/clock.js';
 import { silentLogger } from '../../../server/logger.js';
-import { backoffDelayMs } from '../../../server/sync/backoff.js';
+import { backoffDelayMs } from '../../../server/lib/backoff.js';
+import { realSleep } from '../../../server/lib/sleep.js';
 import { SyncTransportError } from '../../../server/sync/store-client.js';
-import { abortableSleep, SyncWorker, type SyncWorkerOptions } from '../../../server/sync/worker.js';
+import { SyncWorker, type SyncWorkerOptions } from '../../../server/sync/worker.js';
 import { constantRandom, FakeOutbox, FakeSender, serverError, until, type Handler } from './fakes.js';
 
 const T0 = Date.parse('2026-11-25T02:00:00Z');
@@ -139,7 +140,7 @@ describe('SyncWorker', () => {
       async () => {
         throw serverError();
       },
-      { sleep: abortableSleep, baseBackoffMs: 3_600_000, maxBackoffMs: 3_600_000 },
+      { sleep: realSleep, baseBackoffMs: 3_600_000, maxBackoffMs: 3_600_000 },
     );
     outbox.add(2);
     worker.start();
