@@ -72,6 +72,8 @@ export interface CardCheckView {
   id: string;
   result: VerifyResult;
   portal: PortalSummary;
+  /** The visit category (MA_DOITUONG_KCB) the kiosk proposes for this card here, e.g. "1.1" (the desk preselects it). */
+  proposedVisitCategory?: string;
 }
 
 /** A typed-in card (no QR): a card number or an ID-card number, the name and the birth date. */

@@ -1,6 +1,8 @@
+import type { CheckInReportSection } from './check-in-report.js';
+
 /**
  * GET /api/status as clients see it: the kiosk screen's status bar and a hospital's monitoring.
- * No personal data. Wire contract: imports nothing.
+ * No personal data. Wire contract: imports nothing outside server/wire/.
  */
 
 /** Members every status carries. */
@@ -13,7 +15,11 @@ export interface KioskStatusCore {
   deskId: string;
   /** The bundled demo issuer is trusted: never acceptable at a real front desk. */
   demo: boolean;
-  /** DEMO_KEYS, TRUST_STALE, CLOCK_SUSPECT, TRUST_REFRESH_FAILED, SYNC_BEHIND, PORTAL_DOWN, PORTAL_CONFIG. */
+  /**
+   * DEMO_KEYS, TRUST_STALE, CLOCK_SUSPECT, TRUST_REFRESH_FAILED, SYNC_BEHIND, PORTAL_DOWN, PORTAL_CONFIG,
+   * CHECKIN_REPORT_BEHIND (the oldest unsent check-in record is over an hour old), CHECKIN_REPORT_CONFIG
+   * (the facility key or certificate is unusable: records wait).
+   */
   warnings: string[];
   ui: { resultClearSec: number };
   trust: TrustStatus;
@@ -85,6 +91,8 @@ export interface PortalStatus {
 export interface KioskStatusSections {
   sync: SyncStatus | { enabled: false };
   portal: PortalStatus;
+  /** The check-in records reported to the agency's portal (server/wire/check-in-report.ts). */
+  checkInReport: CheckInReportSection;
 }
 
 export type KioskStatus = KioskStatusCore & Partial<KioskStatusSections>;

@@ -138,4 +138,10 @@ export interface VerifyResult {
   /** True when the signing key belongs to the bundled demo issuer: never run a clinic on it. */
   demo?: boolean;
   checkedAt: string; // ISO-8601 UTC
+  /**
+   * The visit category (MA_DOITUONG_KCB) the kiosk proposes for this card at this facility, e.g.
+   * "1.1" registered here. Only in POST /api/verify's answer (the desk preselects it; the
+   * receptionist confirms or changes it); never part of what a visit records as its result.
+   */
+  proposedVisitCategory?: string;
 }

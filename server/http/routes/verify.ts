@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { proposeForResult } from '../../check-in-record/visit-codes.js';
 import type { Logger } from '../../logger.js';
 import type { VerifyService } from '../../verification/verify-service.js';
 import { BODY_LIMIT_BYTES, readJsonBody } from '../../web/json-body.js';
@@ -45,7 +46,10 @@ async function handleVerify(req: IncomingMessage, res: ServerResponse, verifier:
   const body = requireJsonObject(await readJsonBody(req, BODY_LIMIT_BYTES));
   rejectUnknownFields(body, ['qr']);
   const qr = requireString(body, 'qr', { max: MAX_QR_FIELD });
-  const json = JSON.stringify(await verifier.verifyAsync(qr));
+  const result = await verifier.verifyAsync(qr);
+  // The desk preselects this visit category (registered here → 1.1); the receptionist confirms it.
+  const proposed = proposeForResult(result, verifier.policy.facility);
+  const json = JSON.stringify(proposed === undefined ? result : { ...result, proposedVisitCategory: proposed });
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(json));
