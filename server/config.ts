@@ -7,6 +7,7 @@
  */
 import { ConfigError } from './errors.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from './lib/cli-args.js';
+import { PATIENT_ID_SOURCES, type PatientIdSource } from './check-in-record/record.js';
 import { PORTAL_CHECK_MODES, readPortalPasswordFile, type PortalCheckMode } from './portal/options.js';
 
 export interface KioskConfig {
@@ -59,6 +60,16 @@ export interface KioskConfig {
   portalCheck: PortalCheckMode;
   /** How old a card check may be when the receptionist checks it in, seconds (KIOSK_CARD_CHECK_WINDOW). */
   cardCheckWindowSec: number;
+  /** The check-in record report to the portal: on whenever the portal is configured, unless `off` (KIOSK_CHECKIN_REPORT). */
+  checkInReport: 'on' | 'off';
+  /** The facility's signing key, PEM, mode 0600 (KIOSK_FACILITY_KEY_FILE). */
+  facilityKeyFile: string | undefined;
+  /** The facility's certificate, PEM (KIOSK_FACILITY_CERT_FILE). */
+  facilityCertFile: string | undefined;
+  /** Where the check-in record's MA_BN (the facility's patient id) comes from (KIOSK_PATIENT_ID_SOURCE). */
+  patientIdSource: PatientIdSource;
+  /** Check-in report: the longest wait between retries after failures, seconds (KIOSK_CHECKIN_MAX_BACKOFF). */
+  checkInMaxBackoffSec: number;
 }
 
 export interface OptionSpec extends FlagSpec {
@@ -217,7 +228,62 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: '10m',
     help: 'a card check older than this must be scanned again before check-in',
   },
+  {
+    key: 'checkInReport',
+    flag: 'checkin-report',
+    env: 'KIOSK_CHECKIN_REPORT',
+    kind: 'string',
+    default: 'on',
+    arg: 'on|off',
+    help: "report every check-in to the portal (on whenever the portal is configured; 'off' disables)",
+  },
+  {
+    key: 'facilityKeyFile',
+    flag: 'facility-key-file',
+    env: 'KIOSK_FACILITY_KEY_FILE',
+    kind: 'path',
+    help: "the facility's signing key for check-in records (PEM, mode 0600)",
+  },
+  {
+    key: 'facilityCertFile',
+    flag: 'facility-cert-file',
+    env: 'KIOSK_FACILITY_CERT_FILE',
+    kind: 'path',
+    help: "the facility's certificate for that key (PEM, mode 0600)",
+  },
+  {
+    key: 'patientIdSource',
+    flag: 'patient-id-source',
+    env: 'KIOSK_PATIENT_ID_SOURCE',
+    kind: 'string',
+    default: 'ma-so-bhxh',
+    arg: PATIENT_ID_SOURCES.join('|'),
+    help: "the check-in record's MA_BN (the facility's patient id)",
+  },
+  {
+    key: 'checkInMaxBackoffSec',
+    flag: 'checkin-max-backoff',
+    env: 'KIOSK_CHECKIN_MAX_BACKOFF',
+    kind: 'seconds',
+    default: '5m',
+    help: 'longest wait between check-in report retries after failures',
+  },
 ];
+
+/** The check-in report's settings: values in range; key and certificate go together. */
+function checkInReportProblems(out: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (out.checkInReport !== 'on' && out.checkInReport !== 'off') problems.push('KIOSK_CHECKIN_REPORT (--checkin-report) must be on or off');
+  if (typeof out.patientIdSource === 'string' && !(PATIENT_ID_SOURCES as readonly string[]).includes(out.patientIdSource))
+    problems.push(`KIOSK_PATIENT_ID_SOURCE (--patient-id-source) must be one of ${PATIENT_ID_SOURCES.join(', ')}`);
+  if ((out.facilityKeyFile === undefined) !== (out.facilityCertFile === undefined))
+    problems.push(
+      'KIOSK_FACILITY_KEY_FILE (--facility-key-file) and KIOSK_FACILITY_CERT_FILE (--facility-cert-file) go together: set both or neither',
+    );
+  if (typeof out.checkInMaxBackoffSec === 'number' && (out.checkInMaxBackoffSec < 1 || out.checkInMaxBackoffSec > 86_400))
+    problems.push('KIOSK_CHECKIN_MAX_BACKOFF (--checkin-max-backoff) must be 1 s to 24 h');
+  return problems;
+}
 
 /** The password's variable: environment only (a flag would show it in the process list). */
 export const PORTAL_PASSWORD_ENV = 'KIOSK_PORTAL_PASSWORD';
@@ -274,6 +340,7 @@ export function loadConfig(
   const out: Record<string, unknown> = {};
   for (const spec of OPTIONS) out[spec.key] = byFlag[spec.flag];
   const password = portalPassword(out, env, problems);
+  problems.push(...checkInReportProblems(out));
   if ((out.syncUrl === undefined) !== (out.syncKey === undefined) && problems.length === 0) {
     problems.push('KIOSK_SYNC_URL (--sync-url) and KIOSK_SYNC_KEY (--sync-key) go together: set both or neither');
   }

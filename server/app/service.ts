@@ -1,7 +1,7 @@
 /**
  * The composition root: the one place that knows every feature. It loads the trust store,
  * builds the verifier, starts each feature module (database, operators, card checks, visit log,
- * audit, trust refresh, sync), mounts their routers and status sections on the HTTP app, and stops their
+ * audit, trust refresh, sync, check-in report), mounts their routers and status sections on the HTTP app, and stops their
  * closables in reverse order on shutdown.
  */
 import { createServer, type Server } from 'node:http';
@@ -14,12 +14,14 @@ import { createApp } from '../http/app.js';
 import type { StatusSection } from '../http/routes/status.js';
 import { withFastVerify } from '../http/routes/verify.js';
 import { createLogger, type Logger } from '../logger.js';
+import type { OutboxWorkerOptions } from '../outbox/worker.js';
 import { projectRoot, readVersion } from '../project-root.js';
 import { loadStartupTrust, trustCachePath } from '../trust/refresh/cache-file.js';
 import { TrustHolder } from '../trust/trust-holder.js';
 import { policyFromConfig, VerifyService } from '../verification/verify-service.js';
 import { startAudit } from './audit.js';
 import { startCardChecks, type CardCheckHooks } from './card-checks.js';
+import { startCheckInReport } from './check-in-report.js';
 import { openDatabase } from './database.js';
 import type { Closable, FeatureParts } from './feature.js';
 import { startOperators } from './operators.js';
@@ -37,6 +39,8 @@ export interface ServiceOptions {
   print?: (text: string) => void;
   /** The online card check's waits and transport (tests inject them). */
   cardChecks?: CardCheckHooks;
+  /** The check-in report worker's waits and backoff (tests shorten them). */
+  checkInReport?: OutboxWorkerOptions;
 }
 
 export interface RunningService {
@@ -122,7 +126,22 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     // Drains the visit log's outbox, woken by each recorded visit; started after the database,
     // so shutdown stops the worker before the database closes.
     const sync = mount(startSync({ config, db, onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l), clock, random, logger }));
-    await sync.ready;
+    // The second destination: each checked-in visit's record to the portal, signed (same guarantees).
+    const checkInReport = mount(
+      startCheckInReport({
+        config,
+        db,
+        portal: cardChecks.client,
+        onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l),
+        recordAuditRead: (reader, endpoint, filter, at) => visitLog.queries.recordAuditRead(reader, endpoint, filter, at),
+        clock,
+        random,
+        logger,
+        requireRole,
+        ...(opts.checkInReport ? { options: opts.checkInReport } : {}),
+      }),
+    );
+    await Promise.all([sync.ready, checkInReport.ready]);
     // ── end of feature modules ───────────────────────────────────────────────────────────
 
     const app = createApp({

@@ -15,6 +15,7 @@ import type { VerifyService } from '../verification/verify-service.js';
 import { CheckInService, type CardCheckSource } from '../visits/check-in-service.js';
 import { VisitQueries } from '../visits/visit-queries.js';
 import { VisitWriter } from '../visits/visit-writer.js';
+import { checkInReportOn } from './check-in-report.js';
 import type { FeatureParts } from './feature.js';
 
 export interface VisitLog extends FeatureParts {
@@ -36,7 +37,8 @@ export async function startVisitLog(deps: {
 }): Promise<VisitLog> {
   const { config, db, requireRole } = deps;
   // ── Repositories ──
-  const writer = new VisitWriter(db, { duplicateWindowMs: config.duplicateWindowSec * 1000 });
+  // While the check-in report is on, each recorded visit also gets its check-in outbox row.
+  const writer = new VisitWriter(db, { duplicateWindowMs: config.duplicateWindowSec * 1000, checkInOutbox: checkInReportOn(config) });
   await writer.init();
   const queries = new VisitQueries(db);
   // ── Services ──

@@ -50,6 +50,15 @@ export function auditDayStartMs(day: string): number | undefined {
   return y >= 2000 && y <= 2200 ? vietnamDayStart(day) : undefined;
 }
 
+/** A required Vietnam day (`?date=YYYY-MM-DD`, the auditors' years): the day, or 400 DATE_INVALID naming it. */
+export function parseRequiredDay(query: Record<string, unknown>, name: string): string {
+  const v = single(query, name);
+  if (v === undefined || v === '')
+    throw new AppError('QUERY_INVALID', `Query parameter "${name}" is required (YYYY-MM-DD).`, queryField(name));
+  if (auditDayStartMs(v) === undefined) throw bad(name, 'DATE_INVALID');
+  return v;
+}
+
 /** Refuses query parameters the endpoint does not know, so typos are not silently ignored. */
 export function rejectUnknownParams(query: Record<string, unknown>, allowed: readonly string[]): void {
   for (const k of Object.keys(query)) {

@@ -26,6 +26,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { AppError, type ProblemCode } from '../errors.js';
 import type { User } from '../users/types.js';
 import type { VerifyService } from '../verification/verify-service.js';
+import { isValidCategory, isValidVisitType, proposeForResult } from '../check-in-record/visit-codes.js';
 import { canonicalJson } from './chain.js';
 import { cardKey } from './card-key.js';
 import { uuidv7 } from './uuidv7.js';
@@ -38,6 +39,8 @@ import type { Visit } from '../wire/visit.js';
 export const DEFAULT_VISIT_TYPE = '01';
 /** Portal visit-type codes (MA_LOAI_KCB): two digits, 01 examination, 02 outpatient, 03 inpatient, … */
 export const VISIT_TYPE_RE = /^(0[1-9]|10)$/;
+/** Visit-category codes (MA_DOITUONG_KCB): "1.1", "1.13", "2", "3.1" (≤ 4 characters, the record's limit). */
+export const VISIT_CATEGORY_RE = /^(?=.{1,4}$)\d{1,2}(\.\d{1,2})?$/;
 export const REVIEW_NOTE_MAX = 500;
 export const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,128}$/;
 
@@ -69,6 +72,8 @@ export interface CheckInRequest {
   qr?: string;
   cardCheckId?: string;
   visitType?: string;
+  /** MA_DOITUONG_KCB chosen at the desk; default: the proposal (server/check-in-record/visit-codes.ts). */
+  visitCategory?: string;
   reviewNote?: string;
   /** With cardCheckId and a review note: end a check still waiting for the portal (see the wire). */
   giveUpOnPortal?: boolean;
@@ -115,11 +120,13 @@ export class CheckInService {
     const cardCheckId = req.cardCheckId;
     const requestHash = createHash('sha256')
       .update(
-        canonicalJson(
-          cardCheckId === undefined
-            ? { qr: req.qr, visitType, reviewNote: note ?? null }
-            : { cardCheckId, visitType, reviewNote: note ?? null },
-        ),
+        canonicalJson({
+          ...(cardCheckId === undefined ? { qr: req.qr } : { cardCheckId }),
+          visitType,
+          reviewNote: note ?? null,
+          // Only when given: requests stored before the field existed keep their hash.
+          ...(req.visitCategory !== undefined ? { visitCategory: req.visitCategory } : {}),
+        }),
         'utf8',
       )
       .digest('hex');
@@ -148,11 +155,13 @@ export class CheckInService {
     }
     const now = this.d.clock.now();
     const key = cardKey(result.card, qrText);
+    const visitCategory = this.#category(req, result, now);
 
     const content = () => ({
       ...this.#content(operator, result, qrText, visitType, result.verdict === 'rejected' ? undefined : note, key, now),
       source,
       ...portal,
+      visit_category: visitCategory,
     });
     const since = now - this.d.duplicateWindowSec * 1000;
 
@@ -196,6 +205,26 @@ export class CheckInService {
     }
 
     return this.#answer(stored);
+  }
+
+  /**
+   * The visit category the record will report: the receptionist's choice (valid on the day), or
+   * the kiosk's proposal from the card and the facility. None for a rejected attempt.
+   */
+  #category(req: CheckInRequest, result: VerifyResult, now: number): string | null {
+    if (req.visitType !== undefined && !isValidVisitType(req.visitType, now))
+      throw new AppError('FIELD_INVALID', '"visitType" is not a visit type in use on this day (GET /api/visit-codes).', {
+        field: 'visitType',
+      });
+    if (result.verdict === 'rejected') return null;
+    if (req.visitCategory !== undefined) {
+      if (!isValidCategory(req.visitCategory, now))
+        throw new AppError('FIELD_INVALID', '"visitCategory" is not a visit category in use on this day (GET /api/visit-codes).', {
+          field: 'visitCategory',
+        });
+      return req.visitCategory;
+    }
+    return proposeForResult(result, this.d.facility) ?? null;
   }
 
   /** The answer stored for an Idempotency-Key, replayed (refused when the request differs). */

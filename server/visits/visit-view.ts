@@ -20,6 +20,7 @@ export function toVisit(r: VisitRow, opts: { audit: boolean }): Visit {
     hash: r.hash,
     prevHash: r.prev_hash,
   };
+  if (r.visit_category !== null) v.visitCategory = r.visit_category;
   if (r.review_note !== null) v.reviewNote = r.review_note;
   if (r.source !== null) v.source = r.source;
   if (r.card_json !== null) v.card = parseCard(r.card_json);

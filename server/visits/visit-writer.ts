@@ -24,6 +24,8 @@ export interface VisitRecordedEvent {
   verdict: Verdict;
   /** True when a sync_outbox row was written with the visit (accepted / needs_review). */
   outbox: boolean;
+  /** True when a checkin_outbox row was written with it too (the check-in report is on). */
+  checkInOutbox: boolean;
 }
 
 /** A new row, or (duplicate rule) the visit already recorded for this card in the window. */
@@ -51,6 +53,14 @@ const OUTBOX_TRIGGER = `CREATE TEMP TRIGGER IF NOT EXISTS visits_outbox_row AFTE
 WHEN NEW.verdict != 'rejected'
 BEGIN INSERT INTO sync_outbox (visit_seq, visit_id) VALUES (NEW.seq, NEW.id); END`;
 
+/**
+ * The second destination's row (the check-in record to the portal, server/check-in-report/),
+ * the same way, while the check-in report is on: a patient who is checked in is reported.
+ */
+const CHECKIN_OUTBOX_TRIGGER = `CREATE TEMP TRIGGER IF NOT EXISTS visits_checkin_outbox_row AFTER INSERT ON main.visits
+WHEN NEW.verdict != 'rejected'
+BEGIN INSERT INTO checkin_outbox (visit_seq, visit_id) VALUES (NEW.seq, NEW.id); END`;
+
 const BY_SEQS = `SELECT ${VISIT_SELECT} FROM visits v WHERE v.seq IN (SELECT value FROM json_each(?))`;
 
 interface QueuedAppend {
@@ -72,23 +82,31 @@ export class VisitWriter {
   /** Transactions that already appended a visit (one per transaction: the head moves on commit). */
   #appendedIn = new WeakSet<Tx>();
 
-  /** `duplicateWindowMs`: the longest duplicate window in use (default 24 h). */
+  /** Whether each recorded visit also gets a checkin_outbox row. */
+  readonly #checkInOutbox: boolean;
+
+  /**
+   * `duplicateWindowMs`: the longest duplicate window in use (default 24 h). `checkInOutbox`:
+   * write the check-in report's outbox row with every recorded visit (the report is on).
+   */
   constructor(
     readonly db: Database,
-    opts: { duplicateWindowMs?: number } = {},
+    opts: { duplicateWindowMs?: number; checkInOutbox?: boolean } = {},
   ) {
+    this.#checkInOutbox = opts.checkInOutbox ?? false;
     this.#events.setMaxListeners(50);
     this.#recent = new RecentVisits(Math.max(opts.duplicateWindowMs ?? 86_400_000, 60_000));
   }
 
   /**
-   * Installs the outbox trigger, reads the chain head and loads the recent visits the duplicate
+   * Installs the outbox trigger(s), reads the chain head and loads the recent visits the duplicate
    * rule needs (measured from the newest visit, not this machine's clock, which may be off).
    * Call before the first write.
    */
   async init(): Promise<void> {
     await this.db.read(async (q) => {
       await q.exec(OUTBOX_TRIGGER);
+      if (this.#checkInOutbox) await q.exec(CHECKIN_OUTBOX_TRIGGER);
       const head = await q.get<{ seq: number; hash: string; recorded_at: number }>(
         'SELECT seq, hash, (SELECT max(recorded_at) FROM visits) AS recorded_at FROM visits ORDER BY seq DESC LIMIT 1',
       );
@@ -342,6 +360,7 @@ export class VisitWriter {
       id: row.id,
       verdict: row.verdict,
       outbox: row.verdict !== 'rejected',
+      checkInOutbox: this.#checkInOutbox && row.verdict !== 'rejected',
     }));
     // Listeners run outside the queue job: a slow or throwing listener cannot stall writes.
     setImmediate(() => {

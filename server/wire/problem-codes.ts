@@ -67,6 +67,12 @@ export const PROBLEM_STATUS = {
   SUBJECT_BIRTH_DATE_INVALID: 400,
   SUBJECT_NOT_CHECKABLE: 422,
 
+  // ── Kiosk: the check-in record report (server/check-in-report/) ──────────────────────────
+  /** The day file cannot be signed: no usable facility key/certificate (see /api/status). */
+  CHECKIN_KEY_UNAVAILABLE: 503,
+  /** The day has no check-in record that can be put in a file. */
+  CHECKIN_DAY_EMPTY: 404,
+
   // ── Medical-history store ──────────────────────────────────────────────────────────────────
   AUTH_REQUIRED: 401,
   AUTH_INVALID: 401,

@@ -17,6 +17,8 @@ export interface Visit {
   checkedAt: string;
   /** Portal visit-type code (MA_LOAI_KCB), e.g. "01" examination. */
   visitType: string;
+  /** Visit category (MA_DOITUONG_KCB) the check-in record reports, e.g. "1.1"; absent on older visits and rejected attempts. */
+  visitCategory?: string;
   verdict: Verdict;
   code: string;
   reasonCodes: string[];
@@ -75,6 +77,11 @@ export type CheckInRequest = CheckInRequestCommon & ({ qr: string; cardCheckId?:
 export interface CheckInRequestCommon {
   /** Portal visit-type code (MA_LOAI_KCB); default "01". */
   visitType?: string;
+  /**
+   * Visit category (MA_DOITUONG_KCB) as chosen at the desk, one valid on the day (GET
+   * /api/visit-codes); default: the kiosk's proposal from the card and the facility.
+   */
+  visitCategory?: string;
   /** Required when the card needs review: what the receptionist checked. */
   reviewNote?: string;
   /**
