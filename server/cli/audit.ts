@@ -1,5 +1,6 @@
 /**
  * `npm run -s audit -- verify [--data-dir DIR] [--json] [--expect-head HASH]`   (`--data DIR` still works)
+ * `npm run -s audit -- check-in-xml --date YYYY-MM-DD [--data-dir DIR] [--out FILE]`  (./audit/check-in-xml.ts)
  *
  * Walks the visit log's hash chain in the database file (read directly: it works with the
  * service stopped or running) and reports whether it is intact. Exit: 0 intact, 1 broken
@@ -15,6 +16,7 @@ import { kioskDbPath } from '../db/open-kiosk-db.js';
 import { currentSchemaVersion } from '../db/migrate.js';
 import { verifyChain } from '../visits/chain-verifier.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
+import { CHECK_IN_XML_USAGE, runCheckInXml } from './audit/check-in-xml.js';
 import { DATA_DIR_FLAG } from './data-dir-arg.js';
 
 const FLAGS: readonly FlagSpec[] = [
@@ -29,9 +31,12 @@ const USAGE = [
   ...flagUsage(FLAGS),
   '',
   'Exit: 0 intact, 1 broken (the first broken sequence number is named), 2 usage or no database.',
+  '',
+  CHECK_IN_XML_USAGE,
 ].join('\n');
 
 export async function run(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'check-in-xml') return runCheckInXml(argv.slice(1));
   const usage = (msg?: string) => {
     if (msg) process.stderr.write(`audit: ${msg}\n`);
     process.stderr.write(USAGE + '\n');
