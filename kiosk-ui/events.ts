@@ -65,8 +65,21 @@ export function activityEvent(): CustomEvent<void> {
   return new CustomEvent('kiosk-activity', { bubbles: true, composed: true });
 }
 
+/** The visit category and type the receptionist has chosen (or kept) for the card on screen. */
+export interface VisitCodesDetail {
+  /** MA_DOITUONG_KCB; undefined: let the server propose. */
+  category: string | undefined;
+  /** MA_LOAI_KCB. */
+  type: string;
+}
+
+export function visitCodesEvent(detail: VisitCodesDetail): CustomEvent<VisitCodesDetail> {
+  return new CustomEvent('kiosk-visit-codes', { detail, bubbles: true, composed: true });
+}
+
 declare global {
   interface HTMLElementEventMap {
+    'kiosk-visit-codes': CustomEvent<VisitCodesDetail>;
     'kiosk-scan': CustomEvent<ScanDetail>;
     'kiosk-checked-in': CustomEvent<CheckedInDetail>;
     'kiosk-session': CustomEvent<SessionDetail>;

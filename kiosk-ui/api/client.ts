@@ -6,6 +6,7 @@
  * without try/catch scattered around.
  */
 import type { AuditIntegrity, AuditSummary, AuditVisitPage } from '../../server/wire/audit.js';
+import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { SessionResponse } from '../../server/wire/session.js';
 import type { KioskStatus } from '../../server/wire/status.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
@@ -109,8 +110,11 @@ export function getRecentVisits(limit: number): Promise<ApiOutcome<RecentVisits>
   return call('GET', `/api/visits/recent?limit=${encodeURIComponent(String(limit))}`);
 }
 
-/** POST /api/check-ins `{qr}` or `{cardCheckId}`: the server re-verifies the card (or takes its card check's result) and records the visit. */
-export function checkIn(req: CheckInRequest, idempotencyKey: string): Promise<ApiOutcome<CheckInResponse>> {
+/**
+ * POST /api/check-ins `{qr}` or `{cardCheckId}`: the server re-verifies the card (or takes its card check's result) and records the visit.
+ * `visitCategory` (MA_DOITUONG_KCB) is what the receptionist confirmed; without it the server proposes one.
+ */
+export function checkIn(req: CheckInRequest & { visitCategory?: string }, idempotencyKey: string): Promise<ApiOutcome<CheckInResponse>> {
   return call('POST', '/api/check-ins', req, { 'Idempotency-Key': idempotencyKey });
 }
 
@@ -122,6 +126,11 @@ export function startCardCheck(req: CardCheckRequest, waitSec: number, signal?: 
 /** GET /api/card-checks/{id}?wait=S: the same check, waiting up to S s for the portal. */
 export function getCardCheck(id: string, waitSec: number, signal?: AbortSignal): Promise<ApiOutcome<CardCheckView>> {
   return call('GET', `/api/card-checks/${encodeURIComponent(id)}?wait=${waitSec}`, undefined, {}, signal);
+}
+
+/** GET /api/visit-codes[?date=YYYY-MM-DD] (any signed-in user): the visit categories and types valid that Vietnam day. */
+export function getVisitCodes(date?: string): Promise<ApiOutcome<VisitCodeTable>> {
+  return call('GET', date === undefined ? '/api/visit-codes' : `/api/visit-codes?date=${encodeURIComponent(date)}`);
 }
 
 /** A random key without crypto.randomUUID (absent on plain-http LAN origins). */

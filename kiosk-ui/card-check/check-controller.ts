@@ -17,6 +17,8 @@ export class CardCheckController implements ReactiveController {
   /** The service refused the check (or could not be reached). */
   failedCode: string | undefined;
   gaveUp = false;
+  /** The visit category the service proposes for the checked card (proposedVisitCategory). */
+  proposedCategory: string | undefined;
   private current: OnlineCheck | undefined;
 
   constructor(
@@ -81,11 +83,13 @@ export class CardCheckController implements ReactiveController {
     this.portal = undefined;
     this.failedCode = undefined;
     this.gaveUp = false;
+    this.proposedCategory = undefined;
     this.host.requestUpdate();
   }
 
   private apply(view: CardCheckView): void {
     this.id = view.id;
     this.portal = view.portal;
+    this.proposedCategory = view.proposedVisitCategory;
   }
 }

@@ -1,10 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { verifyQr } from '../api/client.js';
+import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { SessionUser } from '../../server/wire/session.js';
 import type { KioskStatus } from '../../server/wire/status.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
 import { CardCheckController } from '../card-check/check-controller.js';
+import { VisitCodeCache } from '../check-in/visit-codes-cache.js';
 import { needsOnlineCheck, portalHealth, type CheckEvent } from '../card-check/online-check.js';
 import type { CardCheckRequest } from '../card-check/types.js';
 import type { ManualEntryDetail, ReviewDetail, ScanDetail } from '../events.js';
@@ -58,6 +60,10 @@ export class BhytKioskApp extends LitElement {
   @state() private liveText = '';
   @state() private status: KioskStatus | undefined;
   @state() private reviewOpen = false;
+  /** The visit categories and types for the check-in (fetched after sign-in). */
+  @state() private visitCodes: VisitCodeTable | undefined;
+  /** POST /api/verify's proposed visit category for the card on screen. */
+  @state() private verifyProposal: string | undefined;
 
   @query('kiosk-verdict-panel') private panel!: KioskVerdictPanel;
   @query('kiosk-status-bar') private statusBar!: KioskStatusBar;
@@ -68,6 +74,7 @@ export class BhytKioskApp extends LitElement {
   /** The current check is a typed-in card (its first answer closes the form). */
   private manualCheck = false;
 
+  private readonly codeCache = new VisitCodeCache();
   private readonly sound = new SoundCues();
   /** `?clear=SECONDS` overrides the server's setting (tests, demos). */
   private readonly clearOverride = readClearOverride(location.search);
@@ -111,6 +118,11 @@ export class BhytKioskApp extends LitElement {
   private readonly onSession = (e: CustomEvent<{ user: SessionUser | undefined }>) => {
     const before = this.user?.username;
     this.user = e.detail.user;
+    if (this.user) void this.loadVisitCodes();
+    else {
+      this.codeCache.clear();
+      this.visitCodes = undefined;
+    }
     // Signed out (or someone else signed in): the check belonged to the previous operator.
     if (before !== undefined && before !== this.user?.username && this.check.started) this.clearResult();
     else void this.checkOnlineIfDue();
@@ -153,6 +165,7 @@ export class BhytKioskApp extends LitElement {
     if (!res.ok) {
       // 4xx/5xx/network: nothing to show about the card; say so and keep scanning.
       this.result = undefined;
+      this.verifyProposal = undefined;
       this.qr = undefined;
       this.verifyFailed = true;
       this.sound.play('rejected');
@@ -161,7 +174,9 @@ export class BhytKioskApp extends LitElement {
       return;
     }
     this.result = res.body;
+    this.verifyProposal = res.body.proposedVisitCategory;
     this.qr = scan.text;
+    if (this.user) void this.loadVisitCodes();
     const t = translator(this.locale);
     this.liveText = announcement(res.body, this.locale, t);
     this.sound.play(res.body.verdict);
@@ -170,6 +185,12 @@ export class BhytKioskApp extends LitElement {
     await this.updateComplete;
     this.panel?.focusHeading();
     await run;
+  }
+
+  /** Today's visit codes (cached; one request after sign-in, again only on a new day or after a failure). */
+  private async loadVisitCodes(): Promise<void> {
+    const table = await this.codeCache.load();
+    if (this.user) this.visitCodes = table;
   }
 
   /**
@@ -186,6 +207,7 @@ export class BhytKioskApp extends LitElement {
   /** A typed-in card: looked up online like a scan; the form closes on the service's first answer. */
   async handleManual(detail: ManualEntryDetail): Promise<void> {
     this.scanSeq++;
+    this.verifyProposal = undefined;
     await this.startCheck({ manual: detail.entry }, true);
   }
 
@@ -234,6 +256,7 @@ export class BhytKioskApp extends LitElement {
     this.check.reset();
     this.reviewOpen = false;
     this.result = undefined;
+    this.verifyProposal = undefined;
     this.qr = undefined;
     this.checking = false;
     this.verifyFailed = false;
@@ -312,6 +335,8 @@ export class BhytKioskApp extends LitElement {
             ?portal-pending=${this.check.pending}
             ?gave-up=${this.check.gaveUp}
             ?portal-unanswered=${this.check.portal?.state === 'unavailable' || this.check.portal?.state === 'config'}
+            .visitCodes=${this.visitCodes}
+            .proposedCategory=${this.check.proposedCategory ?? this.verifyProposal}
             .locale=${this.locale}
             ?signed-in=${this.user !== undefined}
           ></kiosk-check-in>

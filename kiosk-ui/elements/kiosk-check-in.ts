@@ -1,10 +1,13 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { checkIn, randomKey } from '../api/client.js';
+import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
 import { activityEvent, checkedInEvent, giveUpEvent, reviewEvent } from '../events.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
 import { reasonText } from '../verdict/view-model.js';
+import './kiosk-visit-codes.js';
+import type { KioskVisitCodes } from './kiosk-visit-codes.js';
 
 /** What a receptionist confirms for a needs_review card; all are required. */
 export const REVIEW_ITEMS = [
@@ -47,6 +50,8 @@ const OUTCOME_TEXT: Partial<Record<Outcome, MessageKey>> = {
  * receptionist ticks what they checked first (sent as `reviewNote`); rejected → no check-in.
  * From an online card check (`cardCheckId`): while the portal is pending, only "stop waiting"
  * (which opens its own review); the visit is then recorded from the check (`{cardCheckId}`).
+ * Under the confirm button: the visit category (the server's proposal preselected) and type,
+ * sent with the check-in; without the visit-code table the server proposes the category.
  */
 @customElement('kiosk-check-in')
 export class KioskCheckIn extends LitElement {
@@ -63,11 +68,16 @@ export class KioskCheckIn extends LitElement {
   @property({ type: Boolean, attribute: 'gave-up' }) gaveUp = false;
   /** The portal could not be asked (unavailable, or refused the facility's setup): nothing to "look up on the portal". */
   @property({ type: Boolean, attribute: 'portal-unanswered' }) portalUnanswered = false;
+  /** GET /api/visit-codes's answer (fetched once after sign-in); undefined when unavailable. */
+  @property({ attribute: false }) visitCodes: VisitCodeTable | undefined;
+  /** The visit category the server proposes for this card (proposedVisitCategory). */
+  @property({ attribute: false }) proposedCategory: string | undefined;
 
   @state() private ticked = new Set<string>();
   @state() private outcome: Outcome = 'idle';
   @state() private serverReason = '';
   @state() private showTickHint = false;
+  @query('kiosk-visit-codes') private codes!: KioskVisitCodes | null;
   private idempotencyKey = randomKey();
   private reviewOpen = false;
 
@@ -235,6 +245,16 @@ export class KioskCheckIn extends LitElement {
               ${busy ? t('checkin.busy') : review ? t('checkin.confirmReviewed') : t('checkin.confirm')}
             </button>`
       }
+      ${
+        finished
+          ? nothing
+          : html`<kiosk-visit-codes
+              .table=${this.visitCodes}
+              .proposed=${this.proposedCategory}
+              .locale=${this.locale}
+              ?disabled=${busy}
+            ></kiosk-visit-codes>`
+      }
       ${this.showTickHint && !allTicked ? html`<p class="msg bad" role="alert">${t('checkin.reviewRequired')}</p>` : nothing}
       ${
         msgKey
@@ -264,6 +284,14 @@ export class KioskCheckIn extends LitElement {
     this.dispatchEvent(activityEvent());
   }
 
+  /** The receptionist's visit category and type; nothing without the code table (the server proposes and defaults). */
+  private visitCodeFields(): { visitCategory?: string; visitType?: string } {
+    const codes = this.codes;
+    if (!this.visitCodes || !codes) return {};
+    const category = codes.selectedCategory;
+    return { ...(category !== undefined ? { visitCategory: category } : {}), visitType: codes.selectedType };
+  }
+
   /** The note stored with the visit: codes plus the Vietnamese wording the receptionist saw. */
   private reviewNote(): string {
     const vi = translator('vi');
@@ -289,7 +317,11 @@ export class KioskCheckIn extends LitElement {
     // Given up while the portal is still out: the service ends the check as PORTAL_UNAVAILABLE and
     // the visit keeps its card check, so it is re-checked once the portal answers.
     const giveUp = checkId && this.portalPending && this.gaveUp ? { giveUpOnPortal: true } : {};
-    const res = await checkIn(checkId ? { cardCheckId: checkId, ...note, ...giveUp } : { qr: qr!, ...note }, this.idempotencyKey);
+    const codes = this.visitCodeFields();
+    const res = await checkIn(
+      checkId ? { cardCheckId: checkId, ...note, ...giveUp, ...codes } : { qr: qr!, ...note, ...codes },
+      this.idempotencyKey,
+    );
     if (this.result !== r) return; // the screen moved on (cleared or a new card) meanwhile
     if (res.ok) {
       this.outcome = res.body?.duplicate ? 'duplicate' : 'done';

@@ -7,6 +7,7 @@ import type { KioskStatus } from '../../server/wire/status.js';
 import { portalHealth } from '../card-check/online-check.js';
 import type { PortalHealth } from '../card-check/types.js';
 import { statusEvent } from '../events.js';
+import { CHECKIN_REPORT_BEHIND_SEC, checkInReportItem } from '../status/check-in-report.js';
 import { formatAge, translator, type Locale, type MessageKey } from '../i18n/index.js';
 
 /** Sync is "behind" when the oldest unsent visit waits longer than this. */
@@ -33,7 +34,8 @@ export function barPortalHealth(status: KioskStatus | undefined, warnings: Reado
 /**
  * The strip across the top: is the service reachable, how old the trust store is, the demo-keys
  * warning (big: a kiosk trusting demo keys must never run a real desk), pending sync, the agency
- * portal (reachable, slow, down, misconfigured; nothing when none is configured), and who is
+ * portal (reachable, slow, down, misconfigured; nothing when none is configured), unsent check-in
+ * records for the agency and their warnings (nothing while reporting is off), and who is
  * signed in. Polls /api/status and shares each answer with the page as `kiosk-status`.
  */
 @customElement('kiosk-status-bar')
@@ -141,6 +143,7 @@ export class KioskStatusBar extends LitElement {
     const sync = s?.sync?.enabled ? s.sync : undefined;
     const portal = this.reachable === false ? 'off' : barPortalHealth(s, warnings);
     const portalItem = portal === 'off' ? undefined : PORTAL_ITEMS[portal];
+    const report = this.reachable === false ? undefined : checkInReportItem(s);
     const syncBehind = warnings.has('SYNC_BEHIND') || (sync?.oldestPendingAgeSec != null && sync.oldestPendingAgeSec > SYNC_BEHIND_SEC);
     return html`
       ${demo ? html`<div class="demo" role="alert" data-warning="DEMO_KEYS">⚠ ${t('status.demoKeys')} ⚠</div>` : nothing}
@@ -189,6 +192,31 @@ export class KioskStatusBar extends LitElement {
                 role=${portal === 'reachable' || portal === 'unknown' ? 'status' : 'alert'}
                 >${portalItem.cls === 'up' ? html`<span class="dot" aria-hidden="true"></span>` : portalItem.cls ? '⚠ ' : ''}${t(portalItem.key)}</span
               >`
+            : nothing
+        }
+        ${
+          report
+            ? html`<span
+                class="item ${report.behind ? 'warn' : ''}"
+                data-checkin-report-pending=${report.pending}
+                role=${report.behind ? 'alert' : 'status'}
+                >${report.behind ? html`⚠ ${t('status.checkInReportBehind', { age: formatAge(report.oldestAgeSec ?? CHECKIN_REPORT_BEHIND_SEC, t) })} · ` : ''}${t(
+                  'status.checkInReportPending',
+                  { count: report.pending },
+                )}</span
+              >`
+            : nothing
+        }
+        ${
+          report && report.parked > 0
+            ? html`<span class="item warn" data-checkin-report-parked=${report.parked}
+                >⚠ ${t('status.checkInReportParked', { count: report.parked })}</span
+              >`
+            : nothing
+        }
+        ${
+          report?.config
+            ? html`<span class="item bad" role="alert" data-warning="CHECKIN_REPORT_CONFIG">⚠ ${t('status.checkInReportConfig')}</span>`
             : nothing
         }
         <span class="spacer"></span>
