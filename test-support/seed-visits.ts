@@ -17,13 +17,43 @@ export interface SeedVisit {
   visitType?: string;
   facility?: string;
   source?: string | null;
+  /** The verified card as the visit stores it (card_json); default none. */
+  card?: Record<string, unknown> | null;
+  /** MA_DOITUONG_KCB; default none. */
+  visitCategory?: string | null;
+}
+
+export interface SeedOptions {
+  /** Also write each visit's check-in outbox row (as a kiosk with the check-in report on does). */
+  checkInOutbox?: boolean;
+}
+
+/** A realistic verified card for the i-th seeded patient (what a check-in record is built from). */
+export function seedCard(i: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  const maSo = maSoFor(i);
+  return {
+    fullName: `Nguyễn Văn Thử ${i}`,
+    birthDate: '1990-03-20',
+    gender: i % 2 === 0 ? 'male' : 'female',
+    cardNumber: `HS401${maSo}`,
+    maSoBhxh: maSo,
+    registeredFacility: '12001',
+    validFrom: '2026-01-01',
+    validTo: '2027-12-31',
+    ...over,
+  };
 }
 
 /** Ten-digit mã số BHXH for the i-th seeded patient. */
 export const maSoFor = (i: number) => String(4_000_000_000 + i).padStart(10, '0');
 
-export async function seedVisits(db: Database, visits: readonly SeedVisit[], facility = '12001'): Promise<string[]> {
-  const repo = new VisitWriter(db);
+export async function seedVisits(
+  db: Database,
+  visits: readonly SeedVisit[],
+  facility = '12001',
+  opts: SeedOptions = {},
+): Promise<string[]> {
+  const repo = new VisitWriter(db, { checkInOutbox: opts.checkInOutbox ?? false });
   await repo.init();
   const ids: string[] = [];
   // One visit per transaction, as at the desk (the writer advances its chain head on commit).
@@ -49,7 +79,8 @@ export async function seedVisits(db: Database, visits: readonly SeedVisit[], fac
         card_key: `seed:${id}`,
         card_number: maSo === null ? null : `HS401${maSo}`,
         ma_so_bhxh: maSo,
-        card_json: null,
+        card_json: v.card ? JSON.stringify(v.card) : null,
+        visit_category: v.visitCategory ?? null,
         issuer: null,
         key_id: null,
         rid: null,
@@ -63,10 +94,15 @@ export async function seedVisits(db: Database, visits: readonly SeedVisit[], fac
 }
 
 /** Opens the kiosk database in `dataDir` (creating it), seeds, closes. */
-export async function seedKioskDataDir(dataDir: string, visits: readonly SeedVisit[], facility = '12001'): Promise<string[]> {
+export async function seedKioskDataDir(
+  dataDir: string,
+  visits: readonly SeedVisit[],
+  facility = '12001',
+  opts: SeedOptions = {},
+): Promise<string[]> {
   const { db } = await openKioskDatabase(dataDir, Date.now());
   try {
-    return await seedVisits(db, visits, facility);
+    return await seedVisits(db, visits, facility, opts);
   } finally {
     await db.close();
   }
