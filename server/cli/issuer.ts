@@ -19,6 +19,7 @@ import { parseFlags } from '../lib/cli-args.js';
 import { projectRoot } from '../project-root.js';
 import { demoCard } from './issuer/demo-card.js';
 import { demoLegacy } from './issuer/demo-legacy.js';
+import { facilityCert } from './issuer/facility-cert.js';
 import { issue } from './issuer/issue.js';
 import { keygen } from './issuer/keygen.js';
 import { revoke } from './issuer/revoke.js';
@@ -36,6 +37,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   trust,
   rotate,
   serve,
+  'facility-cert': facilityCert,
 };
 
 export const USAGE = issuerUsage(COMMANDS);
