@@ -162,4 +162,31 @@ describe('config: the online card check', () => {
     expect(usage()).toMatch(/Environment only: KIOSK_PORTAL_PASSWORD/);
     expect(usage()).not.toMatch(/--portal-password </);
   });
+  it('check-in report: on by default, off by KIOSK_CHECKIN_REPORT; key and certificate together; a known patient-id source', () => {
+    const c = load([]);
+    expect(c.checkInReport).toBe('on');
+    expect(c.patientIdSource).toBe('ma-so-bhxh');
+    expect(c.checkInMaxBackoffSec).toBe(300);
+    expect(c.facilityKeyFile).toBeUndefined();
+    const set = load([], {
+      KIOSK_CHECKIN_REPORT: 'off',
+      KIOSK_FACILITY_KEY_FILE: 'keys/facility-key.pem',
+      KIOSK_FACILITY_CERT_FILE: '/etc/kiosk/facility-cert.pem',
+      KIOSK_PATIENT_ID_SOURCE: 'card-number',
+      KIOSK_CHECKIN_MAX_BACKOFF: '10m',
+    });
+    expect(set).toMatchObject({
+      checkInReport: 'off',
+      facilityKeyFile: '/srv/kiosk/keys/facility-key.pem',
+      facilityCertFile: '/etc/kiosk/facility-cert.pem',
+      patientIdSource: 'card-number',
+      checkInMaxBackoffSec: 600,
+    });
+    expect(problems(['--checkin-report', 'maybe'])[0]).toMatch(/KIOSK_CHECKIN_REPORT .*on or off/);
+    expect(problems([], { KIOSK_FACILITY_KEY_FILE: 'k.pem' })[0]).toMatch(
+      /KIOSK_FACILITY_KEY_FILE .*KIOSK_FACILITY_CERT_FILE .*go together/,
+    );
+    expect(problems(['--patient-id-source', 'name'])[0]).toMatch(/KIOSK_PATIENT_ID_SOURCE .*ma-so-bhxh, card-number, cccd/);
+    expect(usage()).toMatch(/--facility-key-file <path>\s+KIOSK_FACILITY_KEY_FILE/);
+  });
 });
