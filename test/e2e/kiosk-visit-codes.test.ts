@@ -1,0 +1,143 @@
+/**
+ * The visit category and type at the desk, in real Chromium against the real service: a card
+ * registered at this kiosk's facility comes with "1.1" preselected, the receptionist changes it
+ * (the selects are reached by Tab from the confirm button), and the check-in carries the chosen
+ * codes, which the recorded visit keeps. GET /api/visit-codes is the real route once the service
+ * mounts it; until then (404) the page gets the same table from the same module through request
+ * interception.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { HTTPRequest, Page } from 'puppeteer';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { visitCodesOn } from '../../server/check-in-record/visit-codes.js';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
+import { startTestKiosk } from '../helpers/kiosk-service.js';
+
+const NOW = Date.parse('2026-11-25T02:00:00Z');
+
+let work: string;
+let issuer: TestIssuer;
+let desk: Awaited<ReturnType<typeof startTestKiosk>>;
+let b: TestBrowser;
+let page: Page;
+let password = '';
+let hereQr: string;
+const checkIns: Array<Record<string, unknown>> = [];
+
+const waitForVerdict = (p: Page) =>
+  p
+    .waitForSelector('kiosk-verdict-panel[data-verdict]', { timeout: 30_000 })
+    .then((h) => h!.evaluate((el) => el.getAttribute('data-verdict')));
+
+const selectValue = (p: Page, sel: string) => p.$eval(`kiosk-check-in >>> ${sel}`, (el) => (el as HTMLSelectElement).value);
+
+/** The element focused inside nested shadow roots. */
+const deepFocus = (p: Page) =>
+  p.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el ? { tag: el.tagName.toLowerCase(), name: el.getAttribute('name') } : null;
+  });
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'kiosk-e2e-codes-'));
+  const uiDir = join(work, 'ui');
+  // Vitest runs with NODE_ENV=test, which would make Vite pick Lit's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: resolve(process.cwd(), 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'error',
+      build: { outDir: uiDir, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  issuer = await makeTestIssuer({ now: NOW });
+  let notice = '';
+  desk = await startTestKiosk({
+    trustFile: issuer.trustFile,
+    flags: ['--demo-accounts'],
+    service: { uiDir, print: (t: string) => void (notice += t) },
+  });
+  password = /le-tan\s+receptionist\s+(\S+)/.exec(notice)?.[1] ?? '';
+  hereQr = (await issuer.issue({ registeredFacility: desk.config.facility })).qrText;
+
+  // The real route answers 401 without a session; 404 means it is not mounted yet.
+  const mounted = (await fetch(`${desk.url}/api/visit-codes`)).status !== 404;
+  b = await launchBrowser();
+  page = await b.newPage({ width: 1280, height: 800 });
+  if (!mounted) {
+    await page.setRequestInterception(true);
+    page.on('request', (req: HTTPRequest) => {
+      if (req.isInterceptResolutionHandled()) return;
+      if (new URL(req.url()).pathname === '/api/visit-codes') {
+        void req.respond({ status: 200, contentType: 'application/json', body: JSON.stringify(visitCodesOn(NOW)) });
+      } else void req.continue();
+    });
+  }
+  page.on('request', (req: HTTPRequest) => {
+    if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/check-ins') checkIns.push(JSON.parse(req.postData() ?? '{}'));
+  });
+  await page.goto(`${desk.url}/?clear=600`, { waitUntil: 'load' });
+}, 120_000);
+
+afterAll(async () => {
+  await b?.close();
+  await desk?.close();
+  await issuer?.cleanup();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('desk: visit category and type before confirming', () => {
+  it('signs in', async () => {
+    expect(password).not.toBe('');
+    await page.click('kiosk-login >>> input[name="username"]');
+    await page.keyboard.type('le-tan', { delay: 10 });
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(password, { delay: 10 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('kiosk-login >>> [data-signed-in="le-tan"]');
+  });
+
+  it('a card registered here → "1.1" preselected, type 01, both after the confirm button in Tab order', async () => {
+    await page.keyboard.type(hereQr, { delay: 1 });
+    await page.keyboard.press('Enter');
+    expect(await waitForVerdict(page)).toBe('accepted');
+    await page.waitForSelector('kiosk-check-in >>> select[data-visit-category]');
+    expect(await selectValue(page, 'select[data-visit-category]')).toBe('1.1');
+    expect(await selectValue(page, 'select[data-visit-type]')).toBe('01');
+    const text = await page.$eval('kiosk-check-in >>> select[data-visit-category] option:checked', (el) => el.textContent?.trim() ?? '');
+    expect(text).toMatch(/^1\.1 · Đúng tuyến, nơi đăng ký KCB ban đầu/);
+    await page.focus('kiosk-check-in >>> [data-action="check-in"]');
+    await page.keyboard.press('Tab');
+    expect(await deepFocus(page)).toEqual({ tag: 'select', name: 'visitCategory' });
+    await page.keyboard.press('Tab');
+    expect(await deepFocus(page)).toEqual({ tag: 'select', name: 'visitType' });
+  });
+
+  it('changed by the receptionist → the check-in carries the chosen codes', async () => {
+    const category = await page.$('kiosk-check-in >>> select[data-visit-category]');
+    await category!.select('3.3');
+    const type = await page.$('kiosk-check-in >>> select[data-visit-type]');
+    await type!.select('02');
+    const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/check-ins');
+    await page.click('kiosk-check-in >>> [data-action="check-in"]');
+    const res = await answer;
+    const outcome = await page
+      .waitForSelector('kiosk-check-in >>> [data-checkin-outcome]')
+      .then((h) => h!.evaluate((el) => el.getAttribute('data-checkin-outcome')));
+    expect(outcome).toBe('done');
+    expect(checkIns.at(-1)).toMatchObject({ qr: hereQr, visitCategory: '3.3', visitType: '02' });
+    // The recorded visit says what was chosen.
+    const body = (await res.json()) as { visit: { visitType: string; visitCategory?: string } };
+    expect(body.visit).toMatchObject({ visitType: '02', visitCategory: '3.3' });
+    expect(b.errors).toEqual([]);
+  });
+});
