@@ -7,7 +7,23 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Domain folders: pure logic and storage, no knowledge of HTTP or of the composition root. */
-const DOMAIN = ['card', 'trust', 'visits', 'sync', 'users', 'audit', 'db', 'verification', 'issuer', 'lib', 'portal', 'card-checks'];
+const DOMAIN = [
+  'card',
+  'trust',
+  'visits',
+  'outbox',
+  'sync',
+  'check-in-record',
+  'check-in-report',
+  'users',
+  'audit',
+  'db',
+  'verification',
+  'issuer',
+  'lib',
+  'portal',
+  'card-checks',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-artifacts/**', 'bench/tmp/**', '**/*.cjs'] },
