@@ -33,6 +33,7 @@ export type FacilityKeyErrorCode =
   | 'FACILITY_KEY_INVALID'
   | 'FACILITY_KEY_UNSUPPORTED'
   | 'FACILITY_KEY_MISMATCH'
+  | 'FACILITY_CERT_UNREADABLE'
   | 'FACILITY_CERT_INVALID'
   | 'FACILITY_CERT_NOT_YET_VALID'
   | 'FACILITY_CERT_EXPIRED';
@@ -74,7 +75,7 @@ function readOwnerOnly(path: string, env: string, what: 'KEY' | 'CERT'): string 
     mode = statSync(path).mode;
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new FacilityKeyError(what === 'KEY' ? 'FACILITY_KEY_UNREADABLE' : 'FACILITY_CERT_INVALID', `${env} ${path} cannot be read`, {
+    throw new FacilityKeyError(what === 'KEY' ? 'FACILITY_KEY_UNREADABLE' : 'FACILITY_CERT_UNREADABLE', `${env} ${path} cannot be read`, {
       cause: err,
     });
   }

@@ -94,9 +94,6 @@ export const CHECKIN_FIELDS: Readonly<Record<CheckInField, CheckInFieldSpec>> = 
   DU_PHONG: { required: false },
 };
 
-/** The required fields, in the spec's order. */
-export const REQUIRED_CHECKIN_FIELDS: readonly CheckInField[] = CHECKIN_FIELD_NAMES.filter((f) => CHECKIN_FIELDS[f].required);
-
 const compiled = new Map<CheckInField, RegExp>();
 
 /** Whether `value` fits the field (length in characters and shape). Empty text never fits. */

@@ -25,14 +25,19 @@ export function certBase64(certPem: string): string {
   return certPem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
 }
 
-/** Puts an enveloped XMLDSig (exclusive c14n, RSA-SHA256) into CHUKYDONVI; returns the signed file. */
+/**
+ * Puts an enveloped XMLDSig (exclusive c14n, RSA-SHA256) into CHUKYDONVI; returns the signed
+ * file. Takes the unsigned file (xml.ts); a file that is already signed is refused rather than
+ * given a second signature the verifier would refuse.
+ */
 export function signCheckInXml(xml: string, key: FacilityKey): string {
+  if (xml.includes(XMLDSIG_NS)) throw new TypeError('the check-in file is already signed');
   if (key.privateKey.asymmetricKeyType !== 'rsa')
     // facility-key.ts refuses other keys already; this guards a FacilityKey built by hand.
     throw new TypeError(`only RSA facility keys can sign check-in records (got ${key.privateKey.asymmetricKeyType ?? 'unknown'})`);
   const cert = certBase64(key.certPem);
   const sig = new SignedXml({
-    privateKey: key.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    privateKey: key.privateKey,
     signatureAlgorithm: XMLDSIG_PROFILE.signature,
     canonicalizationAlgorithm: XMLDSIG_PROFILE.canonicalization,
     getKeyInfoContent: ({ prefix } = {}) => {

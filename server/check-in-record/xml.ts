@@ -23,7 +23,9 @@ export function escapeXmlText(s: string): string {
 
 /**
  * The unsigned file. STT is each record's position in this file (1..n), whatever the record
- * says: a day's file gathers records built one visit at a time, each with STT 1.
+ * says: a day's file gathers records built one visit at a time, each with STT 1. The table
+ * needs at least one record: a file of none is written (the caller may want to show it) but the
+ * XSD refuses it, so it is never a file to send.
  */
 export function checkInXml(records: readonly CheckInRecord[]): string {
   const lines = ['<?xml version="1.0" encoding="utf-8"?>', `<${CHECKIN_ROOT}>`, `  <${CHECKIN_LIST}>`];

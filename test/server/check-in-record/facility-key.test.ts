@@ -85,14 +85,14 @@ describe('loadFacilityKey', () => {
     expect(loadFacilityKey(keyFile, certFile, NOW - 30_000).demo).toBe(true);
   });
 
-  it('missing file → FACILITY_KEY_UNREADABLE; not PEM → FACILITY_KEY_INVALID / FACILITY_CERT_INVALID', async () => {
+  it('missing file → FACILITY_KEY_UNREADABLE / FACILITY_CERT_UNREADABLE; not PEM → FACILITY_KEY_INVALID / FACILITY_CERT_INVALID', async () => {
     const { keyFile, certFile } = await files(pair.keyPem, pair.certPem);
     expect(refusal(join(dir, 'absent.pem'), certFile).code).toBe('FACILITY_KEY_UNREADABLE');
     const junkKey = await files('not a key', pair.certPem);
     expect(refusal(junkKey.keyFile, junkKey.certFile).code).toBe('FACILITY_KEY_INVALID');
     const junkCert = await files(pair.keyPem, 'not a cert');
     expect(refusal(junkCert.keyFile, junkCert.certFile).code).toBe('FACILITY_CERT_INVALID');
-    expect(refusal(keyFile, join(dir, 'absent.pem')).code).toBe('FACILITY_CERT_INVALID');
+    expect(refusal(keyFile, join(dir, 'absent.pem')).code).toBe('FACILITY_CERT_UNREADABLE');
   });
 
   it('an EC key or a short RSA key → FACILITY_KEY_UNSUPPORTED', async () => {

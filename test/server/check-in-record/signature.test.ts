@@ -102,6 +102,10 @@ describe('signCheckInXml', () => {
     expect(cli.code, cli.stderr).toBe(0);
   });
 
+  it('refuses a file that is already signed', () => {
+    expect(() => signCheckInXml(signed, facility)).toThrow(/already signed/);
+  });
+
   it('refuses a non-RSA key', () => {
     const ec = createPrivateKey({
       key: {
@@ -167,9 +171,13 @@ describe('verifyCheckInSignature', () => {
     expect(verifyCheckInSignature(noKeyInfo, facility.certPem)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
   });
 
-  it('the key comes from the trusted certificate only: without KeyInfo a genuine signature still verifies', () => {
+  it('the key comes from the trusted certificate only: without KeyInfo a genuine signature still verifies (xmlsec1 too)', async () => {
     const bare = signed.replace(/<KeyInfo>[\s\S]*<\/KeyInfo>/, '');
+    expect(bare).not.toContain('KeyInfo');
     expect(verifyCheckInSignature(bare, facility.certPem).ok).toBe(true);
+    expect(verifyCheckInSignature(bare, other.certPem)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+    expect((await xmlsecVerify(bare, facility.certPem)).code).toBe(0);
+    expect((await xmlsecVerify(bare, other.certPem)).code).not.toBe(0);
   });
 
   it('signature removed → SIGNATURE_MISSING', () => {
