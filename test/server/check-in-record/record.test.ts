@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildCoverage, buildPatient, normaliseIssueInput, type IssueCardInput } from '../../../server/card/fhir-build.js';
+import { readCard } from '../../../server/card/fhir-read.js';
 import { parseIdCardQr } from '../../../server/card/id-card-qr.js';
 import { parseLegacyQr } from '../../../server/card/legacy-qr.js';
 import { checkInBirthDate, checkInRecordFromVisit, checkInTime, facilityCode5 } from '../../../server/check-in-record/record.js';
@@ -30,6 +32,14 @@ function visitOf(card: CardFields | undefined, overrides: Partial<VisitRow> = {}
     hash: '1'.repeat(64),
     ...overrides,
   };
+}
+
+/** A signed card's fields as the verifier reads them from its FHIR resources (server/card/fhir-read.ts). */
+function signedCard(input: IssueCardInput): CardFields {
+  const normalised = normaliseIssueInput(input);
+  // readCard takes parsed JSON (it distrusts its input), hence the casts from the built resources.
+  const json = (v: object) => v as Record<string, unknown>;
+  return readCard(json(buildPatient(normalised)), json(buildCoverage(normalised))).card;
 }
 
 function legacyCard(qr: string): CardFields {
@@ -89,20 +99,16 @@ function recordOf(
 }
 
 describe('checkInRecordFromVisit: each card source', () => {
-  it('a signed digital card: every field it carries, the visit fields, STT 1, NGAY_YL = NGAY_VAO', () => {
-    const card: CardFields = {
+  it('a signed digital card (as the verifier reads its FHIR): every field it carries, the visit fields, STT 1, NGAY_YL = NGAY_VAO', () => {
+    const card = signedCard({
       fullName: 'Lò Thị Mai',
       birthDate: '2001-11-05',
       gender: 'female',
-      maSoBhxh: '1201234568',
       cardNumber: 'HS4121201234568',
-      objectCode: 'HS',
-      benefitLevel: 4,
       registeredFacility: '12003',
-      provinceCode: '12',
       validFrom: '2026-07-01',
       validTo: '2027-06-30',
-    };
+    });
     expect(recordOf(card)).toStrictEqual({
       MA_LK: '019ac0de-0000-7000-8000-000000000001',
       STT: '1',
