@@ -48,6 +48,11 @@ export interface CheckInFieldSpec {
   required: boolean;
   maxLength?: number;
   pattern?: string;
+  /**
+   * Free text (a name, a reason): cut to maxLength when longer. Every other field is a code or
+   * an id, which a cut would turn into another value: one that does not fit is refused instead.
+   */
+  text?: true;
 }
 
 const TIME = '[0-9]{12}';
@@ -66,7 +71,7 @@ export const CHECKIN_FIELDS: Readonly<Record<CheckInField, CheckInFieldSpec>> = 
   // NUMERIC(10), 1..n within one file.
   STT: { required: true, maxLength: 10, pattern: '[1-9][0-9]{0,9}' },
   MA_BN: { required: true, maxLength: 100 },
-  HO_TEN: { required: true, maxLength: 255 },
+  HO_TEN: { required: true, maxLength: 255, text: true },
   // 12-digit chip ID card; 9-digit old ID cards still exist.
   SO_CCCD: { required: false, maxLength: 15, pattern: '[0-9]{9,15}' },
   NGAY_SINH: { required: true, maxLength: 12, pattern: TIME },
@@ -80,18 +85,18 @@ export const CHECKIN_FIELDS: Readonly<Record<CheckInField, CheckInFieldSpec>> = 
   MA_DOITUONG_KCB: { required: true, maxLength: 4, pattern: '[0-9](\\.[0-9]{1,2})?' },
   NGAY_VAO: { required: true, maxLength: 12, pattern: TIME },
   NGAY_VAO_NOI_TRU: { required: false, maxLength: 12, pattern: TIME },
-  LY_DO_VNT: { required: false },
+  LY_DO_VNT: { required: false, text: true },
   MA_LY_DO_VNT: { required: false, maxLength: 5 },
   MA_LOAI_KCB: { required: true, maxLength: 2, pattern: '[0-9]{2}' },
   MA_CSKCB: { required: true, maxLength: 5, pattern: FACILITY },
   MA_DICH_VU: { required: false, maxLength: 50 },
-  TEN_DICH_VU: { required: false, maxLength: 1024 },
+  TEN_DICH_VU: { required: false, maxLength: 1024, text: true },
   MA_THUOC: { required: false, maxLength: 255 },
-  TEN_THUOC: { required: false, maxLength: 1024 },
+  TEN_THUOC: { required: false, maxLength: 1024, text: true },
   MA_VAT_TU: { required: false, maxLength: 255 },
-  TEN_VAT_TU: { required: false, maxLength: 1024 },
+  TEN_VAT_TU: { required: false, maxLength: 1024, text: true },
   NGAY_YL: { required: true, maxLength: 12, pattern: TIME },
-  DU_PHONG: { required: false },
+  DU_PHONG: { required: false, text: true },
 };
 
 const compiled = new Map<CheckInField, RegExp>();

@@ -6,8 +6,8 @@
  *
  * Formats (portal.md, "Check-in record"): times `yyyyMMddHHmm` in Vietnam time, birth dates with
  * `00` for each unknown part (a year-only 1990 → 199000000000), card dates `yyyyMMdd`, GIOI_TINH
- * 1/2/3, MA_DKBD the 5-character facility code. Text is trimmed, stripped of characters XML cannot
- * carry and cut to the field's length. A required field the visit cannot fill makes no record:
+ * 1/2/3, MA_DKBD the 5-character facility code. Values are trimmed and stripped of characters XML
+ * cannot carry; free text (the name) is cut to the field's length, codes are never cut. A required field the visit cannot fill makes no record:
  * the caller parks the visit with the list, so the portal never receives an invalid file.
  */
 import type { VisitRow } from '../visits/visit-record.js';
@@ -61,14 +61,19 @@ export function facilityCode5(value: string | undefined): string | undefined {
   return value === undefined ? undefined : value.replace(FACILITY_SEPARATORS, '').toUpperCase();
 }
 
-/** Trimmed, without characters XML cannot carry, cut to the field's length (in characters). */
+/**
+ * Trimmed and without characters XML cannot carry; free text is cut to the field's length (in
+ * characters). Codes and ids are never cut: a value too long for its field is then refused by
+ * fitsCheckInField (a cut card number or facility code would be another one).
+ */
 function clean(field: CheckInField, value: string | null | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   const t = value.replace(NOT_XML, '').trim();
   if (t === '') return undefined;
-  const max = CHECKIN_FIELDS[field].maxLength;
+  const { maxLength, text } = CHECKIN_FIELDS[field];
+  if (text !== true || maxLength === undefined) return t;
   const chars = [...t];
-  return max !== undefined && chars.length > max ? chars.slice(0, max).join('').trimEnd() : t;
+  return chars.length > maxLength ? chars.slice(0, maxLength).join('').trimEnd() : t;
 }
 
 /** The card as stored on the visit; a missing or unreadable column is an empty card (its fields are then missing). */

@@ -236,6 +236,8 @@ describe('checkInRecordFromVisit: formats', () => {
     const base = legacyCard(LEGACY_HC);
     expect(recordOf({ ...base, registeredFacility: '12 - 00b' }).MA_DKBD).toBe('1200B');
     expect(recordOf({ ...base, registeredFacility: '1200' })).not.toHaveProperty('MA_DKBD');
+    // Too long is not cut into another facility's code.
+    expect(recordOf({ ...base, registeredFacility: '120010' })).not.toHaveProperty('MA_DKBD');
   });
 
   it('Vietnam time across the new year: 16:59Z on 31 Dec is 23:59 there, 17:01Z is 00:01 on 1 Jan', () => {
@@ -245,6 +247,13 @@ describe('checkInRecordFromVisit: formats', () => {
     expect([before.NGAY_VAO, before.NGAY_YL]).toStrictEqual(['202612312359', '202612312359']);
     expect([after.NGAY_VAO, after.NGAY_YL]).toStrictEqual(['202701010001', '202701010001']);
     expect(checkInTime(Date.parse('2026-12-31T17:00:59.999Z'))).toBe('202701010000');
+  });
+
+  it('codes are never cut: a 3-digit visit type is refused, not shortened', () => {
+    expect(checkInRecordFromVisit(visitOf(legacyCard(LEGACY_HC), { visit_type: '011' }), CTX)).toStrictEqual({
+      ok: false,
+      missing: ['MA_LOAI_KCB'],
+    });
   });
 
   it('text is trimmed, stripped of characters XML cannot carry, and cut to the field length', () => {
