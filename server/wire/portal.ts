@@ -336,8 +336,8 @@ export type ReducedCode = '120' | '121' | '122' | '123' | '124';
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Form fields (application/x-www-form-urlencoded) of POST PORTAL_PATHS.checkinSubmit.
- * @public (the contract for the check-in sender, not written yet)
+ * Form fields (application/x-www-form-urlencoded) of POST PORTAL_PATHS.checkinSubmit, in the
+ * order CHECKIN_SUBMIT_FORM_FIELDS lists them.
  */
 export interface CheckinSubmitForm {
   /** "0": check-in record (CHI_TIEU_TRANG_THAI_KCB). */
@@ -359,7 +359,7 @@ export const CHECKIN_SUBMIT_RESULTS = {
 
 export type CheckinSubmitResultCode = keyof typeof CHECKIN_SUBMIT_RESULTS;
 
-/** @public (the contract for the check-in sender, not written yet) */
+/** Reply of POST PORTAL_PATHS.checkinSubmit (HTTP 200 whenever the portal understood the request). */
 export interface CheckinSubmitReply {
   maKetQua: CheckinSubmitResultCode | (string & {});
   thongDiep: string | null;
@@ -368,3 +368,53 @@ export interface CheckinSubmitReply {
   /** PORTAL_DATETIME_FORMAT (the reference portal's choice; the agency does not document it). */
   thoiGianTiepNhan: string | null;
 }
+
+export const CHECKIN_SUBMIT_FORM_FIELDS = ['loaiHoSo', 'maCSKCB', 'fileHSB64'] as const satisfies readonly (keyof CheckinSubmitForm)[];
+
+/** `loaiHoSo` of a check-in record (the only kind this contract knows). */
+export const CHECKIN_LOAI_HO_SO = '0';
+
+export const CHECKIN_SUBMIT_REPLY_FIELDS = [
+  'maKetQua',
+  'thongDiep',
+  'maGiaoDich',
+  'thoiGianTiepNhan',
+] as const satisfies readonly (keyof CheckinSubmitReply)[];
+
+/**
+ * What the sender does with each result code (the outbox's vocabulary):
+ * - `received`  the portal holds the record: keep maGiaoDich and thoiGianTiepNhan, never resend;
+ * - `park`      the file itself is wrong: resending it cannot help, a person must look (thongDiep);
+ * - `renew`     take a new token once and resend; a second 401 is the account, retried later;
+ * - `retry`     the portal failed: resend later, with backoff.
+ */
+export type CheckinSubmitAction = 'received' | 'park' | 'renew' | 'retry';
+
+/** CHECKIN_SUBMIT_RESULTS' codes → the sender's action (a code not listed here is `retry`: never drop, never park on a guess). */
+export const CHECKIN_SUBMIT_ACTIONS = {
+  '200': 'received',
+  '201': 'received',
+  '205': 'park',
+  '401': 'renew',
+  '500': 'retry',
+} as const satisfies Record<CheckinSubmitResultCode, CheckinSubmitAction>;
+
+/** The action for a code as received (any string); unknown codes are `retry`. */
+export function checkinSubmitAction(code: string): CheckinSubmitAction {
+  return Object.prototype.hasOwnProperty.call(CHECKIN_SUBMIT_ACTIONS, code)
+    ? (CHECKIN_SUBMIT_ACTIONS as Record<string, CheckinSubmitAction>)[code]!
+    : 'retry';
+}
+
+/**
+ * Size limits of one submission. A kiosk sends one record per call (a few KiB signed); the limit
+ * leaves room for a day's file of several hundred records, and bounds what the portal decodes,
+ * parses and validates. The form limit is the file's base64 plus room for the other fields.
+ */
+export const CHECKIN_MAX_FILE_BYTES = 2 * 1024 * 1024;
+export const CHECKIN_MAX_FORM_BYTES = Math.ceil(CHECKIN_MAX_FILE_BYTES / 3) * 4 + 4096;
+/** Records (TRANG_THAI_KCB) in one file. */
+export const CHECKIN_MAX_RECORDS = 1000;
+/** Bounds of the reply's text fields (a longer one is not the wire's shape). */
+export const CHECKIN_MAX_MESSAGE_CHARS = 1000;
+export const CHECKIN_MAX_MA_GIAO_DICH_CHARS = 100;
