@@ -11,6 +11,9 @@
  *       "401" when the token is unknown, expired, not this user's, or the password is not the
  *       account's MD5; "205" when the body is not exactly the five fields as text, or ngaySinh is
  *       neither dd/MM/yyyy (a real day) nor yyyy; then card-check.ts decides
+ *   POST /api/egw/guiHoSoCheckin?token&id_token&username&password   form CheckinSubmitForm → CheckinSubmitReply
+ *       the same "401"; then check-in-submit.ts decides (200 / 201 / 205 / "500" from faults)
+ *   GET  /api/test/checkin-records?maCSKCB=CODE   TEST ONLY: what the check-in endpoint holds for a facility
  *   GET  /healthz                             readiness (no faults, no data)
  *
  * Order of a call: injected latency and failure (faults.ts), then authentication, then an
@@ -20,12 +23,11 @@
  * Log lines carry codes, durations and the facility account's username, never a card number,
  * name, birth date or ID number.
  */
-import { timingSafeEqual } from 'node:crypto';
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Clock } from '../clock.js';
 import { isRealDay } from '../lib/iso-date.js';
 import type { Logger } from '../logger.js';
-import { vietnamDay, vietnamWallClock } from '../wire/vietnam-time.js';
+import { vietnamDay } from '../wire/vietnam-time.js';
 import {
   CARD_CHECK_REQUEST_FIELDS,
   CARD_CHECK_RESULTS,
@@ -37,46 +39,33 @@ import {
   type CardCheckReply,
   type CardCheckRequest,
   type CardCheckResultCode,
-  type PortalAuthQuery,
   type TokenReply,
 } from '../wire/portal.js';
 import { decideCardCheck, emptyReply } from './card-check.js';
 import type { DataSource } from './data-source.js';
 import type { PortalAccount } from './dataset-schema.js';
-import { accountPasswordMd5 } from './dataset.js';
-import type { FailMode, PortalFaults } from './faults.js';
+import type { CheckInRecordStore } from './check-in-records.js';
+import { checkInRoutes } from './check-in-routes.js';
+import { applyFaults, authenticate, authFailureStatus, findAccount, portalDateTime, type CallDeps } from './egw-call.js';
+import type { PortalFaults } from './faults.js';
 import type { TokenStore } from './tokens.js';
+
+export { HANG_MAX_MS, portalDateTime } from './egw-call.js';
 
 /** A card check is five short fields: a few KiB is plenty. */
 export const BODY_LIMIT = '16kb';
-/** An injected hang gives up after this long (the socket is destroyed), so nothing waits forever. */
-export const HANG_MAX_MS = 10 * 60_000;
 const MAX_FIELD = 255;
 
-export interface PortalAppDeps {
+export interface PortalAppDeps extends CallDeps {
   data: DataSource;
   tokens: TokenStore;
   faults: PortalFaults;
   clock: Clock;
   logger: Logger;
-}
-
-/** PORTAL_DATETIME_FORMAT (`yyyyMMddHHmm`) in Vietnam time. */
-export function portalDateTime(ms: number): string {
-  return vietnamWallClock(ms).toISOString().replace(/[-T:]/g, '').slice(0, 12);
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function findAccount(deps: PortalAppDeps, username: string, passwordMd5: string): PortalAccount | undefined {
-  const account = deps.data.get().accounts.find((a) => a.username === username);
-  // Compare even when the user is unknown, so timing does not tell which usernames exist.
-  const expected = account ? accountPasswordMd5(account) : '00000000000000000000000000000000';
-  return sameText(expected, passwordMd5) && account ? account : undefined;
+  /** What the check-in endpoint received (memory, or SQLite in the data folder). */
+  checkIns: CheckInRecordStore;
+  /** A new maGiaoDich (injected randomness). */
+  newTransactionId: () => string;
 }
 
 /** PORTAL_DATE_FORMAT naming a real day, or PORTAL_YEAR_FORMAT (1900 or later). */
@@ -103,41 +92,6 @@ function parseCheckBody(body: unknown): CardCheckRequest | string {
   return r;
 }
 
-function authQuery(req: Request): PortalAuthQuery | undefined {
-  const q = req.query as Record<string, unknown>;
-  const v = (k: keyof PortalAuthQuery) => (typeof q[k] === 'string' && q[k].length <= 512 ? q[k] : undefined);
-  const token = v('token');
-  const idToken = v('id_token');
-  const username = v('username');
-  const password = v('password');
-  return token && idToken && username && password ? { token, id_token: idToken, username, password } : undefined;
-}
-
-function fail(mode: FailMode, req: Request, res: Response): void {
-  if (mode === 'http500') {
-    res.status(500).json({ maKetQua: '500', ghiChu: 'Injected failure (test fault).' });
-  } else if (mode === 'drop') {
-    req.socket.destroy();
-  } else {
-    // hang: answer nothing; the client times out, or the portal's close drops the socket.
-    const t = setTimeout(() => req.socket.destroy(), HANG_MAX_MS);
-    t.unref();
-    req.socket.once('close', () => clearTimeout(t));
-  }
-}
-
-/** Waits the injected latency, then applies an injected failure. Returns false when the call is already answered (or never will be). */
-async function applyFaults(deps: PortalAppDeps, req: Request, res: Response): Promise<{ go: boolean; code?: '100' | '101' | '500' }> {
-  const plan = deps.faults.plan();
-  if (plan.delayMs > 0) await deps.faults.sleep(plan.delayMs);
-  if (plan.failure) {
-    deps.logger.info('injected failure', { path: req.path, mode: plan.failure });
-    fail(plan.failure, req, res);
-    return { go: false };
-  }
-  return plan.code ? { go: true, code: plan.code } : { go: true };
-}
-
 export function createPortalApp(deps: PortalAppDeps): Express {
   const { clock, logger } = deps;
   const app = express();
@@ -152,6 +106,9 @@ export function createPortalApp(deps: PortalAppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: 'reference-portal' });
   });
+
+  // Before the JSON reader: the check-in submission is a form, with its own reader and limit.
+  app.use(checkInRoutes(deps));
 
   app.use('/api', express.json({ limit: BODY_LIMIT, strict: false, type: () => true }));
 
@@ -181,11 +138,8 @@ export function createPortalApp(deps: PortalAppDeps): Express {
       logger.info('card check', { code: reply.maKetQua, account: account?.username, ms: clock.now() - started });
       res.status(status).json(reply);
     };
-    const q = authQuery(req);
-    const account = q ? findAccount(deps, q.username, q.password) : undefined;
-    if (!q || !account || !deps.tokens.valid(q.token, q.id_token, account.username)) {
-      return send(emptyReply('401'), undefined, deps.faults.current.authFailureAs === 'http' ? 401 : 200);
-    }
+    const account = authenticate(deps, req);
+    if (!account) return send(emptyReply('401'), undefined, authFailureStatus(deps));
     if (f.code) return send(emptyReply(f.code), account);
     const request = parseCheckBody(req.body);
     if (typeof request === 'string') return send(emptyReply('205', `${CARD_CHECK_RESULTS['205'].vi}: ${request}`), account);

@@ -20,6 +20,12 @@ export interface PortalConfig {
   authFailureAs: AuthFailureAs;
   /** TEST ONLY: port of the control endpoint (faults, down/up, clock offset); undefined = none. */
   controlPort: number | undefined;
+  /**
+   * Keep the check-in records received in DIR/checkin-records.sqlite, so a restart remembers
+   * them (and answers their resends 201). Absent or false: in memory, forgotten on restart.
+   * Optional, so configurations written before the check-in endpoint stay valid.
+   */
+  keepCheckIns?: boolean;
 }
 
 /** `--data-dir` is the services' spelling; `--data` stays accepted. */
@@ -62,12 +68,19 @@ const SPECS: readonly FlagSpec[] = [
     help: 'a bad token: HTTP 200 with maKetQua 401 (body) or HTTP 401 (http)',
   },
   { flag: 'control-port', env: 'PORTAL_CONTROL_PORT', kind: 'port', help: 'TEST ONLY: port of the control endpoint (POST /control)' },
+  {
+    flag: 'keep-check-ins',
+    env: 'PORTAL_KEEP_CHECKINS',
+    kind: 'bool',
+    default: 'false',
+    help: 'keep received check-in records in DIR/checkin-records.sqlite across restarts (else in memory)',
+  },
 ];
 
 export function portalUsage(): string {
   return [
     'Usage: npm run portal -- --port P --data-dir DIR [--latency MS|MIN-MAX] [--fail-rate R] [flags]',
-    'The reference portal: a local stand-in for the agency portal (card check), for tests and demos.',
+    'The reference portal: a local stand-in for the agency portal (card check, check-in records), for tests and demos.',
     'Each flag is also an environment variable; flags win.',
     '',
     ...flagUsage(SPECS),
@@ -124,6 +137,8 @@ export function loadPortalConfig(
       failModes: failModes!,
       authFailureAs: authFailureAs!,
       controlPort: v['control-port'] as number | undefined,
+      // Only when asked for: the default leaves the field out (in memory), as before it existed.
+      ...(v['keep-check-ins'] === true ? { keepCheckIns: true } : {}),
     }),
   };
 }

@@ -25,9 +25,11 @@
  *     "accounts": [ {
  *       "username": "12001_bv", "password": "plain" | "passwordMd5": "<lowercase hex md5>",
  *       "facility": "12001", "staff": [ { "hoTen": "Lê Thị Tân", "cccd": "001090000001" } ]
- *     } ]
- *   }
+ *     } ],
+ *     "facilityCerts": { "12001": "-----BEGIN CERTIFICATE-----…" }   // optional: the facilities'
+ *   }                                      // registered certificates (check-in record signatures)
  */
+import { X509Certificate } from 'node:crypto';
 import { PROVINCES } from '../card/tables.js';
 import { ConfigError } from '../errors.js';
 import { isIsoDate } from '../lib/iso-date.js';
@@ -98,7 +100,15 @@ export interface PortalDataset {
   version: typeof DATASET_VERSION;
   persons: PortalPerson[];
   accounts: PortalAccount[];
+  /**
+   * Facility code → its registered certificate (PEM): what a check-in file's CHUKYDONVI must be
+   * signed with. Absent when no facility registered one (every signed file is then refused).
+   */
+  facilityCerts?: Record<string, string>;
 }
+
+/** A certificate is a few KiB; anything larger is not one. */
+export const MAX_FACILITY_CERT_CHARS = 16 * 1024;
 
 const CARD_15 = /^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$/;
 const YEAR = /^\d{4}$/;
@@ -253,12 +263,37 @@ function checkAccount(raw: unknown, where: string, problems: string[]): PortalAc
   return raw as unknown as PortalAccount;
 }
 
+/** Facility code → certificate PEM, each a parseable X.509 certificate (problems name the code, never the PEM). */
+function checkFacilityCerts(raw: unknown, problems: string[]): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  if (!isObj(raw)) {
+    problems.push('portal data: "facilityCerts" must be an object { "<facility code>": "<PEM certificate>" }');
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [code, pem] of Object.entries(raw)) {
+    const where = `facilityCerts["${code.slice(0, 10)}"]`;
+    if (!isFacilityCode(code)) problems.push(`${where}: the key must be a 5-character facility code`);
+    else if (typeof pem !== 'string' || pem.length > MAX_FACILITY_CERT_CHARS || !pem.includes('-----BEGIN CERTIFICATE-----'))
+      problems.push(`${where}: must be a PEM certificate (at most ${MAX_FACILITY_CERT_CHARS} characters)`);
+    else {
+      try {
+        new X509Certificate(pem);
+        out[code] = pem;
+      } catch {
+        problems.push(`${where}: is not a readable X.509 certificate`);
+      }
+    }
+  }
+  return out;
+}
+
 /** Validates a parsed data file; throws ConfigError listing every problem (never any personal data). */
 export function validateDataset(json: unknown): PortalDataset {
   const problems: string[] = [];
   if (!isObj(json)) throw new ConfigError(['portal data: must be a JSON object { "version": 1, "persons": [], "accounts": [] }']);
   for (const k of Object.keys(json))
-    if (!['version', 'persons', 'accounts'].includes(k)) problems.push(`portal data: unknown member "${k.slice(0, 40)}"`);
+    if (!['version', 'persons', 'accounts', 'facilityCerts'].includes(k)) problems.push(`portal data: unknown member "${k.slice(0, 40)}"`);
   if (json.version !== DATASET_VERSION) problems.push(`portal data: "version" must be ${DATASET_VERSION}`);
   // Entries keep their position in the file, so every problem names the entry it is about.
   const persons: [number, PortalPerson][] = [];
@@ -297,6 +332,12 @@ export function validateDataset(json: unknown): PortalDataset {
     if (prev !== undefined) problems.push(`accounts[${i}].username: already used by accounts[${prev}]`);
     names.set(a.username, i);
   }
+  const facilityCerts = checkFacilityCerts(json.facilityCerts, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { version: DATASET_VERSION, persons: persons.map(([, p]) => p), accounts: accounts.map(([, a]) => a) };
+  return {
+    version: DATASET_VERSION,
+    persons: persons.map(([, p]) => p),
+    accounts: accounts.map(([, a]) => a),
+    ...(facilityCerts ? { facilityCerts } : {}),
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The reference portal's own data on disk: reads and validates DIR/portal.json (creating it empty
  * when missing), replaces it atomically, and the helpers tools use to add to it (the demo issuer
- * adds its demo person with `addPerson`, the demo seeds accounts with `addAccount`). Its shape and
+ * adds its demo person with `addPerson`, the demo seeds accounts with `addAccount`, a facility's
+ * certificate for check-in signatures is registered with `addFacilityCert`). Its shape and
  * validator are in ./dataset-schema.ts. Importable by tools, so it knows nothing of HTTP.
  *
  * Writers replace the file atomically (temporary file in the same folder, then rename), so the
@@ -87,6 +88,15 @@ export function addAccount(dataDir: string, account: PortalAccount): void {
   const data = readDataset(dataDir);
   const rest = data.accounts.filter((a) => a.username !== account.username);
   writeDataset(dataDir, { ...data, accounts: [...rest, account] });
+}
+
+/**
+ * Registers (or replaces) a facility's certificate: the portal verifies that facility's check-in
+ * files with it from its next call on (it re-reads the file when it changes).
+ */
+export function addFacilityCert(dataDir: string, facility: string, certPem: string): void {
+  const data = readDataset(dataDir);
+  writeDataset(dataDir, { ...data, facilityCerts: { ...data.facilityCerts, [facility]: certPem } });
 }
 
 /**

@@ -9,6 +9,14 @@
  * ("100" / "101" / "500": the portal's own data or server errors, HTTP 200). `next` is a script
  * consumed one entry per /api/ call before the random draw, for deterministic tests.
  *
+ * Check-in submissions (guiHoSoCheckin) take the latency, the failures and the `next` script too
+ * (a scripted code answers maKetQua "500" there), plus two faults of their own:
+ *   - `checkInFailEvery: N`   every Nth authenticated submission answers maKetQua "500" (0 = off;
+ *                             the count restarts whenever the setting is given);
+ *   - `checkInRejectMaLk: []` a file holding one of these MA_LK answers 205 naming it, as the
+ *                             agency does for a record it refuses.
+ * `answerCode` stays the card check's.
+ *
  * Randomness and waiting are injected (`random`, `sleep`), so tests drive them without real delays.
  */
 import { ConfigError } from '../errors.js';
@@ -33,15 +41,32 @@ export interface FaultSettings {
   next: ScriptedOutcome[];
   /** How a bad or expired token is answered: HTTP 200 with maKetQua "401" (default), or HTTP 401 (same body). */
   authFailureAs: AuthFailureAs;
+  /** Every Nth check-in submission answers "500" (0: never). */
+  checkInFailEvery: number;
+  /** MA_LK the check-in endpoint refuses (205). */
+  checkInRejectMaLk: string[];
 }
 
 export const AUTH_FAILURE_AS = ['body', 'http'] as const;
 export type AuthFailureAs = (typeof AUTH_FAILURE_AS)[number];
 
 export const MAX_LATENCY_MS = 600_000;
+/** Bounds of the check-in faults (a control request stays small). */
+export const MAX_REJECT_MA_LK = 10_000;
+const MAX_MA_LK_CHARS = 100;
+const MAX_FAIL_EVERY = 1_000_000;
 
 export function defaultFaultSettings(): FaultSettings {
-  return { latency: { minMs: 0, maxMs: 0 }, failRate: 0, failModes: [...FAIL_MODES], answerCode: null, next: [], authFailureAs: 'body' };
+  return {
+    latency: { minMs: 0, maxMs: 0 },
+    failRate: 0,
+    failModes: [...FAIL_MODES],
+    answerCode: null,
+    next: [],
+    authFailureAs: 'body',
+    checkInFailEvery: 0,
+    checkInRejectMaLk: [],
+  };
 }
 
 /** `3000` (fixed) or `500-5000` (uniform), milliseconds. Throws a one-line message. */
@@ -80,7 +105,7 @@ export function parseFaultUpdate(raw: unknown): Partial<FaultSettings> {
     }
   };
   for (const k of Object.keys(o))
-    if (!['latency', 'failRate', 'failModes', 'answerCode', 'next', 'authFailureAs'].includes(k))
+    if (!['latency', 'failRate', 'failModes', 'answerCode', 'next', 'authFailureAs', 'checkInFailEvery', 'checkInRejectMaLk'].includes(k))
       problems.push(`unknown setting "${k.slice(0, 40)}"`);
   if (o.latency !== undefined)
     attempt('latency', () => {
@@ -114,6 +139,21 @@ export function parseFaultUpdate(raw: unknown): Partial<FaultSettings> {
     if ((AUTH_FAILURE_AS as readonly unknown[]).includes(o.authFailureAs)) out.authFailureAs = o.authFailureAs as AuthFailureAs;
     else problems.push(`authFailureAs: must be ${AUTH_FAILURE_AS.join(' or ')}`);
   }
+  if (o.checkInFailEvery !== undefined) {
+    const n = o.checkInFailEvery;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_FAIL_EVERY) out.checkInFailEvery = n;
+    else problems.push(`checkInFailEvery: must be a whole number 0–${MAX_FAIL_EVERY} (0 = off)`);
+  }
+  if (o.checkInRejectMaLk !== undefined) {
+    const l = o.checkInRejectMaLk;
+    if (
+      Array.isArray(l) &&
+      l.length <= MAX_REJECT_MA_LK &&
+      l.every((x) => typeof x === 'string' && x.length > 0 && x.length <= MAX_MA_LK_CHARS)
+    )
+      out.checkInRejectMaLk = [...new Set(l as string[])];
+    else problems.push(`checkInRejectMaLk: must be a list of at most ${MAX_REJECT_MA_LK} MA_LK (1–${MAX_MA_LK_CHARS} characters each)`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return out;
 }
@@ -131,6 +171,8 @@ export type Sleep = (ms: number) => Promise<void>;
 
 export class PortalFaults {
   private settings: FaultSettings;
+  /** Authenticated check-in submissions since checkInFailEvery was last given. */
+  private checkInCalls = 0;
 
   constructor(
     initial: Partial<FaultSettings>,
@@ -146,18 +188,43 @@ export class PortalFaults {
       latency: { ...this.settings.latency },
       failModes: [...this.settings.failModes],
       next: [...this.settings.next],
+      checkInRejectMaLk: [...this.settings.checkInRejectMaLk],
     };
   }
 
   update(partial: Partial<FaultSettings>): FaultSettings {
     this.settings = { ...this.settings, ...partial };
+    if (partial.checkInFailEvery !== undefined) this.checkInCalls = 0;
     return this.current;
+  }
+
+  /** Counts one authenticated check-in submission; true when it is the Nth and must answer "500". */
+  checkInFailsNow(): boolean {
+    const every = this.settings.checkInFailEvery;
+    if (every <= 0) return false;
+    this.checkInCalls++;
+    return this.checkInCalls % every === 0;
+  }
+
+  /** The first of `maLks` the check-in faults refuse, if any. */
+  checkInRejected(maLks: readonly string[]): string | undefined {
+    const refused = this.settings.checkInRejectMaLk;
+    if (refused.length === 0) return undefined;
+    const set = new Set(refused);
+    return maLks.find((m) => set.has(m));
   }
 
   /** True when something may fail or wait (the portal then logs a warning at start). */
   get active(): boolean {
     const s = this.settings;
-    return s.latency.maxMs > 0 || s.failRate > 0 || s.answerCode !== null || s.next.length > 0;
+    return (
+      s.latency.maxMs > 0 ||
+      s.failRate > 0 ||
+      s.answerCode !== null ||
+      s.next.length > 0 ||
+      s.checkInFailEvery > 0 ||
+      s.checkInRejectMaLk.length > 0
+    );
   }
 
   /** What happens to the next /api/ call. Draws: latency, then (failRate > 0) fail?, then which mode. */

@@ -9,6 +9,11 @@
  *   POST /control {"failRate": 0.5, "failModes": ["drop"], "latency": "500-5000", "answerCode": "500",
  *                  "next": ["hang", "ok"], "authFailureAs": "http", "accepting": false, "clockOffsetMs": 3600000}
  *   GET  /control → the current state
+ *
+ * The check-in faults (`checkInFailEvery`, `checkInRejectMaLk`) go through the same control.
+ * `running.checkIns` is the in-process view of the check-in endpoint: what it received per
+ * facility, and the registration of a facility's certificate (written to portal.json, where a
+ * process portal reads it too).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +22,8 @@ import { systemClock, systemRandom, type Clock, type Random } from '../clock.js'
 import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createPortalApp } from './app.js';
+import { MemoryCheckInStore, SqliteCheckInStore, type CheckInListing, type CheckInRecordStore } from './check-in-records.js';
+import { addFacilityCert } from './dataset.js';
 import type { PortalConfig } from './config.js';
 import { DataSource } from './data-source.js';
 import { PortalFaults, parseFaultUpdate, type FaultSettings, type RandomFraction, type Sleep } from './faults.js';
@@ -38,12 +45,23 @@ export interface PortalControl {
   setClockOffset(ms: number): void;
 }
 
+/** The in-process view of the check-in endpoint (tests, demos). */
+export interface PortalCheckIns {
+  /** What the portal holds for `facility`, in the order received (GET /api/test/checkin-records). */
+  list(facility: string): Promise<CheckInListing>;
+  /** Registers (or replaces) the certificate `facility`'s files must be signed with (portal.json `facilityCerts`). */
+  registerFacilityCert(facility: string, certPem: string): void;
+  /** `sqlite` with `keepCheckIns` (DIR/checkin-records.sqlite), else `memory`. */
+  store: 'memory' | 'sqlite';
+}
+
 export interface RunningPortal {
   url: string;
   port: number;
   /** URL of the control endpoint when --control-port was given. */
   controlUrl: string | undefined;
   control: PortalControl;
+  checkIns: PortalCheckIns;
   close(): Promise<void>;
 }
 
@@ -97,10 +115,20 @@ export async function startPortal(config: PortalConfig, opts: PortalOptions = {}
   );
   const data = new DataSource(config.dataDir, logger);
   const tokens = new TokenStore(clock, random, config.tokenTtlSeconds);
-  const app = createPortalApp({ data, tokens, faults, clock, logger });
+  const checkIns: CheckInRecordStore = config.keepCheckIns
+    ? await SqliteCheckInStore.open(config.dataDir, clock.now())
+    : new MemoryCheckInStore();
+  // The agency's transaction ids are opaque; ours are random (injected) and say they are ours.
+  const newTransactionId = () => `GD${random.bytes(10).toString('hex').toUpperCase()}`;
+  const app = createPortalApp({ data, tokens, faults, clock, logger, checkIns, newTransactionId });
 
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, app);
-  await listen(server, config.port, config.host);
+  try {
+    await listen(server, config.port, config.host);
+  } catch (err) {
+    await checkIns.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   let accepting = true;
   let toggling: Promise<void> = Promise.resolve();
@@ -137,6 +165,7 @@ export async function startPortal(config: PortalConfig, opts: PortalOptions = {}
       await listen(controlServer, config.controlPort, config.host);
     } catch (err) {
       await stopListening(server);
+      await checkIns.close();
       throw err;
     }
     logger.warn('TEST CONTROL ENDPOINT ACTIVE: anyone reaching it can make this portal fail; never expose it', {
@@ -154,6 +183,11 @@ export async function startPortal(config: PortalConfig, opts: PortalOptions = {}
     port,
     controlUrl,
     control,
+    checkIns: {
+      list: (facility) => checkIns.list(facility),
+      registerFacilityCert: (facility, certPem) => addFacilityCert(config.dataDir, facility, certPem),
+      store: config.keepCheckIns ? 'sqlite' : 'memory',
+    },
     close() {
       closing ??= (async () => {
         await toggling.catch(() => undefined);
@@ -168,6 +202,7 @@ export async function startPortal(config: PortalConfig, opts: PortalOptions = {}
           }),
           controlServer ? stopListening(controlServer) : Promise.resolve(),
         ]);
+        await checkIns.close();
       })();
       return closing;
     },
