@@ -36,6 +36,7 @@ import { TokenHolder, type PortalToken } from './token.js';
 import { Limiter } from './limiter.js';
 import { portalVerdictRow } from './verdicts.js';
 import { realSleep } from '../lib/sleep.js';
+import { CheckInSubmitError, submitCheckIn, type CheckInSubmitOutcome } from './submit-check-in.js';
 
 export interface PortalClientDeps {
   clock: Clock;
@@ -215,6 +216,32 @@ export class PortalClient {
   }
 
   /**
+   * Sends one signed check-in file (guiHoSoCheckin; server/portal/submit-check-in.ts says what
+   * each answer becomes) with the card check's token: one token for both, renewed once on a 401.
+   * Resolves `received` or `invalid`; throws CheckInSubmitError for anything worth retrying
+   * (code ABORTED when `signal` aborts). Not queued behind the card checks' limiter: the desk's
+   * lookups must not wait for the report, and its worker sends one file at a time.
+   */
+  submitCheckInRecord(xml: string, signal: AbortSignal): Promise<CheckInSubmitOutcome> {
+    return submitCheckIn(
+      {
+        tokens: {
+          get: (s) => this.tokens.get(s),
+          renew: (stale, s) => this.tokens.renew(stale, s),
+          error: (err) => checkInTokenError(err),
+        },
+        url: (token) => `${this.base}${PORTAL_PATHS.checkinSubmit}?${this.authQuery(token)}`,
+        fetchImpl: this.fetchImpl,
+        timeoutMs: this.timeoutMs,
+        now: () => this.deps.clock.now(),
+        logger: this.deps.logger,
+      },
+      xml,
+      signal,
+    );
+  }
+
+  /**
    * Waits before the next attempt, or says there is no point: `maxAttempts` failures already, or
    * the wait would end past the budget (token failures count too, so a portal whose token call
    * keeps failing gives up like one whose card check does).
@@ -322,4 +349,20 @@ export class PortalClient {
       throw g;
     }
   }
+}
+
+/** A failed token call (takeToken's Failure) as the check-in submission's error. */
+function checkInTokenError(err: unknown): CheckInSubmitError {
+  if (!(err instanceof Failure)) return new CheckInSubmitError('PORTAL_UNREACHABLE', 'the token request failed');
+  if (err.kind !== 'retry')
+    return err.code === '401'
+      ? new CheckInSubmitError('PORTAL_AUTH_FAILED', 'the portal refused the account when taking a token (401)', 401)
+      : new CheckInSubmitError('PORTAL_HTTP_STATUS', `the token request failed (${err.why})`);
+  const code =
+    err.unavailable === 'server_error'
+      ? 'PORTAL_SERVER_ERROR'
+      : err.unavailable === 'bad_response'
+        ? 'PORTAL_BAD_RESPONSE'
+        : 'PORTAL_UNREACHABLE';
+  return new CheckInSubmitError(code, `the token request failed (${err.why})`);
 }
