@@ -24,6 +24,10 @@ export interface DemoPaths {
   trustFile: string;
   /** The portal facility account's password, for the kiosk (0600). */
   portalPassword: string;
+  /** The DEMO facility key and certificate that sign the kiosk's check-in records (0600; the certificate is registered with the portal). */
+  facility: string;
+  facilityKey: string;
+  facilityCert: string;
   /** What the demo seeded: URLs, usernames, QR texts (no secrets). */
   state: string;
   /** The QR PNGs to scan. */
@@ -41,6 +45,9 @@ export function demoPaths(root: string): DemoPaths {
     kiosk: join(root, 'kiosk'),
     trustFile: join(root, 'trust.json'),
     portalPassword: join(root, 'portal-password'),
+    facility: join(root, 'facility'),
+    facilityKey: join(root, 'facility', 'facility-key.pem'),
+    facilityCert: join(root, 'facility', 'facility-cert.pem'),
     state: join(root, 'demo.json'),
     qr: join(root, 'qr'),
     logs: join(root, 'logs'),

@@ -92,6 +92,7 @@ function summary(
     `  auditor page      ${urls.kiosk}/audit   sign in as ${auditor.username} (auditor)`,
     `  reference portal  ${urls.portal}        facility account ${DEMO_PORTAL_USER} (${DEMO_FACILITY}); password in ${f(paths.portalPassword)}; data ${f(join(paths.portal, 'portal.json'))}`,
     `  reference store   ${urls.store}        the kiosk syncs each visit here; API key in ${f(paths.storeKeys)}`,
+    `  check-in records  signed with the DEMO facility key in ${f(paths.facility)}/ (its certificate registered with the portal)`,
     `  logs              ${f(paths.logs)}/ (portal.log, store.log, kiosk.log)`,
     '',
   ];
@@ -117,6 +118,8 @@ function summary(
     '',
     "After a check-in, the patient's visit book at the store:",
     `  curl -s -H "Authorization: Bearer $(node -p 'Object.keys(require(process.argv[1]))[0]' ${paths.storeKeys})" ${urls.store}/v1/patients/${seed.legacyMaSoBhxh}/visits?year=${year}`,
+    'and the check-in records the portal received from this facility:',
+    `  curl -s ${urls.portal}/api/test/checkin-records?maCSKCB=${DEMO_FACILITY}`,
     '',
     'More cards for this portal: npm run -s issuer -- demo-card --portal-data ' + f(paths.portal) + ' --png /tmp/card.png',
     '',
@@ -219,6 +222,7 @@ async function main(): Promise<number> {
         ...['--port', String(config.kioskPort), '--host', HOST, '--data-dir', paths.kiosk, '--trust-file', paths.trustFile],
         ...['--facility', DEMO_FACILITY, '--demo-accounts', '--sync-url', store],
         ...['--portal-url', portal, '--portal-user', DEMO_PORTAL_USER, '--portal-password-file', paths.portalPassword],
+        ...['--facility-key-file', paths.facilityKey, '--facility-cert-file', paths.facilityCert],
       ],
       // The key stays off the command line (other local users can read argv).
       { KIOSK_SYNC_KEY: seed.storeKey },

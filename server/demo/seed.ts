@@ -2,11 +2,12 @@
  * The demo folder's contents (layout.ts), made and kept in step on every `npm run demo`:
  * the portal's facility account (random password in a 0600 file the kiosk reads) with the
  * kiosk's demo receptionist registered as its staff, the store's API key for the kiosk's sync
- * (0600), a trust file for the demo issuer (refreshed each start, so never TRUST_STALE), a demo
+ * (0600), a DEMO facility key and certificate for the check-in records (registered with the
+ * portal on every start), a trust file for the demo issuer (refreshed each start, so never TRUST_STALE), a demo
  * legacy person and a demo signed card, both known to the portal, and their QR PNGs.
  * Re-running reuses the password and the key; a person is replaced by its mã số BHXH.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { issueCard } from '../card/issue.js';
@@ -17,7 +18,8 @@ import { loadSigner } from '../issuer/issuer-dir.js';
 import { DEFAULT_ISSUER_DIR } from '../issuer/layout.js';
 import { qrPng, textQrPng } from '../issuer/qr-png.js';
 import { trustIssuerDir } from '../issuer/trust-file.js';
-import { addAccount, addPerson, md5Hex, personFromCard } from '../reference-portal/dataset.js';
+import { makeDemoFacilityCert } from '../issuer/facility-cert.js';
+import { addAccount, addFacilityCert, addPerson, md5Hex, personFromCard } from '../reference-portal/dataset.js';
 import { DEMO_ACCOUNTS } from '../users/demo-accounts.js';
 import type { DemoPaths } from './layout.js';
 
@@ -48,9 +50,18 @@ export interface DemoSeed {
 function looksLikeDemoFolder(paths: DemoPaths): boolean {
   if (!existsSync(paths.root)) return true;
   const ours = new Set(
-    [paths.portal, paths.store, paths.storeKeys, paths.kiosk, paths.trustFile, paths.portalPassword, paths.state, paths.qr, paths.logs].map(
-      (p) => basename(p),
-    ),
+    [
+      paths.portal,
+      paths.store,
+      paths.storeKeys,
+      paths.kiosk,
+      paths.trustFile,
+      paths.portalPassword,
+      paths.facility,
+      paths.state,
+      paths.qr,
+      paths.logs,
+    ].map((p) => basename(p)),
   );
   ours.add(LOCK_FILE);
   ours.add(`${LOCK_FILE}-journal`); // SQLite's, while the lock is held (data-dir-lock.ts)
@@ -80,6 +91,15 @@ function secretFile(file: string, make: () => string): string {
   return value;
 }
 
+/** A demo certificate about to expire (or unreadable) is made again rather than left to fail. */
+function expiresWithinMonth(certFile: string, now: number): boolean {
+  try {
+    return Date.parse(new X509Certificate(readFileSync(certFile)).validTo) - now < 30 * 86_400_000;
+  } catch {
+    return true;
+  }
+}
+
 export async function seedDemo(paths: DemoPaths, opts: { projectRoot: string; now: number }): Promise<DemoSeed> {
   const { now } = opts;
   mkdirSync(paths.root, { recursive: true, mode: 0o700 });
@@ -106,6 +126,17 @@ export async function seedDemo(paths: DemoPaths, opts: { projectRoot: string; no
     facility: DEMO_FACILITY,
     staff: DEMO_ACCOUNTS.flatMap((a) => (a.cccd === null ? [] : [{ hoTen: a.displayName, cccd: a.cccd }])),
   });
+
+  // The facility's signing key for check-in records: a DEMO pair made once (ten years), its
+  // certificate registered with the portal on every start (so the portal checks the signatures).
+  const certDays = 3650;
+  mkdirSync(paths.facility, { recursive: true, mode: 0o700 });
+  if (!existsSync(paths.facilityKey) || !existsSync(paths.facilityCert) || expiresWithinMonth(paths.facilityCert, now)) {
+    const pair = makeDemoFacilityCert({ facility: DEMO_FACILITY, days: certDays, now });
+    writeFileSync(paths.facilityKey, pair.keyPem, { mode: 0o600 });
+    writeFileSync(paths.facilityCert, pair.certPem, { mode: 0o600 });
+  }
+  addFacilityCert(paths.portal, DEMO_FACILITY, readFileSync(paths.facilityCert, 'utf8'));
 
   // Store: one API key for this facility.
   const storeKey = secretFile(paths.storeKeys, () => JSON.stringify({ [randomBytes(24).toString('base64url')]: DEMO_FACILITY }));

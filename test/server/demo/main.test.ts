@@ -150,6 +150,12 @@ describe('npm run demo (process)', () => {
       const book = await json(`${store}/v1/patients/1209876543/visits?year=${year}`, { headers: { authorization: `Bearer ${storeKey}` } });
       return book.status === 200 && JSON.stringify(book.body).includes(checkIn.body.visit.id) ? true : undefined;
     });
+    // …and its signed check-in record reaches the portal (the demo's facility certificate is registered there).
+    expect(status.checkInReport).toMatchObject({ enabled: true, facilityCert: { demo: true } });
+    await until('the check-in record at the portal', async () => {
+      const held = await json(`${portal}/api/test/checkin-records?maCSKCB=12001`);
+      return JSON.stringify(held.body).includes(checkIn.body.visit.id) ? true : undefined;
+    });
 
     const pids = childPids(d.proc.pid!);
     expect(pids).toHaveLength(3);

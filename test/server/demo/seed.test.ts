@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,12 @@ describe('demo folder', () => {
     const paths = demoPaths(join(mkdtempSync(join(tmpdir(), 'demo-seed-')), 'demo'));
     const first = await seedDemo(paths, { projectRoot: projectRoot(), now: NOW });
     expect(first.kioskFresh).toBe(true);
-    for (const f of [paths.portalPassword, paths.storeKeys]) expect(statSync(f).mode & 0o777, f).toBe(0o600);
+    for (const f of [paths.portalPassword, paths.storeKeys, paths.facilityKey, paths.facilityCert])
+      expect(statSync(f).mode & 0o777, f).toBe(0o600);
+    // The DEMO facility certificate that signs check-in records, registered with the portal.
+    const cert = readFileSync(paths.facilityCert, 'utf8');
+    expect(new X509Certificate(cert).subject).toContain('DEMO');
+    expect(readDataset(paths.portal).facilityCerts).toStrictEqual({ '12001': cert });
     const password = readFileSync(paths.portalPassword, 'utf8');
     const data = readDataset(paths.portal);
     expect(data.accounts).toStrictEqual([
@@ -36,6 +42,8 @@ describe('demo folder', () => {
     expect(again.state.createdAt).toBe(first.state.createdAt);
     expect(accountPasswordMd5(readDataset(paths.portal).accounts[0]!)).toBe(md5Hex(password));
     expect(readDataset(paths.portal).persons).toHaveLength(2);
+    // The same key and certificate on a re-run.
+    expect(readFileSync(paths.facilityCert, 'utf8')).toBe(cert);
   });
 
   it('--fresh empties a demo folder (keeping the lock); a folder with anything else is refused, untouched', () => {

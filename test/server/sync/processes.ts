@@ -88,9 +88,12 @@ export async function startKioskProcess(opts: {
   port: number;
   dataDir: string;
   trustFile: string;
-  syncUrl: string;
-  syncKey: string;
+  /** Sync to a store (both or neither). */
+  syncUrl?: string;
+  syncKey?: string;
   flags?: string[];
+  /** More environment (e.g. the portal and facility-key settings). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<Child> {
   const args = [
     '--port',
@@ -107,7 +110,9 @@ export async function startKioskProcess(opts: {
     ...(opts.flags ?? []),
   ];
   // Sync settings through the environment, as a clinic's service unit would set them.
-  const child = spawnNode('server/main.ts', args, opts.port, { KIOSK_SYNC_URL: opts.syncUrl, KIOSK_SYNC_KEY: opts.syncKey });
+  const sync =
+    opts.syncUrl !== undefined && opts.syncKey !== undefined ? { KIOSK_SYNC_URL: opts.syncUrl, KIOSK_SYNC_KEY: opts.syncKey } : {};
+  const child = spawnNode('server/main.ts', args, opts.port, { ...sync, ...opts.env });
   await waitReady(child, '/api/status');
   return child;
 }
