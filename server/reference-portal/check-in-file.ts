@@ -49,6 +49,11 @@ export function decodeCheckInFile(b64: string): Read<string> {
 export function xsdProblem(errors: readonly string[]): string {
   const first = errors[0] ?? 'the file does not match the check-in table';
   const field = /Element '([A-Za-z_][\w.-]{0,60})'/.exec(first)?.[1];
+  // "Element 'NGAY_SINH': This element is not expected. Expected is ( HO_TEN )": the field at fault
+  // is the one expected (missing, or out of order), not the one libxml2 stopped at.
+  const expected = /Expected is \( ([A-Z_][A-Z0-9_]{0,60}) \)/.exec(first)?.[1];
+  if (expected !== undefined && /not expected|Missing child/i.test(first))
+    return `Trường ${expected} thiếu hoặc sai thứ tự (missing or out of order${field ? ` at ${field}` : ''})`;
   const reason = first
     .replace(/^line \d+:\s*/, '')
     .replace(/^(?:Schemas validity error|parser error)\s*:\s*/i, '')

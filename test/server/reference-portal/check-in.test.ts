@@ -13,6 +13,7 @@ import { silentLogger } from '../../../server/logger.js';
 import { startPortal } from '../../../server/reference-portal/server.js';
 import type { CheckInRecord } from '../../../server/check-in-record/fields.js';
 import { CHECKIN_LISTING_PATH } from '../../../server/reference-portal/check-in-routes.js';
+import { loadPortalConfig } from '../../../server/reference-portal/config.js';
 import { CHECKIN_MAX_FORM_BYTES, PORTAL_PATHS } from '../../../server/wire/portal.js';
 import { checkInTestKey, checkInTestRecord, signedCheckInFile, testPortalConfig } from '../../helpers/reference-portal.js';
 import { NOW, post, startTestPortal, takeToken, type Auth, type TestPortal } from './fixtures.js';
@@ -151,6 +152,9 @@ describe('guiHoSoCheckin: refusals', () => {
   it('an XSD-invalid file is 205 naming the field, not its value', async () => {
     const body = await expect205(submit([checkInTestRecord(maLk(), { NGAY_VAO: '2026-11-25' })]), /Trường NGAY_VAO không hợp lệ/);
     expect(body.thongDiep).not.toContain('2026-11-25');
+    const missing = checkInTestRecord(maLk());
+    delete missing.HO_TEN;
+    await expect205(submit([missing]), /Trường HO_TEN thiếu hoặc sai thứ tự \(missing or out of order at NGAY_SINH\)$/);
     await expect205(submitXml('<nope/>'), /Trường nope không hợp lệ/);
     await expect205(submitXml('not xml at all'), /Hồ sơ không đúng cấu trúc/);
     await expect205(submitXml('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'), /DOCTYPE/);
@@ -285,7 +289,15 @@ describe('guiHoSoCheckin: persistence', () => {
     }
   });
 
-  it('without it, the records are in memory', () => {
+  it('without it, the records are in memory; --keep-check-ins / PORTAL_KEEP_CHECKINS turn it on', () => {
     expect(portal.checkIns.store).toBe('memory');
+    const load = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+      const r = loadPortalConfig(argv, env, '/srv');
+      return r.help ? undefined : r.config.keepCheckIns;
+    };
+    expect(load([])).toBeUndefined();
+    expect(load(['--keep-check-ins'])).toBe(true);
+    expect(load([], { PORTAL_KEEP_CHECKINS: 'true' })).toBe(true);
+    expect(load(['--no-keep-check-ins'], { PORTAL_KEEP_CHECKINS: 'true' })).toBeUndefined();
   });
 });
