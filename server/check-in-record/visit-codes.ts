@@ -20,7 +20,7 @@ import {
   type VisitTypeEntry,
 } from './visit-codes-table.js';
 
-export type { BenefitPeriod, CareSetting, ProposalRole, VisitCategoryEntry, VisitTypeEntry } from './visit-codes-table.js';
+export type { CareSetting, VisitCategoryEntry, VisitTypeEntry } from './visit-codes-table.js';
 
 /** The visit type a check-in gets when none is chosen ("01", examination). */
 export const DEFAULT_VISIT_TYPE = DEFAULT_VISIT_TYPE_CODE;
