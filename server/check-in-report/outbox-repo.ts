@@ -6,8 +6,8 @@
  * The rows are written by the visit writer's trigger in the visit's own INSERT while the report
  * is on (server/visits/visit-writer.ts), so a checked-in patient is never left unreported.
  */
-import type { Database, Queryable } from '../db/database.js';
-import { OutboxTable, type OutboxRowState } from '../outbox/outbox-table.js';
+import type { Database } from '../db/database.js';
+import { OutboxTable } from '../outbox/outbox-table.js';
 import type { ItemOutcome, OutboxItem, OutboxRepository, OutboxStats } from '../outbox/types.js';
 import { VISIT_SELECT, visitFromRow, type VisitRow } from '../visits/visit-record.js';
 
@@ -19,8 +19,6 @@ export interface CheckInReceipt {
   /** thoiGianTiepNhan as the portal gave it. */
   receivedAt: string | null;
 }
-
-export type CheckInRecordState = OutboxRowState;
 
 const MAX_RECEIPT_CHARS = 100;
 
@@ -84,9 +82,4 @@ export class CheckInOutbox implements OutboxRepository<VisitRow, CheckInReceipt>
 
 function bounded(text: string | null | undefined): string | null {
   return text === null || text === undefined ? null : text.slice(0, MAX_RECEIPT_CHARS);
-}
-
-/** Parked records (the portal refused them, or the visit cannot fill one), oldest first. */
-export function listParkedRecords(q: Queryable, opts: { limit?: number; afterSeq?: number } = {}): Promise<CheckInRecordState[]> {
-  return OutboxTable.listParked(q, 'checkin_outbox', opts);
 }

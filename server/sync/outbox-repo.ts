@@ -12,8 +12,6 @@ import type { Database, Queryable } from '../db/database.js';
 import { OutboxTable, type OutboxRowState } from '../outbox/outbox-table.js';
 import type { ItemOutcome, OutboxItem, OutboxRepository, OutboxStats } from '../outbox/types.js';
 
-export type { OutboxState, OutboxStats } from '../outbox/types.js';
-
 /** The body item for POST /v1/visits:batch (fields the visit lacks are left out). */
 export type StorePayload = Record<string, string>;
 
