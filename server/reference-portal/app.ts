@@ -50,8 +50,6 @@ import { applyFaults, authenticate, authFailureStatus, findAccount, portalDateTi
 import type { PortalFaults } from './faults.js';
 import type { TokenStore } from './tokens.js';
 
-export { HANG_MAX_MS, portalDateTime } from './egw-call.js';
-
 /** A card check is five short fields: a few KiB is plenty. */
 export const BODY_LIMIT = '16kb';
 const MAX_FIELD = 255;

@@ -14,7 +14,7 @@ import { startPortal } from '../../../server/reference-portal/server.js';
 import type { CheckInRecord } from '../../../server/check-in-record/fields.js';
 import { CHECKIN_LISTING_PATH } from '../../../server/reference-portal/check-in-routes.js';
 import { loadPortalConfig } from '../../../server/reference-portal/config.js';
-import { CHECKIN_MAX_FORM_BYTES, PORTAL_PATHS } from '../../../server/wire/portal.js';
+import { CHECKIN_MAX_FORM_BYTES, CHECKIN_SUBMIT_REPLY_FIELDS, PORTAL_PATHS } from '../../../server/wire/portal.js';
 import { checkInTestKey, checkInTestRecord, signedCheckInFile, testPortalConfig } from '../../helpers/reference-portal.js';
 import { NOW, post, startTestPortal, takeToken, type Auth, type TestPortal } from './fixtures.js';
 
@@ -88,6 +88,7 @@ describe('guiHoSoCheckin: a good file', () => {
     const id = maLk();
     const first = await submit([checkInTestRecord(id)]);
     expect(first.status).toBe(200);
+    expect(Object.keys(first.body)).toEqual([...CHECKIN_SUBMIT_REPLY_FIELDS]);
     expect(first.body).toEqual({
       maKetQua: '200',
       thongDiep: 'Đã tiếp nhận',
@@ -220,6 +221,7 @@ describe('guiHoSoCheckin: refusals', () => {
     ]);
     for (const a of answers) {
       expect(a.status).toBeLessThan(500);
+      expect(Object.keys(a.body)).toEqual([...CHECKIN_SUBMIT_REPLY_FIELDS]);
       expect(a.body.maKetQua).toBe('205');
     }
   });
