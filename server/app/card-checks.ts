@@ -135,7 +135,7 @@ export async function startCardChecks(deps: {
     rechecks,
     client,
     worker,
-    routers: [cardCheckRoutes({ cardChecks: service, requireRole: deps.requireRole })],
+    routers: [cardCheckRoutes({ cardChecks: service, requireRole: deps.requireRole, facility: config.facility })],
     statusSections: [{ name: 'portal', get: status, warnings }],
     closables: [
       {

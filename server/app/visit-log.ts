@@ -1,13 +1,14 @@
 /**
  * Wires the visit log: its repositories (built here, in one place), the check-in service (which
  * may take a card check from the card-check module), and the receptionist's routes
- * (POST /api/check-ins, GET /api/visits/recent).
+ * (POST /api/check-ins, GET /api/visits/recent, GET /api/visit-codes).
  */
 import type { RequestHandler } from 'express';
 import type { Clock, Random } from '../clock.js';
 import type { KioskConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { checkInRoutes } from '../http/routes/check-ins.js';
+import { visitCodeRoutes } from '../http/routes/visit-codes.js';
 import { visitRoutes } from '../http/routes/visits.js';
 import type { Logger } from '../logger.js';
 import type { Role } from '../users/types.js';
@@ -60,6 +61,8 @@ export async function startVisitLog(deps: {
     checkIns,
     routers: [
       checkInRoutes({ checkIns, requireRole }),
+      // The visit categories and types the desk offers (and the proposal rule's table).
+      visitCodeRoutes({ clock: deps.clock, requireRole }),
       visitRoutes({ visits: queries, facility: config.facility, deskId: config.deskId, requireRole }),
     ],
   };

@@ -26,7 +26,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { AppError, type ProblemCode } from '../errors.js';
 import type { User } from '../users/types.js';
 import type { VerifyService } from '../verification/verify-service.js';
-import { isValidCategory, isValidVisitType, proposeForResult } from '../check-in-record/visit-codes.js';
+import { DEFAULT_VISIT_TYPE, isValidCategory, isValidVisitType, proposeForResult } from '../check-in-record/visit-codes.js';
 import { canonicalJson } from './chain.js';
 import { cardKey } from './card-key.js';
 import { uuidv7 } from './uuidv7.js';
@@ -36,8 +36,7 @@ import type { AppendOptions, AppendResult, VisitWriter } from './visit-writer.js
 import { toVisit } from './visit-view.js';
 import type { Visit } from '../wire/visit.js';
 
-export const DEFAULT_VISIT_TYPE = '01';
-/** Portal visit-type codes (MA_LOAI_KCB): two digits, 01 examination, 02 outpatient, 03 inpatient, … */
+/** The shape of a visit-type code (MA_LOAI_KCB: two digits); which codes a day has is the table's (visit-codes.ts). */
 export const VISIT_TYPE_RE = /^(0[1-9]|10)$/;
 /** Visit-category codes (MA_DOITUONG_KCB): "1.1", "1.13", "2", "3.1" (≤ 4 characters, the record's limit). */
 export const VISIT_CATEGORY_RE = /^(?=.{1,4}$)\d{1,2}(\.\d{1,2})?$/;
