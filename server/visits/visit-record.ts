@@ -54,17 +54,6 @@ export interface VisitLaterColumns extends VisitPortalColumns {
 /** Every later column, in table order: each is left out of the chain's content while NULL. */
 export const VISIT_LATER_COLUMNS = [...VISIT_PORTAL_COLUMNS, 'visit_category'] as const satisfies ReadonlyArray<keyof VisitLaterColumns>;
 
-/** Every later column NULL: a visit without an online check or a category. */
-export const NO_LATER_COLUMNS: Readonly<VisitLaterColumns> = Object.freeze({
-  card_check_id: null,
-  portal_state: null,
-  portal_code: null,
-  portal_message: null,
-  portal_checked_at: null,
-  portal_latency_ms: null,
-  visit_category: null,
-});
-
 /** Every portal column NULL: a visit without an online check. */
 export const NO_PORTAL: Readonly<VisitPortalColumns> = Object.freeze({
   card_check_id: null,
@@ -74,6 +63,9 @@ export const NO_PORTAL: Readonly<VisitPortalColumns> = Object.freeze({
   portal_checked_at: null,
   portal_latency_ms: null,
 });
+
+/** Every later column NULL: a visit without an online check or a category. */
+export const NO_LATER_COLUMNS: Readonly<VisitLaterColumns> = Object.freeze({ ...NO_PORTAL, visit_category: null });
 
 /** The stored columns of a visit row, exactly as in the database. */
 export interface VisitRow extends VisitLaterColumns {

@@ -11,25 +11,17 @@ import { verifyCheckInSignature } from '../../../server/check-in-record/verify-s
 import { checkInXml } from '../../../server/check-in-record/xml.js';
 import { checkInXsdPath, validateCheckInXml } from '../../../server/check-in-record/xsd.js';
 import { makeDemoFacilityCert } from '../../../server/issuer/facility-cert.js';
+import { checkInTestRecord } from '../../helpers/check-in-record.js';
 import { xmllintSchema, xmlsecVerify } from '../../helpers/xml-tools.js';
 
 const NOW = Date.parse('2026-11-25T02:30:00Z');
 
-const RECORD: CheckInRecord = {
-  MA_LK: '019ac0de-0000-7000-8000-000000000001',
-  STT: '1',
-  MA_BN: '1201234567',
-  HO_TEN: 'Nguyễn Đức Thiện',
-  NGAY_SINH: '199003200000',
-  GIOI_TINH: '1',
+const RECORD: CheckInRecord = checkInTestRecord('019ac0de-0000-7000-8000-000000000001', {
   MA_THE_BHYT: 'HC4121201234567',
   MA_DKBD: '12001',
-  MA_DOITUONG_KCB: '1.1',
   NGAY_VAO: '202611250930',
-  MA_LOAI_KCB: '01',
-  MA_CSKCB: '12001',
   NGAY_YL: '202611250930',
-};
+});
 const OTHER_RECORD: CheckInRecord = { ...RECORD, MA_LK: '019ac0de-0000-7000-8000-000000000099', HO_TEN: 'Kẻ Mạo Danh' };
 
 let dir: string;

@@ -5,24 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { CHECKIN_FIELD_NAMES, CHECKIN_FIELDS, type CheckInRecord } from '../../../server/check-in-record/fields.js';
 import { checkInXml } from '../../../server/check-in-record/xml.js';
 import { checkInXsdPath, validateCheckInXml } from '../../../server/check-in-record/xsd.js';
+import { checkInTestRecord } from '../../helpers/check-in-record.js';
 import { xmllintSchema } from '../../helpers/xml-tools.js';
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
 
 /** Every required field, plausible values. */
-const MINIMAL: CheckInRecord = {
-  MA_LK: '019ac0de-0000-7000-8000-000000000001',
-  STT: '1',
-  MA_BN: '1201234567',
-  HO_TEN: 'Nguyễn Đức Thiện',
-  NGAY_SINH: '199003200000',
-  GIOI_TINH: '1',
-  MA_DOITUONG_KCB: '1.1',
+const MINIMAL: CheckInRecord = checkInTestRecord('019ac0de-0000-7000-8000-000000000001', {
   NGAY_VAO: '202611250930',
-  MA_LOAI_KCB: '01',
-  MA_CSKCB: '12001',
   NGAY_YL: '202611250930',
-};
+});
 
 /** Every field of the table. */
 const FULL: CheckInRecord = {

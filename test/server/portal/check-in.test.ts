@@ -12,7 +12,7 @@ import type { FacilityKey } from '../../../server/check-in-record/facility-key.j
 import { OutboxTransportError } from '../../../server/outbox/types.js';
 import { CheckInSubmitError, checkInFileFacility, classifyCheckInReply } from '../../../server/portal/submit-check-in.js';
 import { CHECKIN_MAX_FILE_BYTES, PORTAL_PATHS } from '../../../server/wire/portal.js';
-import { checkInTestKey, checkInTestRecord, signedCheckInFile } from '../../helpers/reference-portal.js';
+import { checkInTestKey, checkInTestRecord, signedCheckInFile } from '../../helpers/check-in-record.js';
 import {
   ACCOUNT,
   inputUrl,

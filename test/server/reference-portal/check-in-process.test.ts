@@ -13,7 +13,7 @@ import { silentLogger } from '../../../server/logger.js';
 import { PortalClient } from '../../../server/portal/client.js';
 import { CHECKIN_LISTING_PATH } from '../../../server/reference-portal/check-in-routes.js';
 import { addFacilityCert, writeDataset } from '../../../server/reference-portal/dataset.js';
-import { checkInTestKey, checkInTestRecord, signedCheckInFile } from '../../helpers/reference-portal.js';
+import { checkInTestKey, checkInTestRecord, signedCheckInFile } from '../../helpers/check-in-record.js';
 import { spawnTsx, type SpawnedTsx } from '../../helpers/spawn-tsx.js';
 import { dataset, PASSWORD, USERNAME } from './fixtures.js';
 

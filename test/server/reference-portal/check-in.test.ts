@@ -15,7 +15,8 @@ import type { CheckInRecord } from '../../../server/check-in-record/fields.js';
 import { CHECKIN_LISTING_PATH } from '../../../server/reference-portal/check-in-routes.js';
 import { loadPortalConfig } from '../../../server/reference-portal/config.js';
 import { CHECKIN_MAX_FORM_BYTES, CHECKIN_SUBMIT_REPLY_FIELDS, PORTAL_PATHS } from '../../../server/wire/portal.js';
-import { checkInTestKey, checkInTestRecord, signedCheckInFile, testPortalConfig } from '../../helpers/reference-portal.js';
+import { checkInTestKey, checkInTestRecord, signedCheckInFile } from '../../helpers/check-in-record.js';
+import { testPortalConfig } from '../../helpers/reference-portal.js';
 import { NOW, post, startTestPortal, takeToken, type Auth, type TestPortal } from './fixtures.js';
 
 type Json = any;
