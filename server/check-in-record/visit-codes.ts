@@ -131,6 +131,17 @@ export function proposeCategory(input: ProposalInput): string | undefined {
 }
 
 /**
+ * The category recorded when neither the desk nor the card decides (a card that names no
+ * registered facility, and the receptionist left the choice to the kiosk): the `elsewhere` code
+ * of that day, the case that assumes nothing about the patient's registration. Undefined when the
+ * day has none.
+ */
+export function fallbackCategory(at: VisitCodeDate): string | undefined {
+  const day = vietnamDayOf(at);
+  return VISIT_CATEGORIES.find((e) => e.propose === 'elsewhere' && validOn(e, day))?.code;
+}
+
+/**
  * The proposal for a verification result shown at the desk (POST /api/verify, POST
  * /api/card-checks): none for a rejected card or without a configured facility.
  */

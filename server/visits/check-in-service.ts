@@ -26,7 +26,13 @@ import type { Database, Queryable } from '../db/database.js';
 import { AppError, type ProblemCode } from '../errors.js';
 import type { User } from '../users/types.js';
 import type { VerifyService } from '../verification/verify-service.js';
-import { DEFAULT_VISIT_TYPE, isValidCategory, isValidVisitType, proposeForResult } from '../check-in-record/visit-codes.js';
+import {
+  DEFAULT_VISIT_TYPE,
+  fallbackCategory,
+  isValidCategory,
+  isValidVisitType,
+  proposeForResult,
+} from '../check-in-record/visit-codes.js';
 import { canonicalJson } from './chain.js';
 import { cardKey } from './card-key.js';
 import { uuidv7 } from './uuidv7.js';
@@ -208,7 +214,8 @@ export class CheckInService {
 
   /**
    * The visit category the record will report: the receptionist's choice (valid on the day), or
-   * the kiosk's proposal from the card and the facility. None for a rejected attempt.
+   * the kiosk's proposal from the card and the facility, or the day's fallback. None for a
+   * rejected attempt.
    */
   #category(req: CheckInRequest, result: VerifyResult, now: number): string | null {
     if (req.visitType !== undefined && !isValidVisitType(req.visitType, now))
@@ -223,7 +230,9 @@ export class CheckInService {
         });
       return req.visitCategory;
     }
-    return proposeForResult(result, this.d.facility) ?? null;
+    // Nothing chosen: the proposal from the card; a card that names no registered facility gets
+    // the day's code that assumes nothing (the record must carry a category to be sent at all).
+    return proposeForResult(result, this.d.facility) ?? fallbackCategory(now) ?? null;
   }
 
   /** The answer stored for an Idempotency-Key, replayed (refused when the request differs). */

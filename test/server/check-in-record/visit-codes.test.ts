@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   benefitRateOn,
   DEFAULT_VISIT_TYPE,
+  fallbackCategory,
   isValidCategory,
   isValidVisitType,
   proposeCategory,
@@ -173,8 +174,9 @@ describe('proposeCategory', () => {
     expect(proposeCategory({ registeredFacility: '01001', facility: '12001', at: '2024-11-01' })).toBeUndefined();
   });
 
-  it('proposes nothing when the card names no registered facility', () => {
+  it("proposes nothing when the card names no registered facility; the fallback is the day's code that assumes nothing", () => {
     expect(proposeCategory({ registeredFacility: undefined, facility: '12001', at })).toBeUndefined();
+    expect(fallbackCategory(at)).toBe(proposeCategory({ registeredFacility: '79001', facility: '12001', at }));
     expect(proposeCategory({ registeredFacility: '', facility: '12001', at })).toBeUndefined();
   });
 
