@@ -12,6 +12,8 @@ export interface HistoryStoreConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** PostgreSQL connection URL; undefined: the SQLite file in `dataDir` (the default). */
+  databaseUrl: string | undefined;
   keysFile: string;
   /** TEST-ONLY: injected faults (see faults.ts). Undefined in any real deployment. */
   faultPlan: FaultPlan | undefined;
@@ -29,6 +31,13 @@ const SPECS: readonly FlagSpec[] = [
     arg: 'DIR',
     default: 'data/history-store',
     help: 'folder for the store database',
+  },
+  {
+    flag: 'db',
+    env: 'HISTORY_STORE_DB',
+    kind: 'text',
+    arg: 'URL',
+    help: 'PostgreSQL instead of SQLite: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
   },
   { flag: 'keys', env: 'HISTORY_STORE_KEYS', kind: 'path', arg: 'FILE', help: 'JSON file mapping API keys to facility codes (required)' },
   {
@@ -57,6 +66,7 @@ export function loadHistoryStoreConfig(
   const v = resolveFlags(SPECS, parsed, env, cwd, problems);
   if (v.keys === undefined && !problems.some((p) => p.includes('--keys')))
     problems.push('--keys (HISTORY_STORE_KEYS) is required: a JSON file mapping API keys to facility codes');
+  const databaseUrl = v.db === undefined ? undefined : checkDatabaseUrl(v.db as string, problems);
   let faultPlan: FaultPlan | undefined;
   const faults = v['fault-plan'] as string | undefined;
   if (faults) {
@@ -73,8 +83,30 @@ export function loadHistoryStoreConfig(
       port: v.port as number,
       host: v.host as string,
       dataDir: v['data-dir'] as string,
+      databaseUrl,
       keysFile: v.keys as string,
       faultPlan,
     }),
   };
+}
+
+/**
+ * A postgres:// URL naming a host and a database. The value is never echoed: it may carry a
+ * password. libpq's query parameters (sslmode=…) are left to the driver.
+ */
+function checkDatabaseUrl(raw: string, problems: string[]): string | undefined {
+  const bad = (why: string) => {
+    problems.push(`--db (HISTORY_STORE_DB): ${why}`);
+    return undefined;
+  };
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    return bad('must be a URL postgres://USER@HOST[:PORT]/DATABASE');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return bad('must start with postgres:// or postgresql://');
+  if (u.hostname === '') return bad('must name a host');
+  if (!/^\/[^/]+$/.test(u.pathname)) return bad('must name a database: postgres://USER@HOST[:PORT]/DATABASE');
+  return raw.trim();
 }

@@ -7,6 +7,7 @@ import { ApiKeys } from './api-keys.js';
 import { createHistoryStoreApp } from './app.js';
 import type { HistoryStoreConfig } from './config.js';
 import { FaultInjector } from './faults.js';
+import { PgVisitStore } from './pg-visit-store.js';
 import { SqliteVisitStore } from './sqlite-visit-store.js';
 import type { VisitStore } from './visit-store.js';
 
@@ -24,7 +25,9 @@ export async function startHistoryStore(
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger();
   const keys = opts.keys ?? ApiKeys.loadFile(config.keysFile);
-  const store = await SqliteVisitStore.open(config.dataDir, clock.now());
+  const store: VisitStore = config.databaseUrl
+    ? await PgVisitStore.open(config.databaseUrl, { now: clock.now(), logger })
+    : await SqliteVisitStore.open(config.dataDir, clock.now());
   if (config.faultPlan) {
     logger.warn('TEST FAULT PLAN ACTIVE: this store fails requests on purpose; never use it for real data', { code: 'FAULTS_INJECTED' });
   }
@@ -49,7 +52,7 @@ export async function startHistoryStore(
   server.requestTimeout = 60_000;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info('medical-history store listening', { url, keys: keys.size });
+  logger.info('medical-history store listening', { url, keys: keys.size, backend: config.databaseUrl ? 'postgres' : 'sqlite' });
   let closing: Promise<void> | undefined;
   return {
     url,

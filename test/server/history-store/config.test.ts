@@ -12,11 +12,35 @@ describe('history store config', () => {
     );
     expect(r).toEqual({
       help: false,
-      config: { port: 0, host: '0.0.0.0', dataDir: '/srv/d', keysFile: '/srv/k.json', faultPlan: undefined },
+      config: { port: 0, host: '0.0.0.0', dataDir: '/srv/d', databaseUrl: undefined, keysFile: '/srv/k.json', faultPlan: undefined },
     });
     const env = loadHistoryStoreConfig([], { HISTORY_STORE_KEYS: '/etc/k.json' }, '/srv');
     expect(env.help === false && env.config.port).toBe(8090);
     expect(loadHistoryStoreConfig(['--help'], {})).toEqual({ help: true });
+  });
+
+  it('selects PostgreSQL with --db or HISTORY_STORE_DB, SQLite otherwise', () => {
+    const url = 'postgres://store@db.example:5432/history';
+    const flag = loadHistoryStoreConfig(['--db', url, '--keys', 'k.json'], {}, '/srv');
+    expect(flag.help === false && flag.config.databaseUrl).toBe(url);
+    const env = loadHistoryStoreConfig(['--keys', 'k.json'], { HISTORY_STORE_DB: 'postgresql://u@127.0.0.1/h' }, '/srv');
+    expect(env.help === false && env.config.databaseUrl).toBe('postgresql://u@127.0.0.1/h');
+    const none = loadHistoryStoreConfig(['--keys', 'k.json'], {}, '/srv');
+    expect(none.help === false && none.config.databaseUrl).toBeUndefined();
+  });
+
+  it('refuses a database URL that is not postgres://HOST/DATABASE, without echoing it (it may hold a password)', () => {
+    for (const bad of ['mysql://u@h/d', 'postgres://u:s3cr3t-pw@h', 'postgres://u:s3cr3t-pw@h/a/b', 'not a url s3cr3t-pw']) {
+      try {
+        loadHistoryStoreConfig(['--db', bad, '--keys', 'k.json'], {});
+        expect.unreachable(bad);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        const p = (err as ConfigError).problems.join('\n');
+        expect(p).toMatch(/--db \(HISTORY_STORE_DB\)/);
+        expect(p).not.toMatch(/s3cr3t/);
+      }
+    }
   });
 
   it('reports every problem at once', () => {

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { fixedClock } from '../../../server/clock.js';
 import { ApiKeys } from '../../../server/history-store/api-keys.js';
 import type { FaultPlan } from '../../../server/history-store/faults.js';
+import { validateItem } from '../../../server/history-store/validate-visit.js';
+import type { PreparedVisit } from '../../../server/history-store/visit-store.js';
 import { startHistoryStore, type RunningHistoryStore } from '../../../server/history-store/server.js';
 import { silentLogger } from '../../../server/logger.js';
+import { startPgCluster, type PgCluster } from '../../helpers/postgres.js';
 
 export const KEY_A = 'test-key-facility-12001-aaaaaaaa';
 export const KEY_B = 'test-key-facility-79002-bbbbbbbb';
@@ -31,13 +34,46 @@ export function visit(over: Record<string, unknown> = {}): Record<string, unknow
   };
 }
 
-export async function startTestStore(faultPlan?: FaultPlan): Promise<RunningHistoryStore & { dataDir: string }> {
+/** Validates raw visits of facility 12001 as the batch route does, ready for VisitStore.storeBatch. */
+export function prepare(raws: Record<string, unknown>[]): PreparedVisit[] {
+  return raws.map((raw, index) => {
+    const c = validateItem(raw, '12001', NOW);
+    if (!c.ok) throw new Error(c.code);
+    return { index, visit: c.visit, contentHash: c.contentHash, checkedInMs: c.checkedInMs };
+  });
+}
+
+/** The store's two backends: every HTTP test runs against both (describe.each). */
+export type Backend = 'sqlite' | 'postgres';
+export const BACKENDS: readonly Backend[] = ['sqlite', 'postgres'];
+
+let cluster: Promise<PgCluster> | undefined;
+/**
+ * The test file's one throw-away PostgreSQL cluster, started on first use (vitest gives each file
+ * its own module instance). A file that uses it calls `afterAll(stopPgCluster)`.
+ */
+export function pgCluster(): Promise<PgCluster> {
+  cluster ??= startPgCluster();
+  return cluster;
+}
+export async function stopPgCluster(): Promise<void> {
+  const c = cluster;
+  cluster = undefined;
+  if (c) await (await c).stop();
+}
+
+/** A fresh store: SQLite in a new folder, or PostgreSQL in a new database of the file's cluster. */
+export async function startTestStore(
+  faultPlan?: FaultPlan,
+  backend: Backend = 'sqlite',
+): Promise<RunningHistoryStore & { dataDir: string; databaseUrl: string | undefined }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'history-store-'));
+  const databaseUrl = backend === 'postgres' ? await (await pgCluster()).createDatabase() : undefined;
   const running = await startHistoryStore(
-    { port: 0, host: '127.0.0.1', dataDir, keysFile: '(in memory)', faultPlan },
+    { port: 0, host: '127.0.0.1', dataDir, databaseUrl, keysFile: '(in memory)', faultPlan },
     { clock: fixedClock(NOW), logger: silentLogger, keys: ApiKeys.fromJson(KEYS_JSON) },
   );
-  return Object.assign(running, { dataDir });
+  return Object.assign(running, { dataDir, databaseUrl });
 }
 
 export async function call(
