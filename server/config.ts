@@ -8,6 +8,7 @@
 import { ConfigError } from './errors.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from './lib/cli-args.js';
 import { PATIENT_ID_SOURCES, type PatientIdSource } from './check-in-record/record.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
 import { PORTAL_CHECK_MODES, readPortalPasswordFile, type PortalCheckMode } from './portal/options.js';
 
 export interface KioskConfig {
@@ -70,6 +71,10 @@ export interface KioskConfig {
   patientIdSource: PatientIdSource;
   /** Check-in report: the longest wait between retries after failures, seconds (KIOSK_CHECKIN_MAX_BACKOFF). */
   checkInMaxBackoffSec: number;
+  /** The lowest log level written (LOG_LEVEL): debug, info, warn or error. */
+  logLevel: LogLevel;
+  /** Bearer token for GET /metrics; without it only loopback peers may read it (KIOSK_METRICS_TOKEN). */
+  metricsToken: string | undefined;
 }
 
 export interface OptionSpec extends FlagSpec {
@@ -268,7 +273,30 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: '5m',
     help: 'longest wait between check-in report retries after failures',
   },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    kind: 'string',
+    default: 'info',
+    arg: LOG_LEVELS.join('|'),
+    help: 'lowest log level written (JSON lines on stderr)',
+  },
+  {
+    key: 'metricsToken',
+    flag: 'metrics-token',
+    env: 'KIOSK_METRICS_TOKEN',
+    kind: 'secret',
+    help: 'bearer token for GET /metrics (without it: loopback peers only)',
+  },
 ];
+
+/** The operating settings (logs, metrics): values in range. */
+function opsProblems(out: Record<string, unknown>): string[] {
+  if (typeof out.logLevel === 'string' && !(LOG_LEVELS as readonly string[]).includes(out.logLevel))
+    return [`LOG_LEVEL (--log-level) must be one of ${LOG_LEVELS.join(', ')}`];
+  return [];
+}
 
 /** The check-in report's settings: values in range; key and certificate go together. */
 function checkInReportProblems(out: Record<string, unknown>): string[] {
@@ -341,6 +369,7 @@ export function loadConfig(
   for (const spec of OPTIONS) out[spec.key] = byFlag[spec.flag];
   const password = portalPassword(out, env, problems);
   problems.push(...checkInReportProblems(out));
+  problems.push(...opsProblems(out));
   if ((out.syncUrl === undefined) !== (out.syncKey === undefined) && problems.length === 0) {
     problems.push('KIOSK_SYNC_URL (--sync-url) and KIOSK_SYNC_KEY (--sync-key) go together: set both or neither');
   }

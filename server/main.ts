@@ -24,10 +24,14 @@ async function main(): Promise<number | undefined> {
     process.stdout.write(usage() + '\n');
     return 0;
   }
-  const logger = createLogger();
+  const logger = createLogger({ level: loaded.config.logLevel });
+  // Signals are handled from the start: a stop asked while the service is still starting (systemd
+  // may send SIGTERM at any moment) waits for the start, then drains, instead of killing it midway.
+  const starting = startKioskService(loaded.config, { logger });
+  drainOnSignals({ close: () => starting.then((s) => s.close()) }, logger);
   let service;
   try {
-    service = await startKioskService(loaded.config, { logger });
+    service = await starting;
   } catch (err) {
     if (err instanceof TrustStoreError) {
       process.stderr.write(`bhyt-kiosk: cannot start: ${err.message}\n`);
@@ -59,7 +63,6 @@ async function main(): Promise<number | undefined> {
       ].join('\n') + '\n',
     );
   }
-  drainOnSignals(service, logger);
   return undefined;
 }
 

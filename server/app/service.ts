@@ -12,7 +12,9 @@ import { systemClock, systemRandom, type Clock, type Random } from '../clock.js'
 import type { KioskConfig } from '../config.js';
 import { createApp } from '../http/app.js';
 import type { StatusSection } from '../http/routes/status.js';
+import { OK, type ReadinessCheck } from '../http/routes/ops.js';
 import { withFastVerify } from '../http/routes/verify.js';
+import { observeRequests } from '../http/request-observer.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { OutboxWorkerOptions } from '../outbox/worker.js';
 import { projectRoot, readVersion } from '../project-root.js';
@@ -22,6 +24,7 @@ import { policyFromConfig, VerifyService } from '../verification/verify-service.
 import { startAudit } from './audit.js';
 import { startCardChecks, type CardCheckHooks } from './card-checks.js';
 import { startCheckInReport } from './check-in-report.js';
+import { countCardChecks, countCheckIns, KioskMetrics, metricSources, timedPortalFetch } from './metrics.js';
 import { openDatabase } from './database.js';
 import type { Closable, FeatureParts } from './feature.js';
 import { startOperators } from './operators.js';
@@ -47,6 +50,8 @@ export interface RunningService {
   url: string;
   port: number;
   trust: TrustHolder;
+  /** This service's own metrics registry (GET /metrics renders it). */
+  metrics: KioskMetrics;
   /** Stops accepting, drains in-flight requests and background work, closes the database. */
   close(): Promise<void>;
 }
@@ -60,7 +65,7 @@ export const DEFAULT_UI_DIR = join(projectRoot(), 'dist', 'kiosk-ui');
 export async function startKioskService(config: KioskConfig, opts: ServiceOptions = {}): Promise<RunningService> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? systemRandom;
-  const logger = opts.logger ?? createLogger();
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const startedAt = clock.now();
   const closables: Closable[] = [];
   const routers: Router[] = [];
@@ -86,6 +91,10 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     });
   }
   const verifier = new VerifyService(trust, clock, policyFromConfig(config));
+  const version = readVersion();
+  // This instance's own registry (never prom-client's global one: tests run several services).
+  const metrics = new KioskMetrics({ version, facility: config.facility, deskId: config.deskId });
+  let draining = false;
 
   // ── Feature modules (server/app/*.ts) ─────────────────────────────────────────────────
   // Each opens what it needs and returns its routers, status sections and closables; `mount`
@@ -107,12 +116,17 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
         db,
         verifier,
         requireRole,
-        ...(opts.cardChecks ? { hooks: opts.cardChecks } : {}),
+        // Every portal call (card checks, re-checks, check-in records) timed for /metrics.
+        hooks: { ...opts.cardChecks, fetchImpl: timedPortalFetch(metrics, opts.cardChecks?.fetchImpl) },
       }),
     );
+    countCardChecks(metrics, cardChecks.repo);
     const visitLog = mount(
       await startVisitLog({ config, clock, random, logger, db, verifier, requireRole, cardChecks: cardChecks.service }),
     );
+    const uncount = countCheckIns(metrics, (l) => visitLog.writer.onVisitRecorded(l));
+    closables.push({ close: uncount });
+    metricSources(metrics, { db, clock, trust });
     mount(
       startAudit({
         clock,
@@ -142,6 +156,23 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
       }),
     );
     await Promise.all([sync.ready, checkInReport.ready]);
+    const readiness: ReadinessCheck[] = [
+      {
+        // A write transaction taken and released: the file is open, writable and not locked out.
+        name: 'database',
+        check: () =>
+          db
+            .transaction(async (tx) => void (await tx.get('SELECT 1')))
+            .then(
+              () => OK,
+              () => 'DATABASE_UNWRITABLE',
+            ),
+      },
+      {
+        name: 'trust',
+        check: () => ((clock.now() - trust.current.crlCheckedAt) / 1000 > config.maxTrustAgeSec ? 'TRUST_STALE' : OK),
+      },
+    ];
     // ── end of feature modules ───────────────────────────────────────────────────────────
 
     const app = createApp({
@@ -150,14 +181,15 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
       logger,
       trust,
       verifier,
-      version: readVersion(),
+      version,
       startedAt,
       uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
       routers,
       statusSections,
+      ops: { metrics, metricsToken: config.metricsToken, readiness, draining: () => draining },
     });
 
-    server = createServer(withFastVerify(verifier, logger, app));
+    server = createServer(observeRequests(withFastVerify(verifier, logger, app), { logger, metrics }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
@@ -182,8 +214,10 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     url,
     port,
     trust,
+    metrics,
     close() {
       closing ??= (async () => {
+        draining = true;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -8,6 +8,7 @@ import type { TrustHolder } from '../trust/trust-holder.js';
 import type { VerifyService } from '../verification/verify-service.js';
 import { BODY_LIMIT_BYTES, jsonBody } from '../web/json-body.js';
 import { notFound, problemHandler } from '../web/problem.js';
+import { opsRoutes, type OpsDeps } from './routes/ops.js';
 import { statusRoutes, type StatusSection } from './routes/status.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -25,6 +26,8 @@ export interface AppDeps {
   routers?: Router[];
   /** Extra members of /api/status (e.g. sync). */
   statusSections?: StatusSection[];
+  /** GET /api/health, /api/ready and /metrics (absent: not served). */
+  ops?: OpsDeps;
 }
 
 /**
@@ -40,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', jsonBody(BODY_LIMIT_BYTES));
 
   // POST /api/verify is served before Express (routes/verify.ts, withFastVerify).
+  if (deps.ops) app.use(opsRoutes(deps.ops));
   app.use(
     statusRoutes({
       config: deps.config,
