@@ -6,7 +6,7 @@
  * without try/catch scattered around.
  */
 import type { AuditIntegrity, AuditSummary, AuditVisitPage } from '../../server/wire/audit.js';
-import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
+import type { CheckInRecordDay, VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { SessionResponse } from '../../server/wire/session.js';
 import type { KioskStatus } from '../../server/wire/status.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
@@ -152,4 +152,9 @@ export function getAuditSummary(params: URLSearchParams): Promise<ApiOutcome<Aud
 
 export function getAuditIntegrity(): Promise<ApiOutcome<AuditIntegrity>> {
   return call('GET', '/api/audit/integrity');
+}
+
+/** GET /api/audit/check-in-records?date=YYYY-MM-DD (auditor): the day's check-in records and their state. */
+export function getCheckInRecords(date: string): Promise<ApiOutcome<CheckInRecordDay>> {
+  return call('GET', `/api/audit/check-in-records?date=${encodeURIComponent(date)}`);
 }

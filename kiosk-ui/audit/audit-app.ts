@@ -1,11 +1,14 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { SessionUser } from '../../server/wire/session.js';
-import { getSession, logout } from '../api/client.js';
+import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
+import { getSession, getVisitCodes, logout } from '../api/client.js';
 import { EMPTY_FILTERS, type AuditFilters } from './filter-params.js';
-import { initialLocale, switchLocale, translator, type Locale, type LocaleSource } from '../i18n/index.js';
+import { initialLocale, switchLocale, translator, type Locale, type LocaleSource, type Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
+import { codeLabeller } from './visit-code-labels.js';
 import './audit-charts.js';
+import './audit-check-in-records.js';
 import './audit-filters.js';
 import './audit-integrity.js';
 import './audit-login.js';
@@ -18,6 +21,9 @@ import './audit-table.js';
 /** The auditor page remembers its language on this browser. */
 const LOCALE_SOURCE: LocaleSource = { storageKey: 'bhyt-audit-locale' };
 
+/** The page's two views: the visit log, and the check-in records sent to the agency's portal. */
+type AuditTab = 'visits' | 'check-in';
+
 @customElement('audit-app')
 export class AuditApp extends LightElement {
   @state() private user: SessionUser | undefined;
@@ -25,6 +31,8 @@ export class AuditApp extends LightElement {
   @state() private offline = false;
   @state() private locale: Locale = initialLocale(LOCALE_SOURCE);
   @state() private filters: AuditFilters = EMPTY_FILTERS;
+  @state() private tab: AuditTab = 'visits';
+  @state() private codes: VisitCodeTable | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -36,6 +44,46 @@ export class AuditApp extends LightElement {
     this.offline = !r.ok && r.status === 0;
     this.user = r.ok ? r.body.user : undefined;
     this.checked = true;
+    void this.loadCodes();
+  }
+
+  /** The visit codes' labels (any signed-in user may read them); bare codes until they come. */
+  private async loadCodes(): Promise<void> {
+    if (!this.user || this.codes) return;
+    const r = await getVisitCodes();
+    if (r.ok) this.codes = r.body;
+  }
+
+  private signedIn(user: SessionUser): void {
+    this.user = user;
+    void this.loadCodes();
+  }
+
+  private tabs(t: Translate) {
+    const tab = (id: AuditTab, label: string) =>
+      html`<button
+        type="button"
+        role="tab"
+        id="tab-${id}"
+        aria-controls="panel-${id}"
+        aria-selected=${this.tab === id ? 'true' : 'false'}
+        tabindex=${this.tab === id ? 0 : -1}
+        @click=${() => (this.tab = id)}
+        @keydown=${(e: KeyboardEvent) => this.tabKey(e)}
+      >
+        ${label}
+      </button>`;
+    return html`<div class="tabs" role="tablist" aria-label=${t('audit.tabs.label')}>
+      ${tab('visits', t('audit.tabs.visits'))} ${tab('check-in', t('audit.tabs.checkIn'))}
+    </div>`;
+  }
+
+  /** Arrow keys move between the tabs (the WAI-ARIA tabs pattern). */
+  private tabKey(e: KeyboardEvent): void {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    e.preventDefault();
+    this.tab = this.tab === 'visits' ? 'check-in' : 'visits';
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>(`#tab-${this.tab}`)?.focus());
   }
 
   private toggleLocale(): void {
@@ -46,6 +94,7 @@ export class AuditApp extends LightElement {
     await logout();
     this.user = undefined;
     this.filters = EMPTY_FILTERS;
+    this.tab = 'visits';
   }
 
   protected override render() {
@@ -63,18 +112,28 @@ export class AuditApp extends LightElement {
     if (!this.checked) body = html`<p class="muted">${t('audit.loading')}</p>`;
     else if (this.offline) body = html`<p class="error" role="alert">${t('audit.offline')}</p>`;
     else if (!this.user)
-      body = html`<audit-login .t=${t} @audit-signed-in=${(e: CustomEvent<SessionUser>) => (this.user = e.detail)}></audit-login>`;
+      body = html`<audit-login .t=${t} @audit-signed-in=${(e: CustomEvent<SessionUser>) => this.signedIn(e.detail)}></audit-login>`;
     else if (this.user.role !== 'auditor')
       body = html`<p class="error" role="alert" id="audit-not-auditor">${t('audit.notAuditor', { role: this.user.role })}</p>`;
-    else
-      body = html`<audit-integrity .t=${t}></audit-integrity>
-        <audit-filters
-          .t=${t}
-          .filters=${this.filters}
-          @audit-filters=${(e: CustomEvent<AuditFilters>) => (this.filters = e.detail)}
-        ></audit-filters>
-        <audit-charts .t=${t} .filters=${this.filters}></audit-charts>
-        <audit-table .t=${t} .filters=${this.filters}></audit-table>`;
+    else {
+      const codeLabel = codeLabeller(this.codes, this.locale);
+      body = html`<audit-integrity .t=${t}></audit-integrity> ${this.tabs(t)}
+        ${
+          this.tab === 'visits'
+            ? html`<div role="tabpanel" id="panel-visits" aria-labelledby="tab-visits">
+                <audit-filters
+                  .t=${t}
+                  .filters=${this.filters}
+                  @audit-filters=${(e: CustomEvent<AuditFilters>) => (this.filters = e.detail)}
+                ></audit-filters>
+                <audit-charts .t=${t} .filters=${this.filters}></audit-charts>
+                <audit-table .t=${t} .filters=${this.filters} .codeLabel=${codeLabel}></audit-table>
+              </div>`
+            : html`<div role="tabpanel" id="panel-check-in" aria-labelledby="tab-check-in">
+                <audit-check-in-records .t=${t} .codeLabel=${codeLabel}></audit-check-in-records>
+              </div>`
+        }`;
+    }
     return html`${header}
       <main class="content">${body}</main>`;
   }

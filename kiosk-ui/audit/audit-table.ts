@@ -5,6 +5,7 @@ import { getAuditVisits } from '../api/client.js';
 import { EMPTY_FILTERS, filterParams, vnTime, type AuditFilters } from './filter-params.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
+import { bareCodes, type CodeLabel } from './visit-code-labels.js';
 
 const PAGE = 50;
 
@@ -13,6 +14,7 @@ const PAGE = 50;
 export class AuditTable extends LightElement {
   @property({ attribute: false }) t!: Translate;
   @property({ attribute: false }) filters: AuditFilters = EMPTY_FILTERS;
+  @property({ attribute: false }) codeLabel: CodeLabel = bareCodes;
   @state() private items: AuditVisit[] = [];
   @state() private next: string | null = null;
   @state() private loading = false;
@@ -74,7 +76,7 @@ export class AuditTable extends LightElement {
                   <td>${v.card?.fullName ?? '—'}</td>
                   <td>${v.operator.displayName} <span class="muted">(${v.operator.username})</span></td>
                   <td>${v.deskId}</td>
-                  <td>${v.visitType}</td>
+                  <td>${this.codeLabel('type', v.visitType)}</td>
                   <td class="mono small">${v.reasonCodes.join(', ')}</td>
                   <td>${v.reviewNote ?? ''}</td>
                   <td class="sync ${v.sync?.state ?? 'none'}" data-sync=${v.sync?.state ?? 'none'} title=${v.sync?.lastError ?? ''}>
