@@ -3,7 +3,7 @@
  * prints a table (goal met or missed, honestly) and writes bench/results.json. Every process it
  * starts is stopped at the end. Sections that cannot run record why instead of a number.
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createBenchReceptionist } from './bench-user.js';
@@ -14,6 +14,7 @@ import { benchPeer } from './peer-bench.js';
 import { benchPortal } from './portal-bench.js';
 import { freePort, ROOT, serviceNodeFlags, startProcess } from './processes.js';
 import { benchScan } from './scan-bench.js';
+import { benchStorePg } from './store-pg-bench.js';
 import { benchSync } from './sync-bench.js';
 import { writeBenchTrust } from './trust-file.js';
 import { benchVerify } from './verify-bench.js';
@@ -22,7 +23,13 @@ type Json = Record<string, unknown>;
 const results: Json = {};
 const errors: Record<string, string> = {};
 
+// `npm run bench -- --only store-pg[,sync…]` runs just those sections and merges their figures
+// into the existing bench/results.json instead of replacing it.
+const onlyArg = process.argv.slice(2).find((a, i, all) => a.startsWith('--only=') || all[i - 1] === '--only');
+const only = onlyArg === undefined ? undefined : new Set(onlyArg.replace(/^--only=/, '').split(','));
+
 async function section(name: string, fn: () => Promise<void> | void) {
+  if (only && !only.has(name)) return;
   const t0 = performance.now();
   process.stderr.write(`bench: ${name}…\n`);
   try {
@@ -85,6 +92,9 @@ await section('sync', async () => {
 await section('scan', async () => {
   results.scan = await benchScan(workDir);
 });
+await section('store-pg', async () => {
+  results.storePg = await benchStorePg(workDir, trustFile);
+});
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -93,8 +103,19 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
-const out = { date: new Date(started).toISOString(), machine, durationSec: Math.round((Date.now() - started) / 1000), ...results, errors };
-writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(out, null, 2) + '\n');
+const run = { date: new Date(started).toISOString(), machine, durationSec: Math.round((Date.now() - started) / 1000) };
+const resultsFile = join(ROOT, 'bench/results.json');
+const previous = (only && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {}) as Json & { errors?: Json };
+const keptErrors = Object.fromEntries(Object.entries(previous.errors ?? {}).filter(([k]) => !only?.has(k)));
+const out = only
+  ? {
+      ...previous,
+      ...results,
+      errors: { ...keptErrors, ...errors },
+      partialRuns: { ...(previous.partialRuns as Json), [[...only].join(',')]: run },
+    }
+  : { ...run, ...results, errors };
+writeFileSync(resultsFile, JSON.stringify(out, null, 2) + '\n');
 
 // The table: each figure with its goal, and whether it is met.
 const get = (path: string): number | undefined => {
@@ -122,8 +143,12 @@ const rows: [string, string, (v: number) => boolean][] = [
   ['scan.wedgeToVerdictMs.p50', '≤ 60', (v) => v <= 60],
   ['scan.decodeRate', '—', () => true],
   ['startupMs', '≤ 1000', (v) => v <= 1000],
+  ['storePg.ingest.visitsPerSecond', '—', () => true],
+  ['storePg.drain.visitsPerSecond', '≥ 5000', (v) => v >= 5000],
+  ['storePg.book.postgres.sequential.p99Ms', '≤ 10', (v) => v <= 10],
+  ['storePg.book.sqlite.sequential.p99Ms', '—', () => true],
 ];
-const lines = [`bhyt-kiosk benchmark ${out.date} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`, ''];
+const lines = [`bhyt-kiosk benchmark ${run.date} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`, ''];
 lines.push(`${'key'.padEnd(30)}${'value'.padStart(12)}  ${'goal'.padEnd(9)}met`);
 for (const [key, goal, ok] of rows) {
   const v = get(key);

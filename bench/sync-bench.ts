@@ -13,11 +13,13 @@ import { round } from './stats.js';
 
 const BACKLOG = 20_000;
 
-export async function benchSync(workDir: string, trustFile: string) {
-  const kioskDir = join(workDir, 'kiosk-sync');
-  const storeDir = join(workDir, 'store');
+/** `storeArgs`: the store's database flags (default: SQLite in a fresh folder; the PostgreSQL section passes `--db URL`). */
+export async function benchSync(workDir: string, trustFile: string, opts: { name?: string; storeArgs?: string[] } = {}) {
+  const name = opts.name ?? 'sync';
+  const kioskDir = join(workDir, `kiosk-${name}`);
+  const storeDir = join(workDir, name === 'sync' ? 'store' : `store-${name}`);
   const key = 'bench-store-key-' + systemRandom.bytes(16).toString('hex');
-  const keysFile = join(workDir, 'store-keys.json');
+  const keysFile = join(workDir, `${name}-store-keys.json`);
   writeFileSync(keysFile, JSON.stringify({ [key]: '12001' }), { mode: 0o600 });
   // Recorded through the visit repository, one transaction each, as check-ins leave them.
   const now = Date.now();
@@ -28,7 +30,14 @@ export async function benchSync(workDir: string, trustFile: string) {
 
   const storePort = await freePort();
   const store = await startProcess({
-    entry: ['dist/server/history-store/main.js', '--port', String(storePort), '--data', storeDir, '--keys', keysFile],
+    entry: [
+      'dist/server/history-store/main.js',
+      '--port',
+      String(storePort),
+      ...(opts.storeArgs ?? ['--data', storeDir]),
+      '--keys',
+      keysFile,
+    ],
     port: storePort,
     readyPath: '/healthz',
   });
