@@ -11,6 +11,7 @@ import type { SyncState } from '../sync/outbox-repo.js';
 import type { IntegrityReport } from '../visits/chain.js';
 import type { Verdict, VisitRow } from '../visits/visit-record.js';
 import type { AuditReadRow, VisitFilter, VisitQueries } from '../visits/visit-queries.js';
+import { foldedMatch } from './fold.js';
 import { encodeCursor, MAX_SUMMARY_DAYS, auditDayStartMs, type ParsedFilter } from './filters.js';
 import { vietnamDay } from '../wire/vietnam-time.js';
 
@@ -41,7 +42,10 @@ export interface VisitRecheckRow {
 }
 
 export interface AuditServiceDeps {
-  visits: Pick<VisitQueries, 'search' | 'countsPerDay' | 'topRejectReasons' | 'recordAuditRead' | 'auditReads'>;
+  visits: Pick<
+    VisitQueries,
+    'search' | 'countsPerDay' | 'topRejectReasons' | 'recordAuditRead' | 'auditReads' | 'operatorNames' | 'patientNames'
+  >;
   verifyChain: () => Promise<IntegrityReport>;
   sync: AuditSyncStates;
   clock: Clock;
@@ -87,6 +91,26 @@ export interface AuditReadView {
 export class AuditService {
   constructor(private readonly d: AuditServiceDeps) {}
 
+  /**
+   * The filter with the typed names resolved: an operator matches by username or by any name
+   * they were recorded under, a patient by the name on the card, both with or without
+   * diacritics and in any case (parts of names too).
+   */
+  async #resolve(parsed: ParsedFilter): Promise<VisitFilter> {
+    const filter: VisitFilter = { ...parsed.filter };
+    const op = parsed.operatorText;
+    if (op !== undefined) {
+      const names = await this.d.visits.operatorNames();
+      filter.operators = [...new Set(names.filter((n) => foldedMatch(op, n.operator, n.operator_name)).map((n) => n.operator))];
+    }
+    const patient = parsed.nameText;
+    if (patient !== undefined) {
+      const names = await this.d.visits.patientNames();
+      filter.patientNames = names.filter((n) => foldedMatch(patient, n));
+    }
+    return filter;
+  }
+
   #record(reader: string, endpoint: string, filter: unknown): Promise<void> {
     return this.d.visits.recordAuditRead(reader, endpoint, filter, this.d.clock.now());
   }
@@ -99,7 +123,8 @@ export class AuditService {
     const { parsed, limit, beforeSeq } = q;
     await this.#record(reader, 'visits', { ...parsed.echo, limit, ...(beforeSeq !== undefined ? { cursor: beforeSeq } : {}) });
     // One extra row tells whether another page exists without a count query.
-    const rows = await this.d.visits.search(parsed.filter, { limit: limit + 1, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+    const filter = await this.#resolve(parsed);
+    const rows = await this.d.visits.search(filter, { limit: limit + 1, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const states = await this.d.sync.statesFor(page.map((row) => row.id));
@@ -121,14 +146,16 @@ export class AuditService {
   async exportVisits(
     reader: string,
     parsed: ParsedFilter,
+    lang: 'vi' | 'en' = 'en',
   ): Promise<{ stamp: string; batches: (stopped: () => boolean) => AsyncGenerator<VisitRow[]> }> {
-    await this.#record(reader, 'visits.csv', parsed.echo);
+    await this.#record(reader, 'visits.csv', { ...parsed.echo, ...(lang === 'vi' ? {} : { lang }) });
     const visits = this.d.visits;
+    const filter = await this.#resolve(parsed);
     async function* batches(stopped: () => boolean): AsyncGenerator<VisitRow[]> {
       let beforeSeq: number | undefined;
       for (;;) {
         if (stopped()) return;
-        const rows = await visits.search(parsed.filter, { limit: CSV_BATCH, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+        const rows = await visits.search(filter, { limit: CSV_BATCH, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
         yield rows;
         if (rows.length < CSV_BATCH) return;
         beforeSeq = rows[rows.length - 1]!.seq;
@@ -144,7 +171,7 @@ export class AuditService {
   async summary(reader: string, q: { parsed: ParsedFilter; top: number }): Promise<AuditSummary> {
     const { parsed, top } = q;
     const { fromDay, toDay, fromMs, toMs } = this.#summaryRange(parsed);
-    const filter: VisitFilter = { ...parsed.filter, fromMs, toMs };
+    const filter: VisitFilter = { ...(await this.#resolve(parsed)), fromMs, toMs };
     await this.#record(reader, 'summary', { ...parsed.echo, from: fromDay, to: toDay, top });
     const [counts, reasons] = [await this.d.visits.countsPerDay(filter), await this.d.visits.topRejectReasons(filter, top)];
     const days: AuditSummary['days'] = [];

@@ -5,8 +5,8 @@
  */
 import { AppError, queryField, type ProblemCode } from '../errors.js';
 import type { VisitFilter } from '../visits/visit-queries.js';
-import { USERNAME_RE } from '../users/types.js';
 import { vietnamDayStart } from '../wire/vietnam-time.js';
+import { fold } from './fold.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -14,18 +14,29 @@ const DAY_MS = 86_400_000;
 /** Summary ranges are bounded so one request cannot make the server build a decade of days. */
 export const MAX_SUMMARY_DAYS = 366;
 
-const CARD_NUMBER_RE = /^[A-Za-z0-9]{10,15}$/;
+/** A whole card number, or the part of one an auditor remembers (at least 3 letters or digits). */
+const CARD_NUMBER_RE = /^[A-Za-z0-9]{3,15}$/;
 const BHXH_RE = /^\d{10}$/;
-const REASON_RE = /^[A-Z][A-Z_]{1,39}$/;
+/** Reason codes in any case: `off_route` finds OFF_ROUTE. */
+const REASON_RE = /^[A-Za-z][A-Za-z_]{1,39}$/;
+/** A name or username as typed (letters of any script, digits, spaces, . _ - '), 2–64 characters. */
+const NAME_RE = /^[\p{L}\p{M}\d .'_-]{2,64}$/u;
 const DESK_RE = /^[\w.:-]{1,64}$/;
 const VERDICTS = ['accepted', 'needs_review', 'rejected'] as const;
 
-const FILTER_PARAMS = ['from', 'to', 'cardNumber', 'maSoBhxh', 'verdict', 'reasonCode', 'operator', 'desk'] as const;
+const FILTER_PARAMS = ['from', 'to', 'cardNumber', 'maSoBhxh', 'verdict', 'reasonCode', 'operator', 'desk', 'name'] as const;
 
 export interface ParsedFilter {
   filter: VisitFilter;
   /** The filter as the auditor gave it (validated), for the audit_reads record. */
   echo: Record<string, string>;
+  /**
+   * The operator as typed (folded: no marks, lower case): matched against usernames and display
+   * names by the service, which knows them (`filter.operators`).
+   */
+  operatorText?: string;
+  /** The patient's name as typed (folded), matched the same way (`filter.patientNames`). */
+  nameText?: string;
   /** Vietnam days, when given. */
   fromDay?: string;
   toDay?: string;
@@ -90,10 +101,14 @@ export function parseFilter(query: Record<string, unknown>, allowed: readonly st
         out.toDay = v;
         break;
       }
-      case 'cardNumber':
-        if (!CARD_NUMBER_RE.test(v)) throw bad(name);
-        filter.cardNumber = v.toUpperCase();
+      case 'cardNumber': {
+        const n = v.trim().toUpperCase();
+        if (!CARD_NUMBER_RE.test(n)) throw bad(name);
+        // A whole 15-character number is an exact match (the index); anything shorter a part.
+        if (n.length === 15) filter.cardNumber = n;
+        else filter.cardNumberPart = n;
         break;
+      }
       case 'maSoBhxh':
         if (!BHXH_RE.test(v)) throw bad(name);
         filter.maSoBhxh = v;
@@ -103,12 +118,16 @@ export function parseFilter(query: Record<string, unknown>, allowed: readonly st
         filter.verdict = v as VisitFilter['verdict'];
         break;
       case 'reasonCode':
-        if (!REASON_RE.test(v)) throw bad(name);
-        filter.reasonCode = v;
+        if (!REASON_RE.test(v.trim())) throw bad(name);
+        filter.reasonCode = v.trim().toUpperCase();
         break;
       case 'operator':
-        if (!USERNAME_RE.test(v)) throw bad(name);
-        filter.operator = v;
+        if (!NAME_RE.test(v.trim())) throw bad(name);
+        out.operatorText = fold(v);
+        break;
+      case 'name':
+        if (!NAME_RE.test(v.trim())) throw bad(name);
+        out.nameText = fold(v);
         break;
       case 'desk':
         if (!DESK_RE.test(v)) throw bad(name);

@@ -17,6 +17,12 @@ export interface VisitFilter {
   reasonCode?: string;
   operator?: string;
   desk?: string;
+  /** Part of a card number (upper case letters and digits): the visits whose number contains it. */
+  cardNumberPart?: string;
+  /** Any of these operators (usernames), e.g. resolved from a name the auditor typed; empty: none. */
+  operators?: readonly string[];
+  /** Any of these patients' full names (as recorded), e.g. resolved from a name typed without marks; empty: none. */
+  patientNames?: readonly string[];
 }
 
 export interface DaySummaryRow {
@@ -87,6 +93,19 @@ export class VisitQueries {
     );
   }
 
+  /** Every operator who recorded a visit, with the names they were recorded under (for the auditors' name search). */
+  async operatorNames(): Promise<Array<{ operator: string; operator_name: string }>> {
+    return this.db.all('SELECT DISTINCT operator, operator_name FROM visits');
+  }
+
+  /** Every patient name on a recorded card (for the auditors' name search, with or without diacritics). */
+  async patientNames(): Promise<string[]> {
+    const rows = await this.db.all<{ name: string }>(
+      "SELECT DISTINCT json_extract(card_json, '$.fullName') AS name FROM visits WHERE card_json IS NOT NULL AND json_extract(card_json, '$.fullName') IS NOT NULL",
+    );
+    return rows.map((r) => r.name);
+  }
+
   async recordAuditRead(username: string, endpoint: string, filter: unknown, at: number): Promise<void> {
     await this.db.run('INSERT INTO audit_reads (at, username, endpoint, filter) VALUES (?, ?, ?, ?)', [
       at,
@@ -116,5 +135,11 @@ function whereClause(f: VisitFilter): { where: string[]; params: Array<string | 
   if (f.reasonCode !== undefined) add('EXISTS (SELECT 1 FROM json_each(v.reason_codes) r WHERE r.value = ?)', f.reasonCode);
   if (f.operator !== undefined) add('v.operator = ?', f.operator);
   if (f.desk !== undefined) add('v.desk_id = ?', f.desk);
+  // A part of a card number: letters and digits only (the filter checks), so no LIKE escapes are needed.
+  if (f.cardNumberPart !== undefined) add("v.card_number LIKE '%' || ? || '%'", f.cardNumberPart);
+  // Lists travel as one JSON parameter, whatever their length.
+  if (f.operators !== undefined) add('v.operator IN (SELECT value FROM json_each(?))', JSON.stringify(f.operators));
+  if (f.patientNames !== undefined)
+    add("json_extract(v.card_json, '$.fullName') IN (SELECT value FROM json_each(?))", JSON.stringify(f.patientNames));
   return { where, params };
 }

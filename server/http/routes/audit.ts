@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from 'express';
+import { AppError, queryField } from '../../errors.js';
 import type { Clock } from '../../clock.js';
 import { AuditService, type AuditRechecks, type AuditSyncStates, type VisitRecheckRow } from '../../audit/audit-service.js';
 import { CardCheckAudit, type CardCheckAuditStores } from '../../audit/card-check-audit.js';
@@ -10,7 +11,7 @@ import {
   parseCardCheckFilter,
 } from '../../card-checks/audit-filters.js';
 import type { CardCheckAuditRow } from '../../card-checks/records.js';
-import { BOM, CSV_HEADER, csvLine, visitCsvLine } from '../../audit/csv.js';
+import { BOM, csvHeader, csvLine, visitCsvLine, type CsvLang } from '../../audit/csv.js';
 import {
   CSV_PARAMS,
   LIST_PARAMS,
@@ -114,15 +115,20 @@ export function auditRoutes(deps: {
   });
 
   r.get('/api/audit/visits.csv', auditor, async (req, res) => {
-    const parsed = parseFilter(query(req), CSV_PARAMS);
-    const { stamp, batches } = await audit.exportVisits(currentUser(res).username, parsed);
+    const { lang: rawLang, ...q } = query(req);
+    // Vietnamese headers and values by default (the auditor's file); `lang=en`: the stable English keys and raw values.
+    if (rawLang !== undefined && rawLang !== 'vi' && rawLang !== 'en')
+      throw new AppError('QUERY_INVALID', 'Query parameter "lang" must be vi or en.', queryField('lang'));
+    const lang: CsvLang = rawLang ?? 'vi';
+    const parsed = parseFilter(q, CSV_PARAMS);
+    const { stamp, batches } = await audit.exportVisits(currentUser(res).username, parsed, lang);
     res.status(200);
     res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="visits-${stamp}.csv"` });
-    res.write(BOM + csvLine(CSV_HEADER));
+    res.write(BOM + csvLine(csvHeader(lang)));
     let gone = false;
     for await (const rows of batches(() => (gone = res.destroyed))) {
       let chunk = '';
-      for (const row of rows) chunk += visitCsvLine(row);
+      for (const row of rows) chunk += visitCsvLine(row, lang);
       if (chunk && !res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
     }
     if (gone) return;

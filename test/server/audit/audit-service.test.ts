@@ -39,6 +39,8 @@ function world(opts: { rows?: number } = {}) {
         ]);
       },
       topRejectReasons: (_f, limit) => Promise.resolve([{ code: 'CARD_EXPIRED', n: 2 }].slice(0, limit)),
+      operatorNames: () => Promise.resolve([]),
+      patientNames: () => Promise.resolve([]),
       recordAuditRead: (username, endpoint, filter, at) => {
         log.push(`record:${endpoint}`);
         reads.push({ username, endpoint, filter, at });

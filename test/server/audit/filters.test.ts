@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../server/errors.js';
+import { fold } from '../../../server/audit/fold.js';
 import { parseFilter, parseRecentLimit, parseTop, rejectUnknownParams, SUMMARY_PARAMS } from '../../../server/audit/filters.js';
 
 function problem(f: () => unknown): { code: string; detail: string | undefined; extra: Record<string, unknown> | undefined } {
@@ -53,5 +54,33 @@ describe('query parameter parsers', () => {
       extra: { param: 'verdict' },
     });
     expect(problem(() => parseFilter({ from: '2026-02-02', to: '2026-02-01' }, SUMMARY_PARAMS)).code).toBe('DATE_RANGE_INVALID');
+  });
+
+  it('forgiving filters (#13): part of a card number, reason codes in any case, operator and patient names folded', () => {
+    expect(parseFilter({ cardNumber: 'hs4010' }, SUMMARY_PARAMS).filter).toEqual({ cardNumberPart: 'HS4010' });
+    expect(parseFilter({ cardNumber: 'dn4121200000077' }, SUMMARY_PARAMS).filter).toEqual({ cardNumber: 'DN4121200000077' });
+    expect(parseFilter({ reasonCode: ' off_route ' }, SUMMARY_PARAMS).filter).toEqual({ reasonCode: 'OFF_ROUTE' });
+    const p = parseFilter({ operator: 'Nguyễn Thị  THU', name: 'nguyen duc thien' }, SUMMARY_PARAMS);
+    expect(p.operatorText).toBe('nguyen thi thu');
+    expect(p.nameText).toBe('nguyen duc thien');
+    expect(p.echo).toEqual({ operator: 'Nguyễn Thị  THU', name: 'nguyen duc thien' });
+    for (const bad of [
+      { cardNumber: 'ab' },
+      { cardNumber: 'DN-41' },
+      { reasonCode: 'OFF ROUTE' },
+      { operator: 'x' },
+      { operator: 'a;DROP' },
+    ]) {
+      expect(problem(() => parseFilter(bad, SUMMARY_PARAMS))).toMatchObject({
+        code: 'QUERY_INVALID',
+        extra: { field: Object.keys(bad)[0] },
+      });
+    }
+  });
+
+  it('folds Vietnamese: no marks, đ as d, any case, spaces collapsed', () => {
+    expect(fold('Nguyễn Đức Thiện')).toBe('nguyen duc thien');
+    expect(fold('  TRẦN   văn kiểm ')).toBe('tran van kiem');
+    expect(fold('le-tan')).toBe('le-tan');
   });
 });

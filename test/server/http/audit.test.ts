@@ -87,7 +87,7 @@ describe('GET /api/audit/visits', () => {
 });
 
 describe('GET /api/audit/visits.csv', () => {
-  it('streams UTF-8 CSV with a BOM, Vietnamese intact, formula cells defused', async () => {
+  it('streams UTF-8 CSV with a BOM, Vietnamese intact, no formula cells', async () => {
     const r = await k.request('GET', '/api/audit/visits.csv', { cookie: k.cookies.auditor });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
@@ -95,12 +95,72 @@ describe('GET /api/audit/visits.csv', () => {
     expect(r.text.charCodeAt(0)).toBe(0xfeff);
     const lines = r.text.slice(1).trimEnd().split('\r\n');
     expect(lines).toHaveLength(8);
-    expect(lines[0]).toMatch(/^"seq","id","recorded_at_vn"/);
+    // Vietnamese headers (the stable key beside each) and values by default.
+    expect(lines[0]).toMatch(/^"STT \(seq\)","Mã lượt \(id\)","Thời gian \(giờ Việt Nam\) \(recorded_at_vn\)"/);
     expect(r.text).toContain('Nguyễn Đức Thiện');
-    expect(r.text).toContain(`"'=cmd|calc"`);
+    // The rejected attempt's QR text ('=cmd|calc') is not exported at all (no qr_text column).
+    expect(r.text).not.toContain('cmd|calc');
     expect(r.text).not.toMatch(/(^|,)"=/m);
     const filtered = await k.request('GET', '/api/audit/visits.csv?verdict=rejected', { cookie: k.cookies.auditor });
     expect(filtered.text.slice(1).trimEnd().split('\r\n')).toHaveLength(3);
+  });
+
+  it('never exports the signed card (qr_text), fills operator_cccd; Vietnamese values by default, the English keys with lang=en', async () => {
+    const csv = async (q: string) => {
+      const r = await k.request('GET', `/api/audit/visits.csv${q}`, { cookie: k.cookies.auditor });
+      expect(r.status).toBe(200);
+      const rows = r.text
+        .slice(1)
+        .trimEnd()
+        .split('\r\n')
+        .map((l) => l.slice(1, -1).split('","'));
+      return { header: rows[0]!, rows: rows.slice(1), text: r.text };
+    };
+    const vi = await csv('?verdict=accepted');
+    const en = await csv('?verdict=accepted&lang=en');
+    for (const f of [vi, en]) {
+      expect(f.text).not.toContain('shc:/');
+      expect(f.header.join(',')).not.toMatch(/qr_text/);
+    }
+    expect(en.header.slice(0, 3)).toEqual(['seq', 'id', 'recorded_at_vn']);
+    const col = (f: typeof vi, key: string) => f.header.findIndex((h) => h === key || h.endsWith(`(${key})`));
+    expect(en.rows.every((r) => r[col(en, 'operator_cccd')] === ACCOUNTS.receptionist.cccd)).toBe(true);
+    expect(vi.rows.every((r) => r[col(vi, 'operator_cccd')] === ACCOUNTS.receptionist.cccd)).toBe(true);
+    expect(en.rows[0]![col(en, 'verdict')]).toBe('accepted');
+    expect(vi.rows[0]![col(vi, 'verdict')]).toBe('Hợp lệ');
+    expect(vi.rows[0]![col(vi, 'visit_type')]).toMatch(/^Khám bệnh \(01\)$/);
+    expect(vi.rows[0]![col(vi, 'recorded_at_vn')]).toMatch(/^\d{2}\/\d{2}\/2026 \d{2}:\d{2}:\d{2}$/);
+    expect(vi.rows[0]![col(vi, 'demo')]).toBe('Không');
+    const bad = await k.request('GET', '/api/audit/visits.csv?lang=fr', { cookie: k.cookies.auditor });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ code: 'QUERY_INVALID', field: 'lang' });
+  });
+});
+
+describe('forgiving filters (#13)', () => {
+  const seqs = async (q: string) => {
+    const r = await get(`/api/audit/visits?${q}`);
+    expect(r.status, q).toBe(200);
+    return r.json.items.map((v: { seq: number }) => v.seq);
+  };
+  it('finds the operator by display name with or without diacritics, or by username; a part of a card number; reason codes in any case', async () => {
+    const all = await seqs('verdict=accepted');
+    expect(all).toHaveLength(5);
+    for (const op of ['Nguyễn Thị Thu', 'nguyen thi thu', 'THU', ACCOUNTS.receptionist.username, 'thu-ng']) {
+      expect(await seqs(`operator=${encodeURIComponent(op)}&verdict=accepted`), op).toEqual(all);
+    }
+    expect(await seqs(`operator=${encodeURIComponent('Trần Văn Kiểm')}`)).toEqual([]);
+    // cardNumber(3) = DN4121200000003: its last digits, or any part of it, in any case.
+    expect(await seqs('cardNumber=00000003')).toHaveLength(1);
+    expect(await seqs('cardNumber=dn41212')).toHaveLength(5);
+    expect(await seqs(`cardNumber=${cardNumber(3).toLowerCase()}`)).toHaveLength(1);
+    expect(await seqs('reasonCode=qr_malformed')).toHaveLength(2);
+    expect(await seqs('reasonCode=QR_MALFORMED')).toHaveLength(2);
+    // The patient's name, typed without marks.
+    expect((await seqs('name=nguyen%20duc%20thien')).length).toBe(5);
+    const r = await get('/api/audit/visits?cardNumber=ab');
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: 'QUERY_INVALID', field: 'cardNumber' });
   });
 });
 
