@@ -6,18 +6,19 @@
  * every file it receives).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { XmlDocument, XmlParseError, XmlValidateError, XsdValidator } from 'libxml2-wasm';
-import { projectRoot } from '../project-root.js';
 
 const XSD_FILE = 'checkin-table.xsd';
 
 /**
- * Absolute path of the XSD. Resolved from the project root, not from this module, because a
- * build (dist/) holds only the compiled JavaScript: the schema stays in server/.
+ * Absolute path of the XSD, beside this module: server/check-in-record/ under tsx, and
+ * dist/server/check-in-record/ when built (`npm run build` copies it there from its one home in
+ * server/: deploy/copy-runtime-files.mjs), so an installed dist/ needs no sources.
  */
 export function checkInXsdPath(): string {
-  return join(projectRoot(), 'server', 'check-in-record', XSD_FILE);
+  return join(dirname(fileURLToPath(import.meta.url)), XSD_FILE);
 }
 
 /** Errors are one short line each (`line N: message`), at most this many. */
