@@ -1,10 +1,12 @@
 import type { SessionUser } from '../server/wire/session.js';
 import type { KioskStatus } from '../server/wire/status.js';
+import type { VerifyResult } from '../server/wire/verification.js';
 import type { ManualEntryInput } from './card-check/types.js';
 
 /** Typed CustomEvents the elements dispatch (all bubble and cross shadow roots). */
 
-export type ScanSource = 'camera' | 'wedge' | 'paste';
+/** tray: reopened from the "chưa tiếp nhận" tray; serial: a USB serial scanner read by the service. */
+export type ScanSource = 'camera' | 'wedge' | 'paste' | 'tray' | 'serial';
 
 export interface ScanDetail {
   text: string;
@@ -77,6 +79,27 @@ export function visitCodesEvent(detail: VisitCodesDetail): CustomEvent<VisitCode
   return new CustomEvent('kiosk-visit-codes', { detail, bubbles: true, composed: true });
 }
 
+/** A scanned patient not yet checked in, kept in the "chưa tiếp nhận" tray. */
+export interface PendingPatient {
+  id: string;
+  result: VerifyResult;
+  /** The scanned text (reopen re-verifies it); undefined for a typed-in card. */
+  qr: string | undefined;
+  /** The online card check it came from, when the portal answered for it. */
+  cardCheckId: string | undefined;
+  idempotencyKey: string;
+}
+
+export interface TrayDetail {
+  id: string;
+  /** open: back on the main panel; dismiss: removed on purpose; done: checked in from the tray. */
+  action: 'open' | 'dismiss' | 'done';
+}
+
+export function trayEvent(detail: TrayDetail): CustomEvent<TrayDetail> {
+  return new CustomEvent('kiosk-tray', { detail, bubbles: true, composed: true });
+}
+
 declare global {
   interface HTMLElementEventMap {
     'kiosk-visit-codes': CustomEvent<VisitCodesDetail>;
@@ -88,5 +111,6 @@ declare global {
     'kiosk-review': CustomEvent<ReviewDetail>;
     'kiosk-give-up': CustomEvent<void>;
     'kiosk-manual-entry': CustomEvent<ManualEntryDetail>;
+    'kiosk-tray': CustomEvent<TrayDetail>;
   }
 }

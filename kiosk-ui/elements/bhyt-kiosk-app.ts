@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { verifyQr } from '../api/client.js';
+import { randomKey, verifyQr } from '../api/client.js';
 import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { SessionUser } from '../../server/wire/session.js';
 import type { KioskStatus } from '../../server/wire/status.js';
@@ -9,7 +9,7 @@ import { CardCheckController } from '../card-check/check-controller.js';
 import { VisitCodeCache } from '../check-in/visit-codes-cache.js';
 import { needsOnlineCheck, portalHealth, type CheckEvent } from '../card-check/online-check.js';
 import type { CardCheckRequest } from '../card-check/types.js';
-import type { ManualEntryDetail, ReviewDetail, ScanDetail } from '../events.js';
+import type { ManualEntryDetail, PendingPatient, ReviewDetail, ScanDetail, TrayDetail } from '../events.js';
 import { initialLocale, switchLocale, translator, type Locale } from '../i18n/index.js';
 import { listenForWedgeScans } from '../scan/wedge-listener.js';
 import { SoundCues } from '../sound.js';
@@ -18,10 +18,12 @@ import { ClearTimer, readClearOverride } from '../clear-timer.js';
 import { speakerIcon } from './icons.js';
 import './kiosk-camera-scanner.js';
 import './kiosk-check-in.js';
+import type { KioskCheckIn } from './kiosk-check-in.js';
 import './kiosk-login.js';
 import './kiosk-manual-entry.js';
 import type { KioskManualEntry } from './kiosk-manual-entry.js';
 import './kiosk-paste-box.js';
+import './kiosk-pending-tray.js';
 import './kiosk-portal-panel.js';
 import './kiosk-recent-visits.js';
 import type { KioskRecentVisits } from './kiosk-recent-visits.js';
@@ -32,6 +34,11 @@ import type { KioskVerdictPanel } from './kiosk-verdict-panel.js';
 
 /** Used until /api/status answers (the server's default is the same). */
 const DEFAULT_CLEAR_SEC = 20;
+/**
+ * A card a receptionist could still check in waits this many times the clear time (2 minutes by
+ * default) before it leaves the main panel, and then it goes to the "chưa tiếp nhận" tray, never away.
+ */
+export const UNDECIDED_CLEAR_FACTOR = 6;
 
 /**
  * The kiosk screen: status bar, scanning (camera, USB scanner, paste box), the verdict, check-in,
@@ -44,6 +51,11 @@ const DEFAULT_CLEAR_SEC = 20;
  * through /api/card-checks once a receptionist is signed in: the local verdict at once, the
  * portal's answer in place when it comes (CardCheckController). The screen does not clear itself
  * while the portal is being asked or a review is open.
+ *
+ * Nobody is dropped: for a signed-in receptionist, a good card that was not confirmed moves to the
+ * "chưa tiếp nhận" tray when the next card is scanned, on Esc, or after the long idle time (with
+ * a visible countdown); Enter confirms an accepted card, and the keyboard focus sits on the next
+ * action (confirm, the first review tick, then "next card").
  */
 @customElement('bhyt-kiosk-app')
 export class BhytKioskApp extends LitElement {
@@ -64,11 +76,16 @@ export class BhytKioskApp extends LitElement {
   @state() private visitCodes: VisitCodeTable | undefined;
   /** POST /api/verify's proposed visit category for the card on screen. */
   @state() private verifyProposal: string | undefined;
+  /** Scanned, good, not checked in (the tray). */
+  @state() private pending: readonly PendingPatient[] = [];
+  /** The card on screen was checked in (or reported a duplicate): nothing left to decide. */
+  @state() private decided = false;
 
   @query('kiosk-verdict-panel') private panel!: KioskVerdictPanel;
   @query('kiosk-status-bar') private statusBar!: KioskStatusBar;
   @query('kiosk-recent-visits') private recent!: KioskRecentVisits | null;
   @query('kiosk-manual-entry') private manual!: KioskManualEntry | null;
+  @query('kiosk-check-in') private checkInEl!: KioskCheckIn | null;
 
   private readonly check = new CardCheckController(this, (e, first) => this.onCheckEvent(e, first));
   /** The current check is a typed-in card (its first answer closes the form). */
@@ -103,6 +120,7 @@ export class BhytKioskApp extends LitElement {
     this.addEventListener('kiosk-review', this.onReview);
     this.addEventListener('kiosk-give-up', this.onGiveUp);
     this.addEventListener('kiosk-manual-entry', this.onManualEntry);
+    this.addEventListener('kiosk-tray', this.onTray);
     document.documentElement.lang = this.locale;
   }
 
@@ -110,7 +128,8 @@ export class BhytKioskApp extends LitElement {
     super.disconnectedCallback();
     this.stopWedge?.();
     document.removeEventListener('keydown', this.onKeyDown);
-    this.clearResult();
+    this.clearResult({ keep: false });
+    this.pending = [];
     this.sound.close();
   }
 
@@ -123,9 +142,12 @@ export class BhytKioskApp extends LitElement {
       this.codeCache.clear();
       this.visitCodes = undefined;
     }
-    // Signed out (or someone else signed in): the check belonged to the previous operator.
-    if (before !== undefined && before !== this.user?.username && this.check.started) this.clearResult();
-    else void this.checkOnlineIfDue();
+    // Signed out (or someone else signed in): the check and the tray belonged to the previous operator.
+    if (before !== undefined && before !== this.user?.username) {
+      this.pending = [];
+      if (this.check.started) this.clearResult({ keep: false });
+    } else void this.checkOnlineIfDue();
+    if (this.result) this.armClearTimer();
   };
   private readonly onStatus = (e: CustomEvent<{ status: KioskStatus | undefined }>) => {
     if (e.detail.status) this.status = e.detail.status;
@@ -142,19 +164,57 @@ export class BhytKioskApp extends LitElement {
   };
   private readonly onGiveUp = () => this.check.giveUp();
   private readonly onManualEntry = (e: CustomEvent<ManualEntryDetail>) => void this.handleManual(e.detail);
-  private readonly onCheckedIn = () => {
+  private readonly onCheckedIn = (e: Event) => {
     void this.statusBar?.poll();
+    if ((e.target as Element | null)?.localName !== 'kiosk-check-in') return;
+    this.decided = true;
     if (this.result) this.armClearTimer();
+    // The next action is the next card: Enter (or Esc) there.
+    void this.updateComplete.then(() => this.querySelector<HTMLElement>('[data-action="new-scan"]')?.focus());
+  };
+  private readonly onTray = (e: CustomEvent<TrayDetail>) => {
+    const entry = this.pending.find((p) => p.id === e.detail.id);
+    if (!entry) return;
+    this.pending = this.pending.filter((p) => p.id !== entry.id);
+    const t = translator(this.locale);
+    if (e.detail.action === 'done') this.liveText = t('tray.done', { name: entry.result.card?.fullName ?? '' });
+    if (e.detail.action === 'open' && entry.qr !== undefined) void this.handleScan({ text: entry.qr, source: 'tray' });
   };
   private readonly onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && (this.result || this.verifyFailed)) {
       e.preventDefault();
       this.clearResult();
+    } else if (e.key === 'Enter' && !e.defaultPrevented && !e.repeat && this.result && pageHasNoControlFocused()) {
+      // Enter confirms an accepted card when no control has the keyboard (a focused button takes its own Enter).
+      if (this.checkInEl?.confirmByKey()) e.preventDefault();
     }
   };
 
+  /** A receptionist could still check in the card on screen. */
+  private get undecided(): boolean {
+    return this.result !== undefined && this.result.verdict !== 'rejected' && this.user?.role === 'receptionist' && !this.decided;
+  }
+
+  /** Keeps the undecided card on screen in the tray (the same card once), announcing it. */
+  private stashUndecided(): void {
+    const result = this.result;
+    if (!result || !this.undecided) return;
+    const qr = this.qr;
+    const cardCheckId = this.check.failedCode === undefined ? this.check.id : undefined;
+    if (qr === undefined && cardCheckId === undefined) return;
+    const entry: PendingPatient = { id: randomKey(), result, qr, cardCheckId, idempotencyKey: randomKey() };
+    this.pending = [
+      entry,
+      ...this.pending.filter((p) => !(qr !== undefined && p.qr === qr) && !(cardCheckId && p.cardCheckId === cardCheckId)),
+    ];
+    this.liveText = translator(this.locale)('tray.moved');
+  }
+
   /** Verifies one scanned text and shows the verdict; a newer scan wins over a slower older one. */
   async handleScan(scan: ScanDetail): Promise<void> {
+    if (scan.text !== this.qr) this.stashUndecided();
+    // The card is back on the main panel: it leaves the tray.
+    if (this.pending.some((p) => p.qr === scan.text)) this.pending = this.pending.filter((p) => p.qr !== scan.text);
     const seq = ++this.scanSeq;
     this.check.reset();
     this.checking = true;
@@ -174,6 +234,7 @@ export class BhytKioskApp extends LitElement {
       return;
     }
     this.result = res.body;
+    this.decided = false;
     this.verifyProposal = res.body.proposedVisitCategory;
     this.qr = scan.text;
     if (this.user) void this.loadVisitCodes();
@@ -183,7 +244,7 @@ export class BhytKioskApp extends LitElement {
     const run = this.checkOnlineIfDue();
     this.armClearTimer();
     await this.updateComplete;
-    this.panel?.focusHeading();
+    if (!(await this.checkInEl?.focusAction())) this.panel?.focusHeading();
     await run;
   }
 
@@ -206,6 +267,8 @@ export class BhytKioskApp extends LitElement {
 
   /** A typed-in card: looked up online like a scan; the form closes on the service's first answer. */
   async handleManual(detail: ManualEntryDetail): Promise<void> {
+    this.stashUndecided();
+    this.decided = false;
     this.scanSeq++;
     this.verifyProposal = undefined;
     await this.startCheck({ manual: detail.entry }, true);
@@ -238,19 +301,32 @@ export class BhytKioskApp extends LitElement {
         this.liveText = announcement(e.view.result, this.locale, t);
         this.sound.play(e.view.result.verdict);
       }
-      if (answered) void this.statusBar?.poll();
+      if (answered) {
+        void this.statusBar?.poll();
+        // The portal answered: its button replaced "stop waiting"; the keyboard follows.
+        const active = document.activeElement;
+        if (!active || active === document.body || active.localName === 'kiosk-check-in') void this.checkInEl?.focusAction();
+      }
     }
     if (this.result) this.armClearTimer();
   }
 
-  /** (Re)starts the auto-clear countdown; paused while the portal is asked, a review or the manual form is open. */
+  /**
+   * (Re)starts the auto-clear countdown; paused while the portal is asked, a review or the manual
+   * form is open. A card a receptionist could still check in waits much longer, then goes to the tray.
+   */
   private armClearTimer(): void {
     if (this.check.waiting || this.reviewOpen || this.manual?.isOpen) this.clearTimer.stop();
-    else this.clearTimer.arm(this.clearSec);
+    else this.clearTimer.arm(this.undecided ? this.clearSec * UNDECIDED_CLEAR_FACTOR : this.clearSec);
   }
 
-  /** Back to the scan state: drops the result and its QR text from memory, DOM and live region. */
-  clearResult(): void {
+  /**
+   * Back to the scan state: drops the result and its QR text from memory, DOM and live region. An
+   * undecided card goes to the tray first, unless `keep` is false (sign-out).
+   */
+  clearResult(opts: { keep?: boolean } = {}): void {
+    if (opts.keep !== false) this.stashUndecided();
+    this.decided = false;
     this.clearTimer.stop();
     this.scanSeq++;
     this.check.reset();
@@ -260,7 +336,7 @@ export class BhytKioskApp extends LitElement {
     this.qr = undefined;
     this.checking = false;
     this.verifyFailed = false;
-    this.liveText = '';
+    if (!this.pending.length) this.liveText = '';
     this.recent?.close();
     const active = document.activeElement;
     if (active instanceof HTMLElement && active !== document.body) active.blur();
@@ -289,7 +365,7 @@ export class BhytKioskApp extends LitElement {
           type="button"
           class="bar-button"
           lang=${this.locale === 'vi' ? 'en' : 'vi'}
-          aria-label=${t('lang.switchLabel')}
+          aria-label=${`${t('lang.switch')} — ${t('lang.switchLabel')}`}
           @click=${() => this.toggleLocale()}
         >
           ${t('lang.switch')}
@@ -315,6 +391,7 @@ export class BhytKioskApp extends LitElement {
             .result=${this.result}
             .locale=${this.locale}
             .clearsIn=${this.clearsIn}
+            ?clears-to-tray=${this.undecided}
             ?portal-shown=${this.check.portal !== undefined || this.check.failedCode !== undefined}
           >
             <kiosk-portal-panel
@@ -339,6 +416,7 @@ export class BhytKioskApp extends LitElement {
             .proposedCategory=${this.check.proposedCategory ?? this.verifyProposal}
             .locale=${this.locale}
             ?signed-in=${this.user !== undefined}
+            .operatorRole=${this.user?.role}
           ></kiosk-check-in>
           ${
             showing || this.verifyFailed
@@ -349,6 +427,11 @@ export class BhytKioskApp extends LitElement {
           }
         </section>
         <section class="tools-col">
+          ${
+            this.user?.role === 'receptionist'
+              ? html`<kiosk-pending-tray .locale=${this.locale} .items=${this.pending}></kiosk-pending-tray>`
+              : nothing
+          }
           <kiosk-paste-box .locale=${this.locale}></kiosk-paste-box>
           ${
             portalHealth(this.status) !== 'off'
@@ -366,6 +449,12 @@ export class BhytKioskApp extends LitElement {
       <div class="visually-hidden" role="status" aria-live="assertive" aria-atomic="true" data-live>${this.liveText}</div>
     `;
   }
+}
+
+/** No control has the keyboard: the page itself, or the verdict's heading (focused after a scan). */
+function pageHasNoControlFocused(): boolean {
+  const active = document.activeElement;
+  return !active || active === document.body || active.localName === 'bhyt-kiosk-app' || active.localName === 'kiosk-verdict-panel';
 }
 
 declare global {

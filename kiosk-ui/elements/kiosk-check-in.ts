@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { checkIn, randomKey } from '../api/client.js';
 import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
+import type { OperatorRole } from '../../server/wire/session.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
 import { activityEvent, checkedInEvent, giveUpEvent, reviewEvent } from '../events.js';
 import { translator, type Locale, type MessageKey } from '../i18n/index.js';
@@ -59,6 +60,8 @@ export class KioskCheckIn extends LitElement {
   /** The scanned text, needed by the server to re-verify; never rendered. */
   @property({ attribute: false }) qr: string | undefined;
   @property({ type: Boolean, attribute: 'signed-in' }) signedIn = false;
+  /** The signed-in operator's role: only a receptionist is offered the check-in. */
+  @property({ attribute: false }) operatorRole: OperatorRole | undefined;
   @property() locale: Locale = 'vi';
   /** The online card check this result came from: check-in sends its id instead of the QR text. */
   @property({ attribute: false }) cardCheckId: string | undefined;
@@ -167,7 +170,11 @@ export class KioskCheckIn extends LitElement {
   `;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('result') || changed.has('qr') || changed.has('cardCheckId')) {
+    // A new answer for the same online check (the portal's poll) is the same card: the ticks stay.
+    const prevCheck: string | undefined = changed.get('cardCheckId');
+    const sameCheck =
+      this.cardCheckId !== undefined && (!changed.has('cardCheckId') || prevCheck === this.cardCheckId) && !changed.has('qr');
+    if ((changed.has('result') || changed.has('qr') || changed.has('cardCheckId')) && !sameCheck) {
       // A new card: fresh ticks, fresh idempotency key (same card again = same key only while shown).
       this.ticked = new Set();
       this.outcome = 'idle';
@@ -201,6 +208,9 @@ export class KioskCheckIn extends LitElement {
     }
     if (!this.signedIn) {
       return html`<p class="blocked" data-checkin="login-required">${t('checkin.loginRequired')}</p>`;
+    }
+    if (this.operatorRole !== undefined && this.operatorRole !== 'receptionist') {
+      return html`<p class="msg" data-checkin="role-cannot">${t('checkin.roleCannot')}</p>`;
     }
     if (this.portalPending && !this.gaveUp) {
       return html`<p class="msg" data-checkin="portal-pending">${t('checkin.portalPending')}</p>
@@ -271,6 +281,47 @@ export class KioskCheckIn extends LitElement {
     `;
   }
 
+  /** The check-in is still to be decided (a card that can be checked in, not yet recorded). */
+  get undecided(): boolean {
+    const r = this.result;
+    return (
+      r !== undefined &&
+      r.verdict !== 'rejected' &&
+      this.signedIn &&
+      this.operatorRole === 'receptionist' &&
+      this.outcome !== 'done' &&
+      this.outcome !== 'duplicate'
+    );
+  }
+
+  /** Whether the card on screen can be confirmed with one key now (accepted, nothing to tick). */
+  get confirmable(): boolean {
+    const r = this.result;
+    return this.undecided && r?.verdict === 'accepted' && !this.portalPending && this.outcome !== 'busy';
+  }
+
+  /**
+   * Puts the keyboard where the next action is: the first unticked review item, the confirm
+   * button, or "stop waiting" while the portal is asked. False when there is no action here.
+   */
+  async focusAction(): Promise<boolean> {
+    await this.updateComplete;
+    if (!this.undecided) return false;
+    const root = this.renderRoot;
+    const next =
+      root.querySelector<HTMLElement>('input[data-review]:not(:checked)') ??
+      root.querySelector<HTMLElement>('[data-action="check-in"], [data-action="give-up"]');
+    next?.focus();
+    return next !== null;
+  }
+
+  /** Enter on the page (no control focused): confirms an accepted card. */
+  confirmByKey(): boolean {
+    if (!this.confirmable) return false;
+    void this.confirm();
+    return true;
+  }
+
   private giveUp(): void {
     this.dispatchEvent(giveUpEvent());
     this.dispatchEvent(activityEvent());
@@ -325,6 +376,7 @@ export class KioskCheckIn extends LitElement {
     if (this.result !== r) return; // the screen moved on (cleared or a new card) meanwhile
     if (res.ok) {
       this.outcome = res.body?.duplicate ? 'duplicate' : 'done';
+      await this.updateComplete;
       this.dispatchEvent(checkedInEvent({ duplicate: res.body?.duplicate === true }));
       return;
     }

@@ -12,7 +12,9 @@ const LIMIT = 10;
 /**
  * "This desk's recent check-ins", for a receptionist answering "did I already check her in?".
  * Closed by default and fetched only when opened; it closes itself and drops what it fetched
- * after `clearSec` seconds (and whenever the app clears), so no names linger on screen.
+ * after `clearSec` seconds (and whenever the app clears), so no names linger on screen. Opened,
+ * it shows the time, the verdict and masked initials only; names, card numbers and birth dates
+ * appear on request ("Hiện"), for the one answer being looked for.
  */
 @customElement('kiosk-recent-visits')
 export class KioskRecentVisits extends LitElement {
@@ -22,6 +24,7 @@ export class KioskRecentVisits extends LitElement {
   @state() private open = false;
   @state() private items: RecentVisit[] | undefined;
   @state() private error: string | undefined;
+  @state() private revealed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   static override styles = [
@@ -48,6 +51,21 @@ export class KioskRecentVisits extends LitElement {
       .muted {
         color: #55606c;
       }
+      .reveal {
+        font: inherit;
+        margin-top: 8px;
+        min-height: 40px;
+        padding: 4px 12px;
+        border-radius: 8px;
+        border: 2px solid var(--action);
+        background: var(--white);
+        color: var(--action);
+        cursor: pointer;
+      }
+      .reveal:focus-visible {
+        outline: 4px solid var(--action);
+        outline-offset: 2px;
+      }
     `,
   ];
 
@@ -60,6 +78,7 @@ export class KioskRecentVisits extends LitElement {
   close(): void {
     clearTimeout(this.timer);
     this.open = false;
+    this.revealed = false;
     this.items = undefined;
     this.error = undefined;
     this.renderRoot.querySelector('details')?.removeAttribute('open');
@@ -90,16 +109,37 @@ export class KioskRecentVisits extends LitElement {
       ${this.items && this.items.length === 0 ? html`<p class="muted">${t('recent.empty')}</p>` : nothing}
       ${
         this.items && this.items.length > 0
+          ? html`<button
+              type="button"
+              class="reveal"
+              data-action="recent-reveal"
+              aria-pressed=${this.revealed ? 'true' : 'false'}
+              @click=${() => (this.revealed = !this.revealed)}
+            >
+              ${this.revealed ? t('recent.hide') : t('recent.reveal')}
+            </button>`
+          : nothing
+      }
+      ${
+        this.items && this.items.length > 0
           ? html`<ol>
               ${this.items.map(
                 (v) =>
                   html`<li data-visit-id=${v.id}>
                     <span class="muted">${timeOf(v.recordedAt)}</span>
-                    <span
-                      >${v.card?.fullName ?? '—'}<br /><span class="muted"
-                        >${v.card?.cardNumber ?? v.card?.maSoBhxh ?? ''} · ${formatDate(v.card?.birthDate) ?? ''}</span
-                      ></span
-                    >
+                    ${
+                      this.revealed
+                        ? html`<span data-revealed
+                            >${v.card?.fullName ?? '—'}<br /><span class="muted"
+                              >${v.card?.cardNumber ?? v.card?.maSoBhxh ?? ''} · ${formatDate(v.card?.birthDate) ?? ''}</span
+                            ></span
+                          >`
+                        : html`<span data-masked
+                            >${initials(v.card?.fullName)}<br /><span class="muted"
+                              >${maskNumber(v.card?.cardNumber ?? v.card?.maSoBhxh)} · ${t('recent.masked')}</span
+                            ></span
+                          >`
+                    }
                     <span class="verdict ${v.verdict}">${t(`recent.${v.verdict}` as MessageKey)}</span>
                   </li>`,
               )}
@@ -108,6 +148,22 @@ export class KioskRecentVisits extends LitElement {
       }
     </details>`;
   }
+}
+
+/** "N. Đ. T." for "Nguyễn Đức Thiện": enough to tell rows apart, not to name anyone. */
+export function initials(name: string | undefined): string {
+  if (!name) return '—';
+  return name
+    .trim()
+    .split(/\s+/)
+    .map((w) => `${w.charAt(0)}.`)
+    .join(' ');
+}
+
+/** The last 3 characters of a card number, the rest as dots. */
+export function maskNumber(n: string | undefined): string {
+  if (!n) return '';
+  return `•••${n.slice(-3)}`;
 }
 
 /** HH:mm in Vietnam time (UTC+7), whatever the browser's zone. */

@@ -137,7 +137,8 @@ export class KioskStatusBar extends LitElement {
     const t = translator(this.locale);
     const s = this.status;
     const warnings = new Set(s?.warnings ?? []);
-    const demo = this.reachable !== false && (s?.demo === true || warnings.has('DEMO_KEYS'));
+    // The last answer's: a demo kiosk stays marked DEMO while the service is down.
+    const demo = s?.demo === true || warnings.has('DEMO_KEYS');
     const trustAge = s?.trust?.crlAgeSec ?? s?.trust?.ageSec;
     const trustLevel = trustAgeLevel(trustAge, s?.trust?.maxAgeSec, s?.trust?.stale === true || warnings.has('TRUST_STALE'));
     const sync = s?.sync?.enabled ? s.sync : undefined;

@@ -17,6 +17,8 @@ export class KioskVerdictPanel extends LitElement {
   @property() locale: Locale = 'vi';
   /** Seconds until the screen clears (shown as a countdown), when known. */
   @property({ type: Number }) clearsIn: number | undefined;
+  /** The countdown moves an undecided card to the "chưa tiếp nhận" tray rather than clearing it. */
+  @property({ type: Boolean, attribute: 'clears-to-tray' }) clearsToTray = false;
   /**
    * The online check is under way or answered: its panel (slotted as `portal`, at the top of the
    * frame) replaces the "check online" banner.
@@ -269,7 +271,15 @@ export class KioskVerdictPanel extends LitElement {
           }
           <div class="foot">
             <span>${v.issuer ?? ''}</span>
-            <span>${this.clearsIn !== undefined ? t('verdict.clearsIn', { n: this.clearsIn }) : ''}</span>
+            <span
+              >${
+                this.clearsIn !== undefined
+                  ? this.clearsToTray
+                    ? t('verdict.movesToTrayIn', { n: this.clearsIn })
+                    : t('verdict.clearsIn', { n: this.clearsIn })
+                  : ''
+              }</span
+            >
           </div>
         </div>
       </section>

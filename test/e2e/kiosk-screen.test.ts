@@ -328,6 +328,9 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
     await page.waitForFunction(
       () => document.querySelector('kiosk-recent-visits')?.shadowRoot?.querySelectorAll('li[data-visit-id]').length === 2,
     );
+    // Masked until the receptionist asks (issue #13, item 8).
+    expect(await page.$eval('kiosk-recent-visits', (el) => el.shadowRoot!.textContent ?? '')).not.toContain('Nguyễn Đức Thiện');
+    await page.click('kiosk-recent-visits >>> [data-action="recent-reveal"]');
     const text = await page.$eval('kiosk-recent-visits', (el) => el.shadowRoot!.textContent ?? '');
     expect(text).toContain('Nguyễn Đức Thiện');
     await shoot(page, '8-recent-visits');
