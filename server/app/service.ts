@@ -18,6 +18,7 @@ import { observeRequests } from '../http/request-observer.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { OutboxWorkerOptions } from '../outbox/worker.js';
 import { projectRoot, readVersion } from '../project-root.js';
+import { resolveTrustFile } from '../issuer/demo-state.js';
 import { loadStartupTrust, trustCachePath } from '../trust/refresh/cache-file.js';
 import { TrustHolder } from '../trust/trust-holder.js';
 import { policyFromConfig, VerifyService } from '../verification/verify-service.js';
@@ -83,7 +84,9 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   // Refuse to start on a broken trust file: verifying with a half-loaded store is worse. The
   // last good refresh (data dir) supplies newer keys / lists for issuers the file still lists
   // unchanged, so an offline kiosk starts with what it last knew (docs/trust-lifecycle.md).
-  const trustStartup = await loadStartupTrust({ trustFile: config.trustFile, cacheFile: trustCachePath(config.dataDir), logger });
+  // The default demo trust file is used through the data folder's copy, renewed now (server/issuer/demo-state.ts).
+  const trustFile = await resolveTrustFile({ trustFile: config.trustFile, dataDir: config.dataDir, root: projectRoot(), now: clock.now() });
+  const trustStartup = await loadStartupTrust({ trustFile, cacheFile: trustCachePath(config.dataDir), logger });
   const trust = new TrustHolder(trustStartup.snapshot);
   if (trust.current.demo) {
     logger.warn('DEMO ISSUER TRUSTED: keys/demo-issuer is for development only; never use this trust store at a real front desk', {
@@ -136,7 +139,9 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
         cardChecks: { queries: cardChecks.queries, rechecks: cardChecks.rechecks },
       }),
     );
-    mount(startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, requireAdmin: requireRole('admin') }));
+    mount(
+      startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, trustFile, requireAdmin: requireRole('admin') }),
+    );
     // Drains the visit log's outbox, woken by each recorded visit; started after the database,
     // so shutdown stops the worker before the database closes.
     const sync = mount(startSync({ config, db, onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l), clock, random, logger }));

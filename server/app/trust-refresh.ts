@@ -1,6 +1,7 @@
 /**
  * Wires the trust lifecycle: the refresher of issuer keys / revocation lists on its schedule,
- * and POST /api/admin/trust/refresh for admins (docs/trust-lifecycle.md).
+ * the trust file's watcher (a changed file is reloaded while the service runs; a refresh request
+ * reads it again first), and POST /api/admin/trust/refresh for admins (docs/trust-lifecycle.md).
  */
 import type { RequestHandler } from 'express';
 import type { Clock, Random } from '../clock.js';
@@ -9,6 +10,7 @@ import { adminTrustRoutes } from '../http/routes/admin-trust.js';
 import type { Logger } from '../logger.js';
 import { trustCachePath, type StartupTrust } from '../trust/refresh/cache-file.js';
 import { TrustRefresher } from '../trust/refresh/refresher.js';
+import { TrustFileWatcher } from '../trust/trust-file-watcher.js';
 import type { TrustHolder } from '../trust/trust-holder.js';
 import type { FeatureParts } from './feature.js';
 
@@ -19,10 +21,22 @@ export function startTrustRefresh(deps: {
   logger: Logger;
   trust: TrustHolder;
   startup: StartupTrust;
+  /** The trust file in use, when not the configured one (the demo trust in the data folder). */
+  trustFile?: string;
   /** requireRole('admin'). */
   requireAdmin: RequestHandler;
 }): FeatureParts {
+  const watcher = new TrustFileWatcher({
+    trustFile: deps.trustFile ?? deps.config.trustFile,
+    cacheFile: trustCachePath(deps.config.dataDir),
+    holder: deps.trust,
+    clock: deps.clock,
+    logger: deps.logger,
+    baseDigests: deps.startup.baseDigests,
+  });
+  watcher.start();
   const refresher = new TrustRefresher({
+    reloadFile: () => watcher.reload(),
     holder: deps.trust,
     clock: deps.clock,
     logger: deps.logger,
@@ -31,5 +45,5 @@ export function startTrustRefresh(deps: {
     etags: deps.startup.etags,
   });
   refresher.start({ intervalMs: deps.config.trustRefreshSec * 1000, random: deps.random });
-  return { routers: [adminTrustRoutes({ refresher, requireAdmin: deps.requireAdmin })], closables: [refresher] };
+  return { routers: [adminTrustRoutes({ refresher, requireAdmin: deps.requireAdmin })], closables: [watcher, refresher] };
 }

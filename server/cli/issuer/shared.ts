@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Random } from '../../clock.js';
 import { flagUsage, type FlagSpec } from '../../lib/cli-args.js';
 import { parseIsoInstant } from '../../lib/iso-date.js';
+import { demoTrustFile, seedDemoIssuerState } from '../../issuer/demo-state.js';
 import { DEFAULT_ISSUER_DIR } from '../../issuer/layout.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -19,6 +20,8 @@ export interface CliContext {
   cwd: string;
   /** Project root: default paths (keys/demo-issuer) are relative to it. */
   root: string;
+  /** Environment (KIOSK_DATA_DIR); default process.env. */
+  env?: NodeJS.ProcessEnv;
   now: () => number;
   random: Random;
   out: (line: string) => void;
@@ -52,11 +55,26 @@ export const text = (flag: string, arg: string, help: string, more: Partial<Flag
 });
 export const bool = (flag: string, help: string): FlagSpec => ({ flag, kind: 'bool', help });
 
-export const DIR_FLAG = text('dir', 'DIR', `issuer directory (default ${DEFAULT_ISSUER_DIR})`);
+export const DIR_FLAG = text(
+  'dir',
+  'DIR',
+  `issuer directory (default: the demo issuer's state in the data folder, DATA/demo-issuer, seeded once from ${DEFAULT_ISSUER_DIR})`,
+);
+export const DATA_DIR_FLAG = text(
+  'data-dir',
+  'DIR',
+  "the kiosk's data folder, home of the demo issuer's state and demo-trust.json when --dir is not given (default: KIOSK_DATA_DIR, else data)",
+);
 
 export const COMMON: readonly FlagSpec[] = [
   DIR_FLAG,
-  text('trust-file', 'FILE', 'trust file to keep in step (default: trust.json next to the issuer directory)', { aliases: ['trust'] }),
+  DATA_DIR_FLAG,
+  text(
+    'trust-file',
+    'FILE',
+    'trust file to keep in step (default: DATA/demo-trust.json for the demo issuer, else trust.json next to the issuer directory)',
+    { aliases: ['trust'] },
+  ),
   bool('no-trust', 'leave the trust file alone'),
   text('at', 'ISO', 'act as if it were this time (default: now)'),
 ];
@@ -85,16 +103,28 @@ export function nowOf(values: Values, ctx: CliContext): number {
   return at === undefined ? ctx.now() : parseTime('at', at);
 }
 
+/** The data folder holding the demo issuer's state: --data-dir, KIOSK_DATA_DIR, or `data`. */
+export function dataDirOf(values: Values, ctx: CliContext): string {
+  const env = ctx.env ?? process.env;
+  return resolve(ctx.cwd, str(values, 'data-dir') ?? (env.KIOSK_DATA_DIR || 'data'));
+}
+
+/**
+ * The issuer directory: --dir, else the demo issuer's working copy in the data folder (seeded
+ * from the tracked keys/demo-issuer once), so demo revocations never touch tracked files.
+ */
 export function issuerDirOf(values: Values, ctx: CliContext): string {
   const dir = str(values, 'dir');
-  return dir === undefined ? resolve(ctx.root, DEFAULT_ISSUER_DIR) : resolve(ctx.cwd, dir);
+  if (dir !== undefined) return resolve(ctx.cwd, dir);
+  return seedDemoIssuerState(resolve(ctx.root, DEFAULT_ISSUER_DIR), dataDirOf(values, ctx));
 }
 
 /** The trust file to keep in step, or undefined with --no-trust. */
 export function trustFileOf(values: Values, ctx: CliContext, dir: string): string | undefined {
   if (values['no-trust'] === true) return undefined;
   const t = str(values, 'trust-file');
-  return t === undefined ? join(dirname(dir), 'trust.json') : resolve(ctx.cwd, t);
+  if (t !== undefined) return resolve(ctx.cwd, t);
+  return str(values, 'dir') === undefined ? demoTrustFile(dataDirOf(values, ctx)) : join(dirname(dir), 'trust.json');
 }
 
 // ---- usage ------------------------------------------------------------------------------

@@ -23,8 +23,12 @@ export interface RefreshOutcome {
   /** Stable code of the refusal: TRUST_FETCH_FAILED, TRUST_UPDATE_INVALID, CRL_COUNTER_ROLLBACK… */
   refusedBecause?: string;
   problems?: string[];
-  /** Issuers refreshed (those with a refreshUrl). */
+  /** Issuers in the trust store in force (from the trust file, refreshed or not). */
   issuers: number;
+  /** Of those, the ones refreshed from their refreshUrl. */
+  refreshed: number;
+  /** The trust file was read again first and had changed (TrustFileWatcher). */
+  fileReloaded?: boolean;
   /** False when the new store is in force but could not be written to disk. */
   persisted?: boolean;
   at: string;
@@ -45,6 +49,11 @@ export interface RefresherOptions {
   maxCrlBytes?: number;
   fetchImpl?: typeof fetch;
   writeHooks?: AtomicWriteHooks;
+  /**
+   * Reads the trust file again before refreshing (a refresh request after `issuer revoke` must
+   * see the file's new list): refused, the refresh is refused with its reason.
+   */
+  reloadFile?: () => Promise<{ ok: boolean; changed: boolean; refusedBecause?: string; problems?: string[] }>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -121,10 +130,27 @@ export class TrustRefresher {
     const { holder, clock, logger } = this.#o;
     const at = clock.now();
     holder.state.lastAttemptAt = at;
+    let fileReloaded = false;
+    if (this.#o.reloadFile) {
+      const f = await this.#o.reloadFile();
+      const issuers = holder.current.issuers.size;
+      if (!f.ok)
+        return this.#refuse(at, new Refusal(f.refusedBecause ?? 'TRUST_FILE_INVALID', f.problems ?? []), {
+          at: new Date(at).toISOString(),
+          issuers,
+          refreshed: 0,
+        });
+      fileReloaded = f.changed;
+    }
     const current = holder.current;
     const refreshable = [...current.issuers.values()].filter((i) => i.refreshUrl !== undefined);
-    const base = { at: new Date(at).toISOString(), issuers: refreshable.length };
-    if (refreshable.length === 0) return { ok: true, changed: false, ...base };
+    const base = {
+      at: new Date(at).toISOString(),
+      issuers: current.issuers.size,
+      refreshed: refreshable.length,
+      ...(fileReloaded ? { fileReloaded } : {}),
+    };
+    if (refreshable.length === 0) return { ok: true, changed: fileReloaded, ...base };
     if (this.#closed) return this.#refuse(at, new Refusal('TRUST_FETCH_FAILED', ['shutting down']), base);
 
     try {
@@ -194,7 +220,7 @@ export class TrustRefresher {
         issuers: refreshable.length,
         keys: fresh.keysByKid.size,
       });
-      return { ok: true, changed, persisted, ...base };
+      return { ok: true, changed: changed || fileReloaded, persisted, ...base };
     } catch (err) {
       if (err instanceof Refusal) return this.#refuse(at, err, base);
       if (err instanceof FetchError) return this.#refuse(at, new Refusal(err.code, [err.problem]), base);
@@ -204,7 +230,7 @@ export class TrustRefresher {
     }
   }
 
-  #refuse(at: number, r: Refusal, base: { at: string; issuers: number }): RefreshOutcome {
+  #refuse(at: number, r: Refusal, base: { at: string; issuers: number; refreshed: number }): RefreshOutcome {
     this.#o.holder.recordFailure(at, r.code, r.problems);
     this.#o.logger.warn('trust update refused; the last good trust store stays in force', { code: r.code, problems: r.problems });
     return { ok: false, changed: false, refusedBecause: r.code, problems: r.problems, ...base };
