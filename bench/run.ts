@@ -14,6 +14,7 @@ import { benchPeer } from './peer-bench.js';
 import { benchPortal } from './portal-bench.js';
 import { freePort, ROOT, serviceNodeFlags, startProcess } from './processes.js';
 import { benchScan } from './scan-bench.js';
+import { benchStartup } from './startup-bench.js';
 import { benchStorePg } from './store-pg-bench.js';
 import { benchSync } from './sync-bench.js';
 import { writeBenchTrust } from './trust-file.js';
@@ -91,6 +92,9 @@ await section('sync', async () => {
 });
 await section('scan', async () => {
   results.scan = await benchScan(workDir);
+});
+await section('startup', async () => {
+  results.startup = await benchStartup(trustFile);
 });
 await section('store-pg', async () => {
   results.storePg = await benchStorePg(workDir, trustFile);
