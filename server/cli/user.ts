@@ -12,7 +12,8 @@
  * Exit: 0 done, 1 refused (exists / not found / bad value), 2 usage.
  */
 import { systemClock, systemRandom } from '../clock.js';
-import { openKioskDatabase } from '../db/open-kiosk-db.js';
+import { existsSync } from 'node:fs';
+import { DB_FILE_NAME, kioskDbPath, openKioskDatabase } from '../db/open-kiosk-db.js';
 import { AppError } from '../errors.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
 import { hashPassword, passwordProblem, PASSWORD_MAX } from '../users/password.js';
@@ -150,6 +151,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     const password = args.command === 'add' || args.command === 'passwd' ? await readPassword() : undefined;
     if (password !== undefined) check(passwordProblem(password));
 
+    // Only `add` may create the database (the first admin before the first start); the others
+    // read or change accounts, and a wrong or missing --data-dir must not leave an empty database behind.
+    if (args.command !== 'add' && !existsSync(kioskDbPath(dataDir)))
+      throw new Refused(
+        `no kiosk database in ${dataDir} (${DB_FILE_NAME}): give the service's --data-dir (or KIOSK_DATA_DIR), or start the service once`,
+      );
     const { db } = await openKioskDatabase(dataDir, systemClock.now());
     try {
       const users = new UserRepository(db, systemClock);
