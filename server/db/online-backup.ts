@@ -68,11 +68,6 @@ export function companions(file: string): string[] {
   return ['-wal', '-shm', '-journal'].map((s) => file + s).filter((f) => existsSync(f));
 }
 
-/** Removes a file and its companions, if present. */
-export function removeWithCompanions(file: string): void {
-  for (const f of [file, ...companions(file)]) rmSync(f, { force: true });
-}
-
 /** The timestamped backup names this tool makes in a folder: `kiosk-20261125T020000Z.sqlite`. */
 export const BACKUP_NAME_RE = /^kiosk-\d{8}T\d{6}Z(-\d+)?\.sqlite$/;
 
