@@ -383,9 +383,13 @@ export async function benchStorePg(workDir: string, trustFile: string): Promise<
   const server = await startBenchPg();
   try {
     const out: Record<string, unknown> = { postgres: server.version };
+    const say = (what: string) => process.stderr.write(`bench: store-pg: ${what}\n`);
+    say(`ingest, ${SENDERS} senders × ${batchesPerSender} batches of ${BATCH}`);
     out.ingest = await benchIngest(workDir, await createDb(server.url, 'ingest'), batchesPerSender);
+    say('one kiosk draining 20,000 visits');
     const drain = await benchSync(workDir, trustFile, { name: 'sync-pg', storeArgs: ['--db', await createDb(server.url, 'drain')] });
     out.drain = drain;
+    say(`the yearly book over ${rows.toLocaleString('en')} generated visits (BENCH_BOOK_ROWS), on both backends`);
     out.book = await benchBook(workDir, await createDb(server.url, 'book'), rows);
     return out;
   } finally {
