@@ -2,9 +2,9 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { SessionUser } from '../../server/wire/session.js';
 import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
-import { getSession, getVisitCodes, logout } from '../api/client.js';
+import { getSession, getStatus, getVisitCodes, logout } from '../api/client.js';
 import { EMPTY_FILTERS, type AuditFilters } from './filter-params.js';
-import { initialLocale, switchLocale, translator, type Locale, type LocaleSource, type Translate } from '../i18n/index.js';
+import { initialLocale, switchLocale, translator, type Locale, type LocaleSource, type MessageKey, type Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 import { codeLabeller } from './visit-code-labels.js';
 import './audit-charts.js';
@@ -33,6 +33,8 @@ export class AuditApp extends LightElement {
   @state() private filters: AuditFilters = EMPTY_FILTERS;
   @state() private tab: AuditTab = 'visits';
   @state() private codes: VisitCodeTable | undefined;
+  /** From GET /api/status: whether visits are synced to the medical-history store at all. */
+  @state() private syncEnabled = true;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -50,8 +52,9 @@ export class AuditApp extends LightElement {
   /** The visit codes' labels (any signed-in user may read them); bare codes until they come. */
   private async loadCodes(): Promise<void> {
     if (!this.user || this.codes) return;
-    const r = await getVisitCodes();
+    const [r, status] = await Promise.all([getVisitCodes(), getStatus()]);
     if (r.ok) this.codes = r.body;
+    if (status.ok) this.syncEnabled = status.body.sync?.enabled ?? false;
   }
 
   private signedIn(user: SessionUser): void {
@@ -114,7 +117,9 @@ export class AuditApp extends LightElement {
     else if (!this.user)
       body = html`<audit-login .t=${t} @audit-signed-in=${(e: CustomEvent<SessionUser>) => this.signedIn(e.detail)}></audit-login>`;
     else if (this.user.role !== 'auditor')
-      body = html`<p class="error" role="alert" id="audit-not-auditor">${t('audit.notAuditor', { role: this.user.role })}</p>`;
+      body = html`<p class="error" role="alert" id="audit-not-auditor">
+        ${t('audit.notAuditor', { role: t(`audit.role.${this.user.role}` as MessageKey) })}
+      </p>`;
     else {
       const codeLabel = codeLabeller(this.codes, this.locale);
       body = html`<audit-integrity .t=${t}></audit-integrity> ${this.tabs(t)}
@@ -126,8 +131,14 @@ export class AuditApp extends LightElement {
                   .filters=${this.filters}
                   @audit-filters=${(e: CustomEvent<AuditFilters>) => (this.filters = e.detail)}
                 ></audit-filters>
-                <audit-charts .t=${t} .filters=${this.filters}></audit-charts>
-                <audit-table .t=${t} .filters=${this.filters} .codeLabel=${codeLabel}></audit-table>
+                <audit-charts .t=${t} .locale=${this.locale} .filters=${this.filters}></audit-charts>
+                <audit-table
+                  .t=${t}
+                  .locale=${this.locale}
+                  .filters=${this.filters}
+                  .codeLabel=${codeLabel}
+                  .syncEnabled=${this.syncEnabled}
+                ></audit-table>
               </div>`
             : html`<div role="tabpanel" id="panel-check-in" aria-labelledby="tab-check-in">
                 <audit-check-in-records .t=${t} .codeLabel=${codeLabel}></audit-check-in-records>

@@ -4,7 +4,10 @@ import type { AuditSummary as Summary } from '../../server/wire/audit.js';
 import { getAuditSummary } from '../api/client.js';
 import { EMPTY_FILTERS, filterParams, type AuditFilters } from './filter-params.js';
 import { horizontalBars, stackedBars, VERDICT_ORDER } from './chart-geometry.js';
-import type { MessageKey, Translate } from '../i18n/index.js';
+import type { Locale, MessageKey, Translate } from '../i18n/index.js';
+import { formatDay } from './dates.js';
+import { problemText } from './problem-text.js';
+import { reasonWords } from './reason-label.js';
 import { LightElement } from './light-element.js';
 
 const W = 640;
@@ -16,6 +19,7 @@ const BOX = { left: 36, top: 10, width: W - 46, height: H - 40 };
 export class AuditCharts extends LightElement {
   @property({ attribute: false }) t!: Translate;
   @property({ attribute: false }) filters: AuditFilters = EMPTY_FILTERS;
+  @property() locale: Locale = 'vi';
   @state() private summary: Summary | undefined;
   @state() private error: string | undefined;
 
@@ -28,7 +32,11 @@ export class AuditCharts extends LightElement {
     if (r.ok) {
       this.summary = r.body;
       this.error = undefined;
-    } else this.error = r.code;
+    } else {
+      // No chart of the previous filter under the error.
+      this.summary = undefined;
+      this.error = problemText(this.t, r.code);
+    }
   }
 
   private perDay(s: Summary) {
@@ -41,7 +49,7 @@ export class AuditCharts extends LightElement {
       <text x=${BOX.left - 4} y=${BOX.top + BOX.height} class="tick" text-anchor="end">0</text>
       ${bars.map(
         (b, i) => svg`<g data-day=${b.day} data-total=${b.total}>
-          <title>${b.day}: ${b.segments.map((x) => `${t(`audit.verdict.${x.verdict}` as MessageKey)} ${x.value}`).join(', ')}</title>
+          <title>${formatDay(b.day)}: ${b.segments.map((x) => `${t(`audit.verdict.${x.verdict}` as MessageKey)} ${x.value}`).join(', ')}</title>
           ${b.segments.map((seg) => (seg.height > 0 ? svg`<rect x=${b.x} y=${seg.y} width=${b.width} height=${seg.height} class="bar ${seg.verdict}" />` : nothing))}
           ${i % labelEvery === 0 ? svg`<text x=${b.x + b.width / 2} y=${H - 14} class="tick" text-anchor="middle">${b.day.slice(8)}/${b.day.slice(5, 7)}</text>` : nothing}
         </g>`,
@@ -49,32 +57,34 @@ export class AuditCharts extends LightElement {
     </svg>`;
   }
 
+  /** The top reject reasons as an HTML bar list: the reason in words (they wrap), its code, its count. */
   private reasons(s: Summary) {
     const t = this.t;
     if (s.topRejectReasons.length === 0) return html`<p class="muted" id="chart-reasons-empty">${t('audit.charts.noReasons')}</p>`;
-    const labelW = 200;
-    const rows = horizontalBars(s.topRejectReasons, W - labelW - 50);
-    const h = rows.length * 26 + 6;
-    return svg`<svg viewBox="0 0 ${W} ${h}" class="chart" id="chart-reasons" role="img" aria-label=${t('audit.charts.reasons')}>
+    const rows = horizontalBars(s.topRejectReasons, 100);
+    return html`<ol class="reason-bars" id="chart-reasons">
       ${rows.map(
-        (r, i) => svg`<g data-code=${r.code}>
-          <text x=${labelW - 8} y=${i * 26 + 19} class="label" text-anchor="end">${r.code}</text>
-          <rect x=${labelW} y=${i * 26 + 6} width=${Math.max(1, r.length)} height="18" class="bar rejected" />
-          <text x=${labelW + r.length + 6} y=${i * 26 + 19} class="tick">${r.count}</text>
-        </g>`,
+        (r) =>
+          html`<li data-code=${r.code}>
+            <span class="reason-name">${reasonWords(r.code, this.locale)} <span class="mono small muted">${r.code}</span></span>
+            <span class="reason-bar"><span class="bar-fill rejected" style="width:${Math.max(1, r.length).toFixed(1)}%"></span></span>
+            <span class="num">${r.count}</span>
+          </li>`,
       )}
-    </svg>`;
+    </ol>`;
   }
 
   protected override render() {
     const t = this.t;
     const s = this.summary;
-    if (this.error) return html`<section class="card"><p class="error">${this.error}</p></section>`;
+    if (this.error) return html`<section class="card"><p class="error" role="alert" id="chart-error">${this.error}</p></section>`;
     if (!s) return html`<section class="card"><p class="muted">…</p></section>`;
     return html`<section class="card charts" aria-label=${t('audit.charts.perDay')}>
       <div>
         <h2>${t('audit.charts.perDay')}</h2>
-        <p class="muted">${t('audit.charts.range', { from: s.from, to: s.to })} · ${t('audit.charts.total', { n: s.totals.total })}</p>
+        <p class="muted">
+          ${t('audit.charts.range', { from: formatDay(s.from), to: formatDay(s.to) })} · ${t('audit.charts.total', { n: s.totals.total })}
+        </p>
         ${this.perDay(s)}
         <ul class="legend">
           ${VERDICT_ORDER.map((v) => html`<li><span class="swatch ${v}"></span>${t(`audit.verdict.${v}` as MessageKey)}: ${s.totals[v]}</li>`)}

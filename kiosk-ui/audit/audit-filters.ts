@@ -1,15 +1,22 @@
-import { html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import { EMPTY_FILTERS, filterParams, type AuditFilters } from './filter-params.js';
 import { formText } from '../form-data.js';
 import type { Translate } from '../i18n/index.js';
+import { parseDay } from './dates.js';
 import { LightElement } from './light-element.js';
+import './audit-date-input.js';
 
-/** The filter form; dispatches `audit-filters` with the values on submit. */
+/**
+ * The filter form; dispatches `audit-filters` with the values on submit. Forgiving: names with or
+ * without diacritics, part of a card number, reason codes in any case (the server matches);
+ * dates typed dd/mm/yyyy. A date that is not a real day stops the submit and says so here.
+ */
 @customElement('audit-filters')
 export class AuditFiltersForm extends LightElement {
   @property({ attribute: false }) t!: Translate;
   @property({ attribute: false }) filters: AuditFilters = EMPTY_FILTERS;
+  @state() private error: string | undefined;
 
   private emit(f: AuditFilters): void {
     this.dispatchEvent(new CustomEvent<AuditFilters>('audit-filters', { detail: f, bubbles: true }));
@@ -20,28 +27,46 @@ export class AuditFiltersForm extends LightElement {
     const data = new FormData(e.target as HTMLFormElement);
     const f = { ...EMPTY_FILTERS };
     for (const k of Object.keys(EMPTY_FILTERS) as Array<keyof AuditFilters>) f[k] = formText(data, k).trim();
+    for (const k of ['from', 'to'] as const) {
+      if (f[k] === '') continue;
+      const iso = parseDay(f[k]);
+      if (iso === undefined) {
+        this.error = this.t('audit.filters.badDate', { field: this.t(k === 'from' ? 'audit.filters.from' : 'audit.filters.to') });
+        return;
+      }
+      f[k] = iso;
+    }
+    this.error = undefined;
     this.emit(f);
+  }
+
+  private reset(): void {
+    this.error = undefined;
+    this.emit({ ...EMPTY_FILTERS });
   }
 
   protected override render() {
     const t = this.t;
     const f = this.filters;
-    const text = (name: keyof AuditFilters, label: string, attrs: { pattern?: string; maxlength?: number } = {}) =>
+    const text = (name: keyof AuditFilters, label: string, attrs: { maxlength?: number; hint?: string } = {}) =>
       html`<label
-        >${label}<input
-          name=${name}
-          id="filter-${name}"
-          .value=${f[name]}
-          pattern=${attrs.pattern ?? '.*'}
-          maxlength=${attrs.maxlength ?? 64}
-      /></label>`;
-    return html`<form class="filters card" id="audit-filters-form" @submit=${(e: Event) => this.submit(e)}>
+        >${label}<input name=${name} id="filter-${name}" .value=${f[name]} maxlength=${attrs.maxlength ?? 64} autocomplete="off" />${
+          attrs.hint ? html`<span class="muted small">${attrs.hint}</span>` : nothing
+        }</label
+      >`;
+    const csv = (lang: 'vi' | 'en') => {
+      const p = filterParams(f);
+      if (lang === 'en') p.set('lang', 'en');
+      return `/api/audit/visits.csv?${p}`;
+    };
+    return html`<form class="filters card" id="audit-filters-form" novalidate @submit=${(e: Event) => this.submit(e)}>
       <h2>${t('audit.filters.heading')}</h2>
       <div class="grid">
-        <label>${t('audit.filters.from')}<input type="date" name="from" id="filter-from" .value=${f.from} /></label>
-        <label>${t('audit.filters.to')}<input type="date" name="to" id="filter-to" .value=${f.to} /></label>
-        ${text('cardNumber', t('field.cardNumber'), { pattern: '[A-Za-z0-9]{10,15}', maxlength: 15 })}
-        ${text('maSoBhxh', t('field.maSoBhxh'), { pattern: '[0-9]{10}', maxlength: 10 })}
+        <audit-date-input .t=${t} id="filter-from" name="from" .label=${t('audit.filters.from')} .value=${f.from}></audit-date-input>
+        <audit-date-input .t=${t} id="filter-to" name="to" .label=${t('audit.filters.to')} .value=${f.to}></audit-date-input>
+        ${text('name', t('audit.filters.name'), { hint: t('audit.filters.nameHint') })}
+        ${text('cardNumber', t('field.cardNumber'), { maxlength: 15, hint: t('audit.filters.cardHint') })}
+        ${text('maSoBhxh', t('field.maSoBhxh'), { maxlength: 10 })}
         <label
           >${t('audit.filters.verdict')}
           <select name="verdict" id="filter-verdict" .value=${f.verdict}>
@@ -51,13 +76,15 @@ export class AuditFiltersForm extends LightElement {
             <option value="rejected">${t('audit.verdict.rejected')}</option>
           </select></label
         >
-        ${text('reasonCode', t('audit.filters.reasonCode'), { pattern: '[A-Z_]{2,40}', maxlength: 40 })}
-        ${text('operator', t('audit.filters.operator'), { maxlength: 32 })} ${text('desk', t('audit.filters.desk'))}
+        ${text('reasonCode', t('audit.filters.reasonCode'), { maxlength: 40, hint: t('audit.filters.reasonHint') })}
+        ${text('operator', t('audit.filters.operator'), { hint: t('audit.filters.operatorHint') })} ${text('desk', t('audit.filters.desk'))}
       </div>
+      ${this.error ? html`<p class="error" role="alert" id="filter-error">${this.error}</p>` : nothing}
       <div class="actions">
         <button type="submit" id="filter-apply">${t('audit.filters.apply')}</button>
-        <button type="button" class="secondary" @click=${() => this.emit({ ...EMPTY_FILTERS })}>${t('audit.filters.reset')}</button>
-        <a class="button secondary" id="audit-csv" download href=${`/api/audit/visits.csv?${filterParams(f)}`}>${t('audit.filters.csv')}</a>
+        <button type="button" class="secondary" id="filter-reset" @click=${() => this.reset()}>${t('audit.filters.reset')}</button>
+        <a class="button secondary" id="audit-csv" download href=${csv('vi')}>${t('audit.filters.csv')}</a>
+        <a class="button secondary" id="audit-csv-en" download href=${csv('en')}>${t('audit.filters.csvEn')}</a>
       </div>
     </form>`;
   }

@@ -4,6 +4,7 @@ import type { AuditIntegrity as Integrity } from '../../server/wire/audit.js';
 import { getAuditIntegrity } from '../api/client.js';
 import type { Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
+import { problemText } from './problem-text.js';
 
 /** The hash-chain badge: green when the whole log verifies, red naming the first broken row. */
 @customElement('audit-integrity')
@@ -22,7 +23,7 @@ export class AuditIntegrity extends LightElement {
     this.failed = undefined;
     const r = await getAuditIntegrity();
     if (r.ok) this.result = r.body;
-    else this.failed = r.code;
+    else this.failed = problemText(this.t, r.code);
   }
 
   protected override render() {

@@ -3,9 +3,11 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { AuditVisit } from '../../server/wire/audit.js';
 import { getAuditVisits } from '../api/client.js';
 import { EMPTY_FILTERS, filterParams, vnTime, type AuditFilters } from './filter-params.js';
-import type { MessageKey, Translate } from '../i18n/index.js';
+import type { Locale, MessageKey, Translate } from '../i18n/index.js';
 import { LightElement } from './light-element.js';
 import { bareCodes, type CodeLabel } from './visit-code-labels.js';
+import { problemText } from './problem-text.js';
+import { reasonWords, reviewNoteText } from './reason-label.js';
 
 const PAGE = 50;
 
@@ -15,6 +17,9 @@ export class AuditTable extends LightElement {
   @property({ attribute: false }) t!: Translate;
   @property({ attribute: false }) filters: AuditFilters = EMPTY_FILTERS;
   @property({ attribute: false }) codeLabel: CodeLabel = bareCodes;
+  @property() locale: Locale = 'vi';
+  /** Whether the kiosk syncs to the medical-history store (GET /api/status `sync.enabled`); false: nothing is sent, so nothing waits. */
+  @property({ type: Boolean }) syncEnabled = true;
   @state() private items: AuditVisit[] = [];
   @state() private next: string | null = null;
   @state() private loading = false;
@@ -36,54 +41,75 @@ export class AuditTable extends LightElement {
     if (gen !== this.#generation) return; // a newer filter won
     this.loading = false;
     if (!r.ok) {
-      this.error = r.code;
+      // Never leave the previous filter's rows under the error: they would read as its answer.
+      this.error = problemText(this.t, r.code);
+      this.items = [];
+      this.next = null;
       return;
     }
     this.items = more ? [...this.items, ...r.body.items] : r.body.items;
     this.next = r.body.nextCursor;
   }
 
+  private row(v: AuditVisit) {
+    const t = this.t;
+    const state = v.sync?.state ?? 'none';
+    // With sync off there is nowhere to send: "waiting" would be untrue on every row.
+    const sync = !this.syncEnabled && state === 'pending' ? 'off' : state;
+    const reasons = v.reasonCodes.filter((c) => c !== 'OK');
+    return html`<tr data-visit-id=${v.id} data-seq=${v.seq} title=${v.hash}>
+      <td class="num" data-label=${t('audit.table.seq')}>${v.seq}</td>
+      <td data-label=${t('audit.table.time')}>${vnTime(v.recordedAt)}</td>
+      <td data-label=${t('audit.table.verdict')}>
+        <span><span class="verdict ${v.verdict}">${t(`audit.verdict.${v.verdict}` as MessageKey)}</span></span>
+      </td>
+      <td class="mono" data-label=${t('audit.table.card')}>${v.card?.cardNumber ?? v.card?.maSoBhxh ?? '—'}</td>
+      <td data-label=${t('audit.table.name')}>${v.card?.fullName ?? '—'}</td>
+      <td data-label=${t('audit.table.operator')}>
+        <span>${v.operator.displayName} <span class="muted">(${v.operator.username})</span></span>
+      </td>
+      <td data-label=${t('audit.table.desk')}>${v.deskId}</td>
+      <td data-label=${t('audit.table.visitType')}>${this.codeLabel('type', v.visitType)}</td>
+      <td data-label=${t('verdict.reasons')}>
+        ${
+          reasons.length === 0
+            ? '—'
+            : html`<ul class="reasons">
+                ${reasons.map((c) => html`<li data-code=${c}>${reasonWords(c, this.locale)} <span class="mono small muted">${c}</span></li>`)}
+              </ul>`
+        }
+      </td>
+      <td data-label=${t('audit.table.note')}>${v.reviewNote ? reviewNoteText(v.reviewNote, t) : ''}</td>
+      <td class="sync ${sync}" data-label=${t('audit.table.sync')} data-sync=${sync} title=${v.sync?.lastError ?? ''}>
+        ${sync === 'off' ? t('audit.sync.off') : syncLabel(t, v.sync)}
+      </td>
+    </tr>`;
+  }
+
   protected override render() {
     const t = this.t;
     return html`<section class="card" aria-labelledby="table-heading">
       <h2 id="table-heading">${t('audit.table.heading')}</h2>
-      ${this.error ? html`<p class="error" role="alert">${t('audit.table.error', { code: this.error })}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert" id="audit-table-error">${t('audit.table.loadError', { reason: this.error })}</p>` : nothing}
       <div class="table-wrap">
-        <table id="audit-table" data-loading=${this.loading ? 'true' : 'false'}>
+        <table id="audit-table" class="cards-on-narrow" data-loading=${this.loading ? 'true' : 'false'}>
           <thead>
             <tr>
-              <th>${t('audit.table.seq')}</th>
-              <th>${t('audit.table.time')}</th>
-              <th>${t('audit.table.verdict')}</th>
-              <th>${t('audit.table.card')}</th>
-              <th>${t('audit.table.name')}</th>
-              <th>${t('audit.table.operator')}</th>
-              <th>${t('audit.table.desk')}</th>
-              <th>${t('audit.table.visitType')}</th>
-              <th>${t('verdict.reasons')}</th>
-              <th>${t('audit.table.note')}</th>
-              <th>${t('audit.table.sync')}</th>
+              <th scope="col">${t('audit.table.seq')}</th>
+              <th scope="col">${t('audit.table.time')}</th>
+              <th scope="col">${t('audit.table.verdict')}</th>
+              <th scope="col">${t('audit.table.card')}</th>
+              <th scope="col">${t('audit.table.name')}</th>
+              <th scope="col">${t('audit.table.operator')}</th>
+              <th scope="col">${t('audit.table.desk')}</th>
+              <th scope="col">${t('audit.table.visitType')}</th>
+              <th scope="col">${t('verdict.reasons')}</th>
+              <th scope="col">${t('audit.table.note')}</th>
+              <th scope="col">${t('audit.table.sync')}</th>
             </tr>
           </thead>
           <tbody>
-            ${this.items.map(
-              (v) =>
-                html`<tr data-visit-id=${v.id} data-seq=${v.seq} title=${v.hash}>
-                  <td class="num">${v.seq}</td>
-                  <td>${vnTime(v.recordedAt)}</td>
-                  <td><span class="verdict ${v.verdict}">${t(`audit.verdict.${v.verdict}` as MessageKey)}</span></td>
-                  <td class="mono">${v.card?.cardNumber ?? v.card?.maSoBhxh ?? '—'}</td>
-                  <td>${v.card?.fullName ?? '—'}</td>
-                  <td>${v.operator.displayName} <span class="muted">(${v.operator.username})</span></td>
-                  <td>${v.deskId}</td>
-                  <td>${this.codeLabel('type', v.visitType)}</td>
-                  <td class="mono small">${v.reasonCodes.join(', ')}</td>
-                  <td>${v.reviewNote ?? ''}</td>
-                  <td class="sync ${v.sync?.state ?? 'none'}" data-sync=${v.sync?.state ?? 'none'} title=${v.sync?.lastError ?? ''}>
-                    ${syncLabel(t, v.sync)}
-                  </td>
-                </tr>`,
-            )}
+            ${this.items.map((v) => this.row(v))}
           </tbody>
         </table>
       </div>

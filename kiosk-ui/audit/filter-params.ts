@@ -11,6 +11,8 @@ export interface AuditFilters {
   reasonCode: string;
   operator: string;
   desk: string;
+  /** The patient's name (with or without diacritics). */
+  name: string;
 }
 
 export const EMPTY_FILTERS: AuditFilters = {
@@ -22,6 +24,7 @@ export const EMPTY_FILTERS: AuditFilters = {
   reasonCode: '',
   operator: '',
   desk: '',
+  name: '',
 };
 
 export function filterParams(

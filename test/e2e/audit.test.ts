@@ -136,9 +136,15 @@ describe('receptionist checks in, auditor sees it on /audit', () => {
     expect(rowText).toContain('Nguyễn Đức Thiện');
     expect(rowText).toContain(ACCOUNTS.receptionist.displayName);
     expect(rowText).toContain('Hợp lệ');
-    // Sync is off in this kiosk, so the visit waits in the outbox; the auditor sees that.
-    expect(await row!.$eval('td[data-sync]', (td) => td.getAttribute('data-sync'))).toBe('pending');
-    expect(rowText).toContain('Đang chờ gửi');
+    // Sync is off in this kiosk: nothing is sent anywhere, and the auditor is told so (#13 item 12).
+    await page.waitForFunction(
+      (id) => document.querySelector(`#audit-table tr[data-visit-id="${id}"] td[data-sync]`)?.getAttribute('data-sync') === 'off',
+      {},
+      visitId,
+    );
+    expect(await page.$eval(`#audit-table tr[data-visit-id="${visitId}"] td[data-sync]`, (td) => td.textContent?.trim())).toBe(
+      'Không đồng bộ',
+    );
 
     await page.waitForSelector('#audit-integrity[data-state="ok"]', { timeout: 15_000 });
     await page.waitForSelector('#chart-per-day g[data-total="1"]');
