@@ -1,5 +1,5 @@
 /**
- * Wires the operators: the user repository, demo accounts on a fresh database, sign-in and
+ * Wires the operators: the user repository, demo accounts on a database without operators, sign-in and
  * sessions (POST/GET/DELETE /api/session), the one role gate every protected route uses, and
  * the admin's user management (/api/admin/users).
  */
@@ -23,38 +23,47 @@ export interface Operators extends FeatureParts {
   auth: AuthService;
   /** requireRole('auditor') etc.: 401 without a session, 403 for another role. */
   requireRole: (...roles: Role[]) => RequestHandler;
+  /** Run once the service listens: creates the demo accounts when due. */
+  afterListen: () => Promise<void>;
 }
 
-export async function startOperators(deps: {
+export function startOperators(deps: {
   config: KioskConfig;
   clock: Clock;
   random: Random;
   logger: Logger;
   db: Database;
-  /** Whether the database was just created: demo accounts go only into a fresh one. */
+  /** Whether the database was just created (demo accounts: see createDemoAccountsIfDue). */
   fresh: boolean;
   /** Where the one-time demo-account notice goes (default: stdout, never the JSON log). */
   print?: (text: string) => void;
 }): Promise<Operators> {
   const { config, clock, random, logger } = deps;
   const users = new UserRepository(deps.db, clock);
-  if (deps.fresh && config.demoAccounts && (await users.count()) === 0) {
+  /**
+   * Demo accounts go into a database without any operator, once the service is listening: a
+   * start that dies before (port in use, a bad option) creates none, so the next start creates
+   * and prints them, and no printed password is ever lost with the process that printed it.
+   */
+  const createDemoAccountsIfDue = async (): Promise<void> => {
+    if (!config.demoAccounts || (await users.count()) !== 0) return;
     const created = await createDemoAccounts(users, random);
     (deps.print ?? ((t: string) => process.stdout.write(t + '\n')))(demoAccountsNotice(created));
     logger.warn('demo accounts created; their passwords were printed once to the console', {
       code: 'DEMO_ACCOUNTS',
       count: created.length,
     });
-  }
+  };
   const auth = new AuthService(users, new LoginThrottle(clock), clock, random, config.sessionTtlSec);
   const requireRole = makeRoleGate(auth);
-  return {
+  return Promise.resolve({
     users,
     auth,
     requireRole,
+    afterListen: createDemoAccountsIfDue,
     routers: [
       sessionRoutes({ auth, deskId: config.deskId, sessionTtlSec: config.sessionTtlSec }),
       adminRoutes({ users, random, requireRole }),
     ],
-  };
+  });
 }

@@ -103,12 +103,14 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   // Each opens what it needs and returns its routers, status sections and closables; `mount`
   // collects them, so shutdown drains them in reverse order (sync, trust refresh, database).
   let server: Server;
+  let afterListen: (() => Promise<void>) | undefined;
   try {
     const { db, fresh } = mount(await openDatabase({ config, clock }));
     const operators = mount(
       await startOperators({ config, clock, random, logger, db, fresh, ...(opts.print ? { print: opts.print } : {}) }),
     );
     const { requireRole } = operators;
+    afterListen = operators.afterListen;
     // The online card check (portal off: every check `off`); a check-in may take one of its checks.
     const cardChecks = mount(
       await startCardChecks({
@@ -213,6 +215,8 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
   logger.info('kiosk service listening', { url, facility: config.facility, desk: config.deskId });
+  // Demo accounts only now that the service is up (their passwords are printed once).
+  await afterListen?.();
 
   let closing: Promise<void> | undefined;
   return {
