@@ -27,8 +27,11 @@ export interface PgCluster {
   createDatabase(name?: string): Promise<string>;
   /** Runs SQL as the superuser in a database (default `postgres`). */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[], database?: string): Promise<R[]>;
-  /** pg_ctl stop -m fast / start again on the same port and folder (for restart tests). */
-  restart(): Promise<void>;
+  /**
+   * pg_ctl stop -m fast, then start again on the same port and folder (restart tests);
+   * `whileDown` runs in between, e.g. to wait until a client has noticed.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,9 +114,13 @@ export async function startPgCluster(): Promise<PgCluster> {
       await cluster.query(`CREATE DATABASE ${name}`);
       return url(name);
     },
-    async restart() {
+    async restart(whileDown) {
       await stopServer();
-      await start();
+      try {
+        await whileDown?.();
+      } finally {
+        await start();
+      }
     },
     async stop() {
       if (stopped) return;

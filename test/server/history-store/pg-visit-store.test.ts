@@ -222,12 +222,20 @@ describe('a kiosk syncing into the PostgreSQL store (real kiosk process)', () =>
         60_000,
         10,
       );
-      await cluster.restart();
+      // Down until the kiosk has seen the store fail a batch: the outage provably hit the drain.
+      await cluster.restart(async () => {
+        await pollUntil(async () => {
+          const s = await kioskStatus(k.kiosk.url);
+          return s.sync.lastError?.code === 'STORE_SERVER_ERROR' ? true : undefined;
+        }, 'the kiosk to see a failed batch');
+      });
       await drained(k.kiosk);
       await expectExactlyOnce(store, k.ids);
       expect(await k.kiosk.kill('SIGTERM')).toBe(0);
       kiosk = undefined;
-      expect((await outbox(k.dir, k.ids)).sent).toBe(n);
+      const states = await outbox(k.dir, k.ids);
+      expect(states.sent).toBe(n);
+      expect(states.retried).toBeGreaterThan(0);
     } finally {
       await kiosk?.kill('SIGKILL');
       await store.close();
