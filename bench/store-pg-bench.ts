@@ -16,7 +16,7 @@
  * Warm-cache figures: the data fit in memory on the bench machine; docs/scaling.md scales them.
  */
 import { hash } from 'node:crypto';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Random } from '../server/clock.js';
@@ -366,6 +366,8 @@ async function benchBook(workDir: string, url: string, rows: number) {
     await pgStore.close();
     await sqliteStore?.close();
     await lite.close().catch(() => undefined);
+    // Gigabytes at the default size: not left behind in the temp folder.
+    rmSync(sqliteDir, { recursive: true, force: true });
   }
 }
 

@@ -70,7 +70,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * One statement per batch. The final SELECT reads visit_ids with the statement's snapshot: it does
  * not see the rows this statement claimed (those are told apart by `claimed`), nor a row a
- * concurrent batch committed after the snapshot — storeBatch re-reads those few.
+ * concurrent batch committed after the snapshot — storeBatch re-reads those few. The held hash
+ * is a correlated lookup, one primary-key probe per unclaimed item: written as a join, the
+ * planner (which cannot see how few rows `input` has) hashes the whole of visit_ids instead, a
+ * cost that grows with every visit ever stored.
  */
 const STORE_BATCH = `
 WITH input AS (
@@ -89,10 +92,10 @@ written AS (
   SELECT i.id, i.checked_in, $11::timestamptz, i.vn_year, i.facility, i.ma_so_bhxh, i.visit_type, i.verdict, i.source, i.card_number
     FROM input i JOIN claimed c ON c.id = i.id
 )
-SELECT i.id, c.id IS NOT NULL AS claimed, encode(v.content_hash, 'hex') AS held_hash
+SELECT i.id, c.id IS NOT NULL AS claimed,
+       CASE WHEN c.id IS NULL THEN (SELECT encode(v.content_hash, 'hex') FROM visit_ids v WHERE v.id = i.id) END AS held_hash
   FROM input i
-  LEFT JOIN claimed c ON c.id = i.id
-  LEFT JOIN visit_ids v ON c.id IS NULL AND v.id = i.id`;
+  LEFT JOIN claimed c ON c.id = i.id`;
 
 /** node-postgres hands uuid columns over as their canonical lower-case text. */
 interface VisitRow {
