@@ -272,4 +272,11 @@ CREATE TRIGGER checkin_receipts_no_delete BEFORE DELETE ON checkin_receipts
 BEGIN SELECT RAISE(ABORT, 'check-in receipts are append-only'); END;
 `,
   },
+  {
+    version: 5,
+    name: 'users: last sign-in (the admin page shows it; sessions are deleted when they end)',
+    sql: `
+ALTER TABLE users ADD COLUMN last_login_at INTEGER;
+`,
+  },
 ];

@@ -12,6 +12,8 @@ export interface User {
   disabled: boolean;
   createdAt: number;
   updatedAt: number;
+  /** The last successful sign-in, ms; null when never (or before the kiosk recorded it). */
+  lastLoginAt?: number | null;
 }
 
 /** Problems with user input, by field, so the CLI and the admin API report the same rules. */

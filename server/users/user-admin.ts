@@ -29,7 +29,7 @@ export const NEW_USER_FIELDS: ReadonlyArray<{
 
 export class UserAdmin {
   constructor(
-    private readonly users: Pick<UserRepository, 'list' | 'create' | 'find' | 'disable'>,
+    private readonly users: Pick<UserRepository, 'list' | 'create' | 'find' | 'disable' | 'enable' | 'setPasswordHash'>,
     private readonly random: Random,
   ) {}
 
@@ -53,6 +53,9 @@ export class UserAdmin {
     }
     const { username, displayName, role, cccd, password } = input;
     if (!isRole(role)) throw new Error('unreachable: role was checked');
+    // Every visit records its receptionist's ID-card number (the agency's lookup and the CSV need it).
+    if (role === 'receptionist' && cccd === undefined)
+      throw new AppError('FIELD_MISSING', 'A receptionist needs "cccd" (their ID-card number).', { field: 'cccd' });
     return this.users.create({
       username: username!,
       displayName: displayName!,
@@ -70,6 +73,25 @@ export class UserAdmin {
     if (usernameProblem(username)) throw new AppError('USER_NOT_FOUND', 'No such user.');
     if (username === actor) throw new AppError('CANNOT_DISABLE_SELF', 'An admin cannot disable their own account.');
     if (!(await this.users.disable(username))) throw new AppError('USER_NOT_FOUND', 'No such user.');
+    return this.users.find(username);
+  }
+
+  /** Enables `username` again: USER_NOT_FOUND for no such user. Returns the account after. */
+  async enable(username: string): Promise<User | undefined> {
+    if (usernameProblem(username) || !(await this.users.enable(username))) throw new AppError('USER_NOT_FOUND', 'No such user.');
+    return this.users.find(username);
+  }
+
+  /**
+   * Sets a new password for `username` (the same rules as a new account's: FIELD_INVALID naming
+   * `password`) and ends their sessions; USER_NOT_FOUND for no such user.
+   */
+  async resetPassword(username: string, password: string | undefined): Promise<User | undefined> {
+    if (usernameProblem(username) || !(await this.users.find(username))) throw new AppError('USER_NOT_FOUND', 'No such user.');
+    if (password === undefined) throw new AppError('FIELD_MISSING', '"password" is required.', { field: 'password' });
+    const problem = passwordProblem(password);
+    if (problem) throw new AppError('FIELD_INVALID', problem, { field: 'password' });
+    await this.users.setPasswordHash(username, await hashPassword(password, this.random));
     return this.users.find(username);
   }
 }

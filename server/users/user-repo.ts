@@ -15,6 +15,7 @@ interface UserRow {
   disabled: number;
   created_at: number;
   updated_at: number;
+  last_login_at?: number | null;
 }
 
 function toUser(r: UserRow): User {
@@ -27,10 +28,11 @@ function toUser(r: UserRow): User {
     disabled: r.disabled === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    lastLoginAt: r.last_login_at ?? null,
   };
 }
 
-const USER_COLS = 'id, username, display_name, cccd, role, password_hash, disabled, created_at, updated_at';
+const USER_COLS = 'id, username, display_name, cccd, role, password_hash, disabled, created_at, updated_at, last_login_at';
 
 export interface NewUser {
   username: string;
@@ -110,6 +112,13 @@ export class UserRepository {
     });
   }
 
+  /** Enables a disabled user again (they sign in anew). False when no such user. */
+  async enable(username: string): Promise<boolean> {
+    const r = await this.db.run('UPDATE users SET disabled = 0, updated_at = ? WHERE username = ?', [this.clock.now(), username]);
+    this.sessions.forgetUser(username);
+    return r.changes > 0;
+  }
+
   /** Sets a new password hash and ends the user's sessions. False when no such user. */
   async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
     const now = this.clock.now();
@@ -127,12 +136,16 @@ export class UserRepository {
 
   async createSession(tokenHash: string, userId: number, expiresAt: number): Promise<void> {
     const now = this.clock.now();
-    await this.db.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
-      tokenHash,
-      userId,
-      now,
-      expiresAt,
-    ]);
+    await this.db.transaction(async (tx) => {
+      await tx.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+        tokenHash,
+        userId,
+        now,
+        expiresAt,
+      ]);
+      // The sign-in, for the admin page (sessions themselves are deleted when they end).
+      await tx.run('UPDATE users SET last_login_at = ? WHERE id = ?', [now, userId]);
+    });
   }
 
   /**

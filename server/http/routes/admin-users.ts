@@ -4,6 +4,7 @@ import type { Role, User } from '../../users/types.js';
 import { NEW_USER_FIELDS, UserAdmin } from '../../users/user-admin.js';
 import type { UserRepository } from '../../users/user-repo.js';
 import { readStringFields, rejectUnknownFields, requireJsonObject } from '../../web/validate.js';
+import type { AdminUserView } from '../../wire/admin.js';
 import { currentUser, requireJsonContent } from './session-auth.js';
 
 function adminView(u: User) {
@@ -15,12 +16,14 @@ function adminView(u: User) {
     disabled: u.disabled,
     createdAt: new Date(u.createdAt).toISOString(),
     updatedAt: new Date(u.updatedAt).toISOString(),
-  };
+    lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : null,
+  } satisfies AdminUserView;
 }
 
 /**
  * User management for admins: GET /api/admin/users, POST /api/admin/users,
- * POST /api/admin/users/:username/disable. Admins manage accounts; they do not check in or
+ * POST /api/admin/users/:username/disable, …/enable and …/password `{password}` (a reset: the
+ * user's sessions end). Admins manage accounts; they do not check in or
  * read the visit log. The rules live in server/users/user-admin.ts.
  */
 export function adminRoutes(deps: { users: UserRepository; random: Random; requireRole: (...roles: Role[]) => RequestHandler }): Router {
@@ -44,6 +47,19 @@ export function adminRoutes(deps: { users: UserRepository; random: Random; requi
 
   r.post('/api/admin/users/:username/disable', admin, requireJsonContent, async (req, res) => {
     const u = await accounts.disable(currentUser(res).username, String(req.params.username));
+    res.json({ user: u ? adminView(u) : undefined });
+  });
+
+  r.post('/api/admin/users/:username/enable', admin, requireJsonContent, async (req, res) => {
+    const u = await accounts.enable(String(req.params.username));
+    res.json({ user: u ? adminView(u) : undefined });
+  });
+
+  r.post('/api/admin/users/:username/password', admin, requireJsonContent, async (req, res) => {
+    const body = requireJsonObject(req.body);
+    rejectUnknownFields(body, ['password']);
+    const { password } = readStringFields(body, [{ name: 'password', max: 1024 }]);
+    const u = await accounts.resetPassword(String(req.params.username), password);
     res.json({ user: u ? adminView(u) : undefined });
   });
   return r;

@@ -34,10 +34,13 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Role; body?: () 
       username: `nv-${Math.random().toString(36).slice(2, 8)}`,
       displayName: 'Phạm Văn Mới',
       role: 'receptionist',
+      cccd: '001190011111',
       password: 'a long enough password',
     }),
   },
   { method: 'POST', path: '/api/admin/users/nobody-here/disable', allowed: 'admin', body: () => ({}) },
+  { method: 'POST', path: '/api/admin/users/nobody-here/enable', allowed: 'admin', body: () => ({}) },
+  { method: 'POST', path: '/api/admin/users/nobody-here/password', allowed: 'admin', body: () => ({ password: 'a long enough password' }) },
 ];
 
 describe('role matrix: each endpoint × no session / each role', () => {

@@ -32,6 +32,16 @@ function fakeUsers() {
       if (row) row.disabled = true;
       return Promise.resolve(row !== undefined);
     },
+    enable: (u: string) => {
+      const row = rows.get(u);
+      if (row) row.disabled = false;
+      return Promise.resolve(row !== undefined);
+    },
+    setPasswordHash: (u: string, hash: string) => {
+      const row = rows.get(u);
+      if (row) row.passwordHash = hash;
+      return Promise.resolve(row !== undefined);
+    },
   };
 }
 
@@ -92,5 +102,31 @@ describe('UserAdmin.disable', () => {
     expect(await codeOf(admin.disable('quan-tri', 'nobody'))).toEqual(['USER_NOT_FOUND', undefined]);
     expect(await codeOf(admin.disable('quan-tri', 'Not A Username!'))).toEqual(['USER_NOT_FOUND', undefined]);
     expect(await admin.disable('quan-tri', 'nv-moi')).toMatchObject({ username: 'nv-moi', disabled: true });
+  });
+});
+
+describe('UserAdmin: re-enable, password reset, a receptionist needs an ID-card number', () => {
+  it('enables a disabled account, resets a password under the same rules (never stored as given), USER_NOT_FOUND otherwise', async () => {
+    const users = fakeUsers();
+    const admin = new UserAdmin(users, systemRandom);
+    await admin.create(GOOD);
+    await admin.disable('quan-ly', 'nv-moi');
+    expect(await admin.enable('nv-moi')).toMatchObject({ username: 'nv-moi', disabled: false });
+    const before = users.rows.get('nv-moi')!.passwordHash;
+    await admin.resetPassword('nv-moi', 'a brand new long password');
+    const after = users.rows.get('nv-moi')!.passwordHash;
+    expect(after).not.toBe(before);
+    expect(after).not.toContain('a brand new long password');
+    expect(await codeOf(admin.resetPassword('nv-moi', 'short'))).toEqual(['FIELD_INVALID', 'password']);
+    expect(await codeOf(admin.resetPassword('nv-moi', undefined))).toEqual(['FIELD_MISSING', 'password']);
+    expect(await codeOf(admin.resetPassword('nobody', 'a brand new long password'))).toEqual(['USER_NOT_FOUND', undefined]);
+    expect(await codeOf(admin.enable('nobody'))).toEqual(['USER_NOT_FOUND', undefined]);
+  });
+
+  it('refuses a receptionist without cccd (FIELD_MISSING naming it); other roles may have none', async () => {
+    const admin = new UserAdmin(fakeUsers(), systemRandom);
+    const { cccd: _none, ...noId } = GOOD;
+    expect(await codeOf(admin.create({ ...noId, role: 'receptionist' }))).toEqual(['FIELD_MISSING', 'cccd']);
+    expect(await admin.create({ ...noId, role: 'auditor' })).toMatchObject({ cccd: null });
   });
 });

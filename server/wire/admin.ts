@@ -1,0 +1,37 @@
+/**
+ * The admin's API (/api/admin/*) as clients see it. Wire contract: imports nothing outside
+ * server/wire/.
+ */
+
+/** One operator account as GET /api/admin/users lists it (never the password hash). */
+export interface AdminUserView {
+  username: string;
+  displayName: string;
+  /** The ID-card (căn cước) number; null when the account was made without one. */
+  cccd: string | null;
+  role: 'receptionist' | 'auditor' | 'admin';
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** The last successful sign-in; null when never (or before the kiosk recorded sign-ins). */
+  lastLoginAt: string | null;
+}
+
+/** GET /api/admin/users. */
+export interface AdminUserList {
+  items: AdminUserView[];
+}
+
+/** POST /api/admin/users (a new account), …/disable, …/enable, …/password. */
+export interface AdminUserReply {
+  user: AdminUserView;
+}
+
+/** POST /api/admin/users: a receptionist needs `cccd`. */
+export interface NewAdminUser {
+  username: string;
+  displayName: string;
+  role: AdminUserView['role'];
+  cccd?: string;
+  password: string;
+}
