@@ -7,6 +7,7 @@
 import type { Clock } from '../clock.js';
 import type { CardCheckRepository } from '../card-checks/card-check-repo.js';
 import type { Database } from '../db/database.js';
+import type { Logger } from '../logger.js';
 import { KioskMetrics } from '../metrics/kiosk-metrics.js';
 import { OutboxTable } from '../outbox/outbox-table.js';
 import type { TrustHolder } from '../trust/trust-holder.js';
@@ -71,6 +72,29 @@ export function countCardChecks(metrics: KioskMetrics, repo: CardCheckRepository
     if (changed) metrics.cardCheckSettled({ verdict: result.verdict, portalState: result.portal.state, portalCode: result.portal.code });
     return changed;
   };
+}
+
+/** What an outbox worker shows of itself (SyncWorker, CheckInReporter). */
+interface ObservedOutbox {
+  onCycle(fn: () => void): () => void;
+  status(): { lastSuccessAt: string | null; consecutiveFailures: number; pending: number; parked: number };
+}
+
+/**
+ * One log line and one count per batch an outbox worker sent (its failures are logged by the
+ * worker itself, with their code; here they are counted). Returns the unsubscribe.
+ */
+export function observeOutbox(metrics: KioskMetrics, logger: Logger, destination: string, worker: ObservedOutbox): () => void {
+  let last = worker.status();
+  return worker.onCycle(() => {
+    const now = worker.status();
+    if (now.lastSuccessAt !== last.lastSuccessAt && now.lastSuccessAt !== null) {
+      metrics.outboxBatches.inc({ destination, outcome: 'sent' });
+      logger.info('outbox batch sent', { code: 'OUTBOX_BATCH_SENT', destination, pending: now.pending, parked: now.parked });
+    }
+    if (now.consecutiveFailures > last.consecutiveFailures) metrics.outboxBatches.inc({ destination, outcome: 'failed' });
+    last = now;
+  });
 }
 
 /** What the scrape reads: both outboxes' counts and the trust holder's ages. */

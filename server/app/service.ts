@@ -25,7 +25,7 @@ import { policyFromConfig, VerifyService } from '../verification/verify-service.
 import { startAudit } from './audit.js';
 import { startCardChecks, type CardCheckHooks } from './card-checks.js';
 import { startCheckInReport } from './check-in-report.js';
-import { countCardChecks, countCheckIns, KioskMetrics, metricSources, timedPortalFetch } from './metrics.js';
+import { countCardChecks, countCheckIns, KioskMetrics, metricSources, observeOutbox, timedPortalFetch } from './metrics.js';
 import { openDatabase } from './database.js';
 import type { Closable, FeatureParts } from './feature.js';
 import { startOperators } from './operators.js';
@@ -163,6 +163,13 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
       }),
     );
     await Promise.all([sync.ready, checkInReport.ready]);
+    // One line and one count per batch sent, for each destination that is on.
+    for (const [destination, worker] of [
+      ['store', sync.worker],
+      ['portal', checkInReport.reporter],
+    ] as const) {
+      if (worker) closables.push({ close: observeOutbox(metrics, logger, destination, worker) });
+    }
     const readiness: ReadinessCheck[] = [
       {
         // A write transaction taken and released: the file is open, writable and not locked out.

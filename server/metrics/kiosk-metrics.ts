@@ -49,6 +49,7 @@ export class KioskMetrics {
   readonly cardChecks: Counter<'verdict' | 'portal_state' | 'portal_code'>;
   readonly verifyDuration: Histogram<'status'>;
   readonly portalDuration: Histogram<'operation' | 'outcome'>;
+  readonly outboxBatches: Counter<'destination' | 'outcome'>;
   #sources: MetricSources | undefined;
 
   constructor(opts: { version: string; facility: string; deskId: string; defaultMetrics?: boolean }) {
@@ -96,6 +97,12 @@ export class KioskMetrics {
       help: "Calls to the agency portal, by operation (the URL path's last segment) and outcome (HTTP status or error)",
       labelNames: ['operation', 'outcome'],
       buckets: PORTAL_BUCKETS,
+      registers,
+    });
+    this.outboxBatches = new Counter({
+      name: `${METRIC_PREFIX}outbox_batches_total`,
+      help: 'Batches an outbox worker sent, by destination and outcome (sent: acknowledged; failed: to be retried)',
+      labelNames: ['destination', 'outcome'],
       registers,
     });
 
