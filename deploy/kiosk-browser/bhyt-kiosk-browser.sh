@@ -3,7 +3,7 @@
 # bhyt-kiosk-browser.service in the desk user's graphical session (docs/deploy.md). systemd
 # restarts it if it crashes or is closed. Installed as /usr/local/lib/bhyt-kiosk/bhyt-kiosk-browser.sh.
 #
-# Settings (environment, or /etc/bhyt-kiosk/browser.env):
+# Settings (environment, or /etc/default/bhyt-kiosk-browser):
 #   KIOSK_URL      the kiosk page (default http://127.0.0.1:8080/); its origin must be the one in
 #                  the managed policy's VideoCaptureAllowedUrls (/etc/chromium/policies/managed/).
 #   CHROMIUM       the browser binary (default: chromium, else chromium-browser, else google-chrome)
