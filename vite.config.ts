@@ -44,6 +44,7 @@ export default defineConfig({
       input: {
         index: resolve(here, 'kiosk-ui/index.html'),
         audit: resolve(here, 'kiosk-ui/audit.html'),
+        admin: resolve(here, 'kiosk-ui/admin.html'),
       },
     },
   },

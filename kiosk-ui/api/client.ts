@@ -5,6 +5,7 @@
  * tagged outcome instead of throwing, so elements render each case (network down, 401, 429, …)
  * without try/catch scattered around.
  */
+import type { AdminUserList, AdminUserReply, NewAdminUser, TrustRefreshReply } from '../../server/wire/admin.js';
 import type { AuditIntegrity, AuditSummary, AuditVisitPage } from '../../server/wire/audit.js';
 import type { CheckInRecordDay, VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { SessionResponse } from '../../server/wire/session.js';
@@ -157,4 +158,45 @@ export function getAuditIntegrity(): Promise<ApiOutcome<AuditIntegrity>> {
 /** GET /api/audit/check-in-records?date=YYYY-MM-DD (auditor): the day's check-in records and their state. */
 export function getCheckInRecords(date: string): Promise<ApiOutcome<CheckInRecordDay>> {
   return call('GET', `/api/audit/check-in-records?date=${encodeURIComponent(date)}`);
+}
+
+// ── Admin page ───────────────────────────────────────────────────────────────────────────
+
+export function getAdminUsers(): Promise<ApiOutcome<AdminUserList>> {
+  return call('GET', '/api/admin/users');
+}
+
+export function createAdminUser(user: NewAdminUser): Promise<ApiOutcome<AdminUserReply>> {
+  return call('POST', '/api/admin/users', user);
+}
+
+/** POST /api/admin/users/:username/disable | enable. */
+export function setUserDisabled(username: string, disabled: boolean): Promise<ApiOutcome<AdminUserReply>> {
+  return call('POST', `/api/admin/users/${encodeURIComponent(username)}/${disabled ? 'disable' : 'enable'}`, {});
+}
+
+export function resetUserPassword(username: string, password: string): Promise<ApiOutcome<AdminUserReply>> {
+  return call('POST', `/api/admin/users/${encodeURIComponent(username)}/password`, { password });
+}
+
+export function refreshTrust(): Promise<ApiOutcome<TrustRefreshReply>> {
+  return call('POST', '/api/admin/trust/refresh', {});
+}
+
+/**
+ * The serial scanner's scans (GET /api/scanner/events, server-sent events; receptionist only).
+ * Returns a function that closes the stream. Without a serial scanner the service answers 404
+ * and the stream stays closed; while the service is unreachable the browser reconnects.
+ */
+export function openScannerEvents(onScan: (text: string) => void): () => void {
+  const source = new EventSource('/api/scanner/events');
+  source.addEventListener('scan', (e) => {
+    try {
+      const data = JSON.parse((e as MessageEvent<string>).data) as { text?: unknown };
+      if (typeof data.text === 'string') onScan(data.text);
+    } catch {
+      // not ours: ignore
+    }
+  });
+  return () => source.close();
 }

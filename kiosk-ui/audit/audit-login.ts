@@ -10,6 +10,8 @@ import { LightElement } from './light-element.js';
 @customElement('audit-login')
 export class AuditLogin extends LightElement {
   @property({ attribute: false }) t!: Translate;
+  /** The form's heading (the admin page reuses this form). */
+  @property() heading = '';
   @state() private error: string | undefined;
   @state() private busy = false;
 
@@ -34,7 +36,7 @@ export class AuditLogin extends LightElement {
   protected override render() {
     const t = this.t;
     return html`<form class="login card" id="audit-login-form" @submit=${(e: Event) => this.submit(e)}>
-      <h2>${t('audit.login.heading')}</h2>
+      <h2>${this.heading || t('audit.login.heading')}</h2>
       <label>${t('login.username')}<input name="username" id="audit-username" autocomplete="username" required maxlength="64" /></label>
       <label
         >${t('login.password')}<input

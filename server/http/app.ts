@@ -62,6 +62,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(express.static(uiDir, { index: 'index.html', maxAge: 0, fallthrough: true }));
     // The auditor page is its own route; everything else falls back to the kiosk screen.
     app.get(['/audit', '/audit/'], (_req, res) => res.sendFile(join(uiDir, 'audit.html')));
+    app.get(['/admin', '/admin/'], (_req, res) => res.sendFile(join(uiDir, 'admin.html')));
   }
   app.use(notFound);
   app.use(problemHandler(deps.logger));

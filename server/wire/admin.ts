@@ -35,3 +35,16 @@ export interface NewAdminUser {
   cccd?: string;
   password: string;
 }
+
+/** POST /api/admin/trust/refresh: the outcome (a refused update is `ok: false` with its reason, not an HTTP error). */
+export interface TrustRefreshReply {
+  ok: boolean;
+  changed: boolean;
+  refusedBecause?: string;
+  problems?: string[];
+  issuers: number;
+  refreshed: number;
+  fileReloaded?: boolean;
+  persisted?: boolean;
+  at: string;
+}
