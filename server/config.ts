@@ -75,6 +75,8 @@ export interface KioskConfig {
   logLevel: LogLevel;
   /** Bearer token for GET /metrics; without it only loopback peers may read it (KIOSK_METRICS_TOKEN). */
   metricsToken: string | undefined;
+  /** KIOSK_SCANNER_DEVICE: a serial (CDC/ACM) scanner's device; undefined: none. */
+  scannerDevice: string | undefined;
 }
 
 export interface OptionSpec extends FlagSpec {
@@ -288,6 +290,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: 'KIOSK_METRICS_TOKEN',
     kind: 'secret',
     help: 'bearer token for GET /metrics (without it: loopback peers only)',
+  },
+  {
+    key: 'scannerDevice',
+    flag: 'scanner-device',
+    env: 'KIOSK_SCANNER_DEVICE',
+    kind: 'path',
+    help: "a 2D scanner in USB serial (CDC/ACM) mode, e.g. /dev/ttyACM0: its scans are pushed to the signed-in receptionist's screen",
   },
 ];
 

@@ -29,6 +29,7 @@ import { countCardChecks, countCheckIns, KioskMetrics, metricSources, observeOut
 import { openDatabase } from './database.js';
 import type { Closable, FeatureParts } from './feature.js';
 import { startOperators } from './operators.js';
+import { startScanner } from './scanner.js';
 import { startSync } from './sync.js';
 import { startTrustRefresh } from './trust-refresh.js';
 import { startVisitLog } from './visit-log.js';
@@ -144,6 +145,8 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     mount(
       startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, trustFile, requireAdmin: requireRole('admin') }),
     );
+    // A USB serial scanner (KIOSK_SCANNER_DEVICE): its scans pushed to the receptionist's screen.
+    mount(startScanner({ config, logger, requireReceptionist: requireRole('receptionist') }));
     // Drains the visit log's outbox, woken by each recorded visit; started after the database,
     // so shutdown stops the worker before the database closes.
     const sync = mount(startSync({ config, db, onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l), clock, random, logger }));
