@@ -41,6 +41,8 @@ async function signIn(viewport: { width: number; height: number }, username: str
   await page.goto(k.url + '/admin', { waitUntil: 'domcontentloaded' });
   await page.waitForSelector('#audit-login-form');
   expect(await page.$eval('#audit-login-form h2', (h) => h.textContent)).toBe('Đăng nhập quản trị');
+  // The sign-in form itself: no WCAG 2.1 A/AA violation either.
+  expect(await axeViolations(page)).toEqual([]);
   await page.type('#audit-username', username);
   await page.type('#audit-password', PASSWORD);
   await page.click('#audit-login-submit');
