@@ -192,8 +192,8 @@ export class AuditCheckInRecords extends LightElement {
   }
 }
 
-/** The day file's address (also used by tests to check what the button fetches). */
-export function xmlUrl(date: string): string {
+/** The day file's address. */
+function xmlUrl(date: string): string {
   return `/api/audit/check-in-records.xml?date=${encodeURIComponent(date)}`;
 }
 

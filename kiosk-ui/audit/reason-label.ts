@@ -17,12 +17,6 @@ export function reasonWords(code: string, locale: Locale): string {
   return (text.split(/(?<=\.)\s/)[0] ?? text).replace(/\.$/, '');
 }
 
-/** "words (CODE)". */
-export function reasonLabel(code: string, locale: Locale): string {
-  const words = reasonWords(code, locale);
-  return words === code ? code : `${words} (${code})`;
-}
-
 /** What each ticked check's code means (the desk's own labels). */
 const CHECK_LABELS: Record<string, MessageKey> = {
   ID_SEEN: 'checkin.checkIdSeen',

@@ -6,7 +6,7 @@
 import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { Locale } from '../i18n/index.js';
 
-export type CodeKind = 'category' | 'type';
+type CodeKind = 'category' | 'type';
 export type CodeLabel = (kind: CodeKind, code: string | null | undefined) => string;
 
 export function codeLabeller(table: VisitCodeTable | undefined, locale: Locale): CodeLabel {

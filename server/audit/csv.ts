@@ -28,7 +28,7 @@ export function csvLine(cells: readonly CsvValue[]): string {
   return cells.map(csvCell).join(',') + '\r\n';
 }
 
-export const CSV_HEADER = [
+const CSV_HEADER = [
   'seq',
   'id',
   'recorded_at_vn',
