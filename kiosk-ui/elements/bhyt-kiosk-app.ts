@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { randomKey, verifyQr } from '../api/client.js';
+import { openScannerEvents, randomKey, verifyQr } from '../api/client.js';
 import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { SessionUser } from '../../server/wire/session.js';
 import type { KioskStatus } from '../../server/wire/status.js';
@@ -80,6 +80,8 @@ export class BhytKioskApp extends LitElement {
   @state() private pending: readonly PendingPatient[] = [];
   /** The card on screen was checked in (or reported a duplicate): nothing left to decide. */
   @state() private decided = false;
+  /** The card on screen was typed by a keyboard-wedge scanner (its non-ASCII letters are lost). */
+  @state() private wedgeTyped = false;
 
   @query('kiosk-verdict-panel') private panel!: KioskVerdictPanel;
   @query('kiosk-status-bar') private statusBar!: KioskStatusBar;
@@ -101,6 +103,8 @@ export class BhytKioskApp extends LitElement {
   );
   private scanSeq = 0;
   private stopWedge: (() => void) | undefined;
+  /** The serial scanner's stream (open while a receptionist is signed in). */
+  private stopSerial: (() => void) | undefined;
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -127,6 +131,7 @@ export class BhytKioskApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopWedge?.();
+    this.stopSerial?.();
     document.removeEventListener('keydown', this.onKeyDown);
     this.clearResult({ keep: false });
     this.pending = [];
@@ -137,6 +142,13 @@ export class BhytKioskApp extends LitElement {
   private readonly onSession = (e: CustomEvent<{ user: SessionUser | undefined }>) => {
     const before = this.user?.username;
     this.user = e.detail.user;
+    // A USB serial scanner's scans come from the service, to a receptionist's screen only.
+    if (this.user?.role === 'receptionist')
+      this.stopSerial ??= openScannerEvents((text) => void this.handleScan({ text, source: 'serial' }));
+    else {
+      this.stopSerial?.();
+      this.stopSerial = undefined;
+    }
     if (this.user) void this.loadVisitCodes();
     else {
       this.codeCache.clear();
@@ -235,6 +247,7 @@ export class BhytKioskApp extends LitElement {
     }
     this.result = res.body;
     this.decided = false;
+    this.wedgeTyped = scan.source === 'wedge';
     this.verifyProposal = res.body.proposedVisitCategory;
     this.qr = scan.text;
     if (this.user) void this.loadVisitCodes();
@@ -387,6 +400,11 @@ export class BhytKioskApp extends LitElement {
           }
           ${this.checking ? html`<p class="checking" data-state="checking">${t('scan.checking')}</p>` : nothing}
           ${this.verifyFailed ? html`<p class="verify-failed" role="alert" data-state="verify-failed">${t('scan.verifyFailed')}</p>` : nothing}
+          ${
+            showing && this.wedgeTyped && this.result?.source === 'id-card'
+              ? html`<p class="wedge-warning" role="alert" data-warning="WEDGE_ID_CARD">${t('scan.wedgeIdCard')}</p>`
+              : nothing
+          }
           <kiosk-verdict-panel
             .result=${this.result}
             .locale=${this.locale}

@@ -159,6 +159,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'tray.done': 'Checked in: {name}.',
   'tray.error': 'Could not check in {name} — reopen to see why.',
   'tray.moved': 'The previous patient was not checked in — moved to the not-checked-in list.',
+  'scan.wedgeIdCard':
+    "A keyboard-mode scanner drops accented letters: the name and address below may be wrong. Match on the ID number and birth date (or the portal's answer), not on the name.",
   'recent.reveal': 'Show names and card numbers',
   'recent.hide': 'Hide names and card numbers',
   'recent.masked': 'Hidden',

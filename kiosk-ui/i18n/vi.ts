@@ -160,6 +160,8 @@ export const vi = {
   'tray.done': 'Đã tiếp nhận {name}.',
   'tray.error': 'Không tiếp nhận được {name} — mở lại để xem lý do.',
   'tray.moved': 'Người bệnh trước chưa được tiếp nhận — đã chuyển vào danh sách chưa tiếp nhận.',
+  'scan.wedgeIdCard':
+    'Máy quét kiểu bàn phím làm mất chữ có dấu: họ tên và địa chỉ dưới đây có thể sai. Đối chiếu bằng số CCCD và ngày sinh (hoặc kết quả cổng giám định), không bằng họ tên.',
   'recent.reveal': 'Hiện họ tên và số thẻ',
   'recent.hide': 'Ẩn họ tên và số thẻ',
   'recent.masked': 'Đã ẩn',

@@ -121,6 +121,16 @@ export class WedgeDetector {
     return this.inFastBurst() ? { action: 'burst' } : { action: 'none' };
   }
 
+  /** The text collected so far. */
+  get text(): string {
+    return this.chars.join('');
+  }
+
+  /** Characters collected so far (0: no burst under way). */
+  get size(): number {
+    return this.chars.length;
+  }
+
   /** Forget any partial input (e.g. when a text field takes focus). */
   reset(): void {
     this.chars = [];

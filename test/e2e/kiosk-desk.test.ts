@@ -15,6 +15,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { demoLegacyPerson, idCardQrText } from '../../server/issuer/demo-legacy.js';
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
 import { startTestKiosk } from '../helpers/kiosk-service.js';
 
@@ -160,6 +161,17 @@ describe('kiosk desk: a receptionist with a queue', () => {
     await expectNoAxe(page, 'login');
   });
 
+  it('item 6: a scanner burst while the username field has focus is a scan, not typing in the field', async () => {
+    await page.click('kiosk-login >>> input[name="username"]');
+    await page.keyboard.type('ab', { delay: 150 });
+    // The receptionist stopped typing a moment before the scan.
+    await new Promise((r) => setTimeout(r, 400));
+    await wedge(page, qr.a, 'accepted');
+    expect(await page.$eval('kiosk-login >>> input[name="username"]', (el) => el.value)).toBe('ab');
+    await page.keyboard.press('Escape');
+    await page.$eval('kiosk-login >>> input[name="username"]', (el) => (el.value = ''));
+  });
+
   it('item 1: the next scan keeps the unconfirmed patient in the "chưa tiếp nhận" tray; one key checks them in', async () => {
     await signIn(page, 'le-tan');
     await expectNoAxe(page, 'idle, signed in');
@@ -190,6 +202,8 @@ describe('kiosk desk: a receptionist with a queue', () => {
       while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
       return a?.getAttribute('data-action') === 'check-in';
     });
+    // For 100 ms after a scan an Enter is the scanner's CR LF tail (swallowed); a person's comes later.
+    await new Promise((r) => setTimeout(r, 200));
     await page.keyboard.press('Enter');
     expect(await outcome(page)).toBe('done');
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-action') === 'new-scan');
@@ -200,6 +214,7 @@ describe('kiosk desk: a receptionist with a queue', () => {
     // Enter with nothing focused confirms too.
     await wedge(page, qr.d, 'accepted');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await new Promise((r) => setTimeout(r, 200));
     await page.keyboard.press('Enter');
     expect(await outcome(page)).toBe('done');
     expect((await visitNames(page))[0]).toBe(NAMES.d);
@@ -295,6 +310,25 @@ describe('kiosk desk: a receptionist with a queue', () => {
     await page.click('button[lang="en"]');
     await expectNoAxe(page, 'rejected, English');
     await page.click('button[lang="vi"]');
+    await page.keyboard.press('Escape');
+  });
+
+  it('item 6: a chip ID-card QR typed by a wedge is flagged: its accented letters are lost, match on the ID number and birth date', async () => {
+    const idQr = idCardQrText(demoLegacyPerson(NOW));
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.type(idQr, { delay: 1 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-warning="WEDGE_ID_CARD"]', { timeout: 30_000 });
+    expect(await page.$eval('[data-warning="WEDGE_ID_CARD"]', (el) => el.textContent)).toContain('số CCCD và ngày sinh');
+    await shoot(page, 'wedge-id-card');
+    await expectNoAxe(page, 'wedge ID card');
+    await page.keyboard.press('Escape');
+    // Pasted (the text intact): no warning.
+    await page.evaluate((text: string) => {
+      void document.querySelector('bhyt-kiosk-app')!.handleScan({ text, source: 'paste' });
+    }, idQr);
+    await page.waitForSelector('kiosk-verdict-panel[data-verdict]');
+    expect(await page.$('[data-warning="WEDGE_ID_CARD"]')).toBeNull();
     await page.keyboard.press('Escape');
   });
 
