@@ -159,7 +159,7 @@ describe("the auditor's check-in records tab", () => {
       await page.waitForSelector('#checkin-table');
       const count = (s: string) => page.$eval(`#checkin-counts [data-count="${s}"] strong`, (el) => el.textContent);
       expect([await count('pending'), await count('received'), await count('parked')]).toEqual(['0', '2', '1']);
-      const date = await page.$eval('#checkin-date input', (el) => (el).value);
+      const date = await page.$eval('#checkin-date input', (el) => el.value);
       expect(date).toBe(`${today.slice(8)}/${today.slice(5, 7)}/${today.slice(0, 4)}`);
 
       const rows = await page.$$eval('#checkin-table tbody tr', (trs) =>
