@@ -210,11 +210,13 @@ describe('online card check through the kiosk service', () => {
     const list = await get('/api/audit/visits?limit=1', k.cookies.auditor);
     expect(list.json.items[0]).toMatchObject({ id: v.json.visit.id, cardCheckId: c.json.id, portal: { state: 'done', code: '000' } });
     expect(list.json.items[0].recheck).toBeUndefined();
-    const csv = await get('/api/audit/visits.csv', k.cookies.auditor);
+    // The stable English columns (`lang=en`); the signed card's text is never exported (#13 item 14).
+    const csv = await get('/api/audit/visits.csv?lang=en', k.cookies.auditor);
     const [header, first] = csv.text.replace(/^\uFEFF/, '').split('\r\n');
     expect(header!.replace(/"/g, '')).toMatch(
-      /,hash,qr_text,card_check_id,portal_state,portal_code,portal_message,portal_checked_at_vn,portal_latency_ms$/,
+      /,hash,card_check_id,portal_state,portal_code,portal_message,portal_checked_at_vn,portal_latency_ms$/,
     );
+    expect(header).not.toContain('qr_text');
     expect(first).toContain(`,"${c.json.id}","done","000",`);
   });
 
