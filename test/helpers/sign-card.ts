@@ -179,3 +179,32 @@ export function testTrust(issuers: TrustIssuerIn[], opts: { updatedAt?: string; 
     })),
   });
 }
+
+/** The order n of the P-256 group. */
+export const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** Big-endian 32-byte encoding of 0 ≤ v < 2^256. */
+export function be32(v: bigint): Buffer {
+  return Buffer.from(v.toString(16).padStart(64, '0'), 'hex');
+}
+
+/**
+ * The ECDSA "malleability" twin of a compact ES256 JWS: the same header and payload with the
+ * signature's s replaced by n − s. It verifies exactly when the original does (ES256 does not
+ * require low-S), so it is the same card in different bytes.
+ */
+export function highSTwin(jws: string): string {
+  const dot = jws.lastIndexOf('.');
+  const sig = Buffer.from(jws.slice(dot + 1), 'base64url');
+  if (sig.length !== 64) throw new Error('not a raw r‖s signature');
+  const s = BigInt('0x' + sig.subarray(32).toString('hex'));
+  return `${jws.slice(0, dot)}.${Buffer.concat([sig.subarray(0, 32), be32(P256_N - s)]).toString('base64url')}`;
+}
+
+/** The compact JWS inside `shc:/` numeric QR text (the inverse of toShc). */
+export function fromShc(qr: string): string {
+  const digits = qr.replace(/^shc:\//, '');
+  let out = '';
+  for (let i = 0; i < digits.length; i += 2) out += String.fromCharCode(Number(digits.slice(i, i + 2)) + 45);
+  return out;
+}
