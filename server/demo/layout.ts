@@ -5,6 +5,7 @@
  * demo runs is known to its portal at once.
  */
 import { join } from 'node:path';
+import { demoIssuerStateDir, demoTrustFile } from '../issuer/demo-state.js';
 
 export const DEFAULT_DEMO_DIR = 'data/demo';
 /** The reference portal's data folder in the default demo folder (the issuer's `--portal-data` default). */
@@ -18,9 +19,13 @@ export interface DemoPaths {
   store: string;
   /** The store's API keys (0600). */
   storeKeys: string;
-  /** The kiosk's --data-dir (visit log, trust cache). */
+  /** The kiosk's --data-dir (visit log, trust cache, the demo issuer's working copy `demo-issuer/` and its `demo-trust.json`). */
   kiosk: string;
-  /** The kiosk's trust file: the demo issuer, refreshed at every start (so never TRUST_STALE). */
+  /** The demo issuer's working copy the kiosk trusts (`issuer revoke --data-dir <kiosk>` changes it). */
+  issuerDir: string;
+  /** Its trust file, written and renewed by the kiosk (started on keys/trust.json). */
+  kioskTrustFile: string;
+  /** Where demos before the issuer's copy moved to the kiosk's folder kept their trust file (no longer written). */
   trustFile: string;
   /** The portal facility account's password, for the kiosk (0600). */
   portalPassword: string;
@@ -43,6 +48,8 @@ export function demoPaths(root: string): DemoPaths {
     store: join(root, 'store'),
     storeKeys: join(root, 'store-keys.json'),
     kiosk: join(root, 'kiosk'),
+    issuerDir: demoIssuerStateDir(join(root, 'kiosk')),
+    kioskTrustFile: demoTrustFile(join(root, 'kiosk')),
     trustFile: join(root, 'trust.json'),
     portalPassword: join(root, 'portal-password'),
     facility: join(root, 'facility'),

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { vietnamDay } from '../wire/vietnam-time.js';
 import { ConfigError } from '../errors.js';
 import { DataDirLockedError, lockDataDir, type DataDirLock } from '../db/data-dir-lock.js';
+import { DEFAULT_DEMO_TRUST_FILE } from '../issuer/demo-state.js';
 import { projectRoot } from '../project-root.js';
 import { DEMO_ACCOUNTS, parseDemoAccountsNotice } from '../users/demo-accounts.js';
 import { demoUsage, loadDemoConfig, type DemoConfig } from './config.js';
@@ -115,13 +116,15 @@ function summary(
     `     ${seed.idCard.qr}`,
     `  3. signed digital card (HỢP LỆ offline)                                            ${f(seed.signed.png)}`,
     `     ${seed.signed.qr}`,
+    `     revoke it while the demo runs (the next scan: KHÔNG HỢP LỆ, REVOKED; no restart):`,
+    `     npm run -s issuer -- revoke --rid ${seed.signed.rid} --data-dir ${f(paths.kiosk)}`,
     '',
     "After a check-in, the patient's visit book at the store:",
     `  curl -s -H "Authorization: Bearer $(node -p 'Object.keys(require(process.argv[1]))[0]' ${paths.storeKeys})" ${urls.store}/v1/patients/${seed.legacyMaSoBhxh}/visits?year=${year}`,
     'and the check-in records the portal received from this facility:',
     `  curl -s ${urls.portal}/api/test/checkin-records?maCSKCB=${DEMO_FACILITY}`,
     '',
-    'More cards for this portal: npm run -s issuer -- demo-card --portal-data ' + f(paths.portal) + ' --png /tmp/card.png',
+    `More cards for this portal: npm run -s issuer -- demo-card --data-dir ${f(paths.kiosk)} --portal-data ${f(paths.portal)} --png /tmp/card.png`,
     '',
   );
   return lines;
@@ -219,7 +222,16 @@ async function main(): Promise<number> {
       e.kiosk,
       'kiosk service listening',
       [
-        ...['--port', String(config.kioskPort), '--host', HOST, '--data-dir', paths.kiosk, '--trust-file', paths.trustFile],
+        ...[
+          '--port',
+          String(config.kioskPort),
+          '--host',
+          HOST,
+          '--data-dir',
+          paths.kiosk,
+          '--trust-file',
+          join(root, DEFAULT_DEMO_TRUST_FILE),
+        ],
         ...['--facility', DEMO_FACILITY, '--demo-accounts', '--sync-url', store],
         ...['--portal-url', portal, '--portal-user', DEMO_PORTAL_USER, '--portal-password-file', paths.portalPassword],
         ...['--facility-key-file', paths.facilityKey, '--facility-cert-file', paths.facilityCert],

@@ -3,7 +3,7 @@
  * the portal's facility account (random password in a 0600 file the kiosk reads) with the
  * kiosk's demo receptionist registered as its staff, the store's API key for the kiosk's sync
  * (0600), a DEMO facility key and certificate for the check-in records (registered with the
- * portal on every start), a trust file for the demo issuer (refreshed each start, so never TRUST_STALE), a demo
+ * portal on every start), the demo issuer's working copy in the kiosk's data folder (its trust renewed by the kiosk), a demo
  * legacy person and a demo signed card, both known to the portal, and their QR PNGs.
  * Re-running reuses the password and the key; a person is replaced by its mã số BHXH.
  */
@@ -11,13 +11,15 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { issueCard } from '../card/issue.js';
+import { systemRandom } from '../clock.js';
 import { ConfigError } from '../errors.js';
 import { demoCardInput } from '../issuer/demo-card.js';
 import { demoLegacyPerson, idCardQrText, legacyPortalPerson, legacyQrText } from '../issuer/demo-legacy.js';
 import { loadSigner } from '../issuer/issuer-dir.js';
 import { DEFAULT_ISSUER_DIR } from '../issuer/layout.js';
 import { qrPng, textQrPng } from '../issuer/qr-png.js';
-import { trustIssuerDir } from '../issuer/trust-file.js';
+import { randomRid } from '../issuer/crl.js';
+import { seedDemoIssuerState } from '../issuer/demo-state.js';
 import { makeDemoFacilityCert } from '../issuer/facility-cert.js';
 import { addAccount, addFacilityCert, addPerson, md5Hex, personFromCard } from '../reference-portal/dataset.js';
 import { DEMO_ACCOUNTS } from '../users/demo-accounts.js';
@@ -39,7 +41,8 @@ export interface DemoSeed {
   /** The kiosk's data folder did not exist yet: it creates (and prints) its demo accounts. */
   kioskFresh: boolean;
   storeKey: string;
-  signed: { qr: string; png: string };
+  /** The signed card, with its revocation id (for `issuer revoke`). */
+  signed: { qr: string; png: string; rid: string };
   legacy: { qr: string; png: string };
   idCard: { qr: string; png: string };
   /** The legacy person's mã số BHXH (for the store's patient book). */
@@ -113,9 +116,12 @@ export async function seedDemo(paths: DemoPaths, opts: { projectRoot: string; no
   writeFileSync(paths.state, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   const kioskFresh = !existsSync(paths.kiosk);
 
-  // The kiosk trusts the demo issuer through its own trust file (the tracked keys/trust.json is left alone).
-  const issuerDir = join(opts.projectRoot, DEFAULT_ISSUER_DIR);
-  await trustIssuerDir(paths.trustFile, issuerDir, now);
+  // The demo issuer's state lives in the kiosk's data folder, as for `npm start` on the default
+  // trust file (server/issuer/demo-state.ts): the kiosk is started on keys/trust.json and trusts
+  // that copy through its demo-trust.json (renewed while it runs), so `npm run -s issuer --
+  // revoke --data-dir <kiosk folder>` reaches the running demo and the tracked keys/ stay as committed.
+  mkdirSync(paths.kiosk, { recursive: true, mode: 0o700 });
+  const issuerDir = seedDemoIssuerState(join(opts.projectRoot, DEFAULT_ISSUER_DIR), paths.kiosk);
 
   // Portal: the facility account (its password only in the 0600 file and as MD5 in portal.json),
   // with every demo operator who has an ID-card number on file as its staff.
@@ -147,10 +153,11 @@ export async function seedDemo(paths: DemoPaths, opts: { projectRoot: string; no
   addPerson(paths.portal, legacyPortalPerson(person));
   const input = demoCardInput(now);
   const { signer } = await loadSigner(issuerDir, { now });
-  const card = await issueCard(input, signer, { now });
+  const rid = randomRid(systemRandom);
+  const card = await issueCard(input, signer, { now, rid });
   addPerson(paths.portal, personFromCard(input));
 
-  const signed = { qr: card.qrText, png: join(paths.qr, 'signed-card.png') };
+  const signed = { qr: card.qrText, png: join(paths.qr, 'signed-card.png'), rid };
   const legacy = { qr: legacyQrText(person), png: join(paths.qr, 'paper-card.png') };
   const idCard = { qr: idCardQrText(person), png: join(paths.qr, 'id-card.png') };
   writeFileSync(signed.png, (await qrPng(signed.qr)).png);

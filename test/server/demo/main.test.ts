@@ -4,7 +4,7 @@
  * children, on ports 0 (each picks a free one; the demo prints the URLs), in a temporary folder.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The tracked demo keys as git sees them (content hashes, and anything changed or new). */
+const gitKeys = () =>
+  execFileSync('git', ['ls-files', '-s', '-m', '-o', '--exclude-standard', '--', 'keys'], { encoding: 'utf8' }) +
+  execFileSync('git', ['diff', '--stat', '--', 'keys'], { encoding: 'utf8' });
+const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KIOSK|DEMO)_/.test(k)));
 
 const urlOf = (out: string, label: string) => new RegExp(`^ {2}${label} +(http://127\\.0\\.0\\.1:\\d+)`, 'm').exec(out)![1]!;
 /** The demo's children running one of the three services (tsx may have its own esbuild child too). */
@@ -156,6 +162,31 @@ describe('npm run demo (process)', () => {
       const held = await json(`${portal}/api/test/checkin-records?maCSKCB=12001`);
       return JSON.stringify(held.body).includes(checkIn.body.visit.id) ? true : undefined;
     });
+
+    // The README's revoke, as the demo prints it, reaches the running demo: the signed card is
+    // accepted, revoked on the data folder's copy of the demo issuer, then refused (no restart),
+    // and the tracked keys/ are untouched.
+    const signed = /^ {5}(shc:\/\d+)$/m.exec(out)![1]!;
+    expect((await postJson(`${kiosk}/api/verify`, { qr: signed })).body).toMatchObject({ verdict: 'accepted' });
+    const revokeLine = /^ {5}npm run -s issuer -- revoke --rid (\S+) --data-dir (\S+)$/m.exec(out)!;
+    expect(revokeLine[2]).toBe(join(dir, 'demo', 'kiosk'));
+    const keysBefore = gitKeys();
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/issuer.ts', 'revoke', '--rid', revokeLine[1]!, '--data-dir', revokeLine[2]!],
+      {
+        cwd: process.cwd(),
+        env: cleanEnv(),
+        stdio: 'pipe',
+      },
+    );
+    const revoked = await until('the revocation at the running kiosk', async () => {
+      const v = (await postJson(`${kiosk}/api/verify`, { qr: signed })).body;
+      return v.verdict === 'rejected' ? v : undefined;
+    });
+    expect(revoked).toMatchObject({ verdict: 'rejected', code: 'REVOKED' });
+    expect(gitKeys()).toBe(keysBefore);
+    expect(existsSync(join(dir, 'demo', 'kiosk', 'demo-issuer', 'issuer.json'))).toBe(true);
 
     const pids = childPids(d.proc.pid!);
     expect(pids).toHaveLength(3);
