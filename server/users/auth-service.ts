@@ -38,18 +38,24 @@ export class AuthService {
    * account.
    */
   async login(username: string, password: string, address: string): Promise<{ token: string; user: User; expiresAt: number }> {
-    const wait = this.throttle.retryAfterMs(username, address);
-    if (wait > 0) {
-      const retryAfterSec = Math.ceil(wait / 1000);
+    // Counted before the ~50 ms hash, so a concurrent burst cannot all pass the lock test
+    // (server/users/login-throttle.ts); the count is given back on success.
+    const decision = this.throttle.begin(username, address);
+    if (!decision.allowed) {
+      const retryAfterSec = Math.ceil(decision.retryAfterMs / 1000);
       throw new AppError('LOGIN_THROTTLED', 'Too many failed sign-ins; wait before trying again.', { retryAfterSec });
     }
-    const found = await this.users.findWithHash(username);
-    const ok = await verifyPassword(password, found ? found.passwordHash : await this.#dummyHash);
-    if (!found || !ok || found.user.disabled) {
-      this.throttle.recordFailure(username, address);
-      throw new AppError('LOGIN_FAILED', 'Wrong username or password.');
+    let found: Awaited<ReturnType<UserRepository['findWithHash']>>;
+    let ok: boolean;
+    try {
+      found = await this.users.findWithHash(username);
+      ok = await verifyPassword(password, found ? found.passwordHash : await this.#dummyHash);
+    } catch (err) {
+      decision.attempt.abandoned();
+      throw err;
     }
-    this.throttle.recordSuccess(username);
+    if (!found || !ok || found.user.disabled) throw new AppError('LOGIN_FAILED', 'Wrong username or password.');
+    decision.attempt.succeeded();
     const token = this.random.bytes(32).toString('base64url');
     const expiresAt = this.clock.now() + this.sessionTtlSec * 1000;
     await this.users.createSession(hashToken(token), found.user.id, expiresAt);

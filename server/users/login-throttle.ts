@@ -3,6 +3,13 @@
  * the key is locked for a period that doubles with each further failure (capped). While locked
  * even the right password is refused, so guessing gains nothing by racing. Kept in memory: a
  * restart forgets it, which costs an attacker a restart they cannot trigger from the network.
+ *
+ * An attempt is counted *before* its password is checked (`begin`), not after: the check takes
+ * ~50 ms of scrypt, and a check-then-record throttle let every guess of a concurrent burst pass
+ * the lock test before the first failure was recorded (200 simultaneous guesses → 200 evaluated).
+ * Counted up front, a burst gets exactly the guesses the sequential policy allows (5 per username
+ * before the first lock); the rest are refused at once. A successful attempt gives its count back
+ * (`succeeded`), and one that never reached a verdict (a database error) too (`abandoned`).
  */
 import type { Clock } from '../clock.js';
 
@@ -26,6 +33,24 @@ export const ADDRESS_RULE: ThrottleRule = { freeFailures: 20, baseLockMs: 30_000
 
 const MAX_ENTRIES = 10_000;
 
+/** One login attempt that passed the throttle and is counted as a failure until it says otherwise. */
+export interface LoginAttempt {
+  /** The password was right: the username's record is cleared and the address's count given back. */
+  succeeded(): void;
+  /** No verdict was reached (an internal error): both counts are given back. */
+  abandoned(): void;
+}
+
+/** What `begin` answers: an attempt to evaluate, or how long to wait. */
+export type ThrottleDecision = { allowed: true; attempt: LoginAttempt } | { allowed: false; retryAfterMs: number };
+
+/** What one reservation changed in an entry, so it can be given back exactly. */
+interface Reservation {
+  entry: Entry;
+  previousLockedUntil: number;
+  lockedUntil: number;
+}
+
 export class LoginThrottle {
   #entries = new Map<string, Entry>();
 
@@ -33,6 +58,29 @@ export class LoginThrottle {
     private readonly clock: Clock,
     private readonly rules: { username: ThrottleRule; address: ThrottleRule } = { username: USERNAME_RULE, address: ADDRESS_RULE },
   ) {}
+
+  /**
+   * Checks the lock and, when allowed, counts the attempt as a failure at once (synchronously:
+   * no other attempt can pass the check in between). The caller then reports the outcome on the
+   * attempt; a failure needs no report.
+   */
+  begin(username: string, address: string): ThrottleDecision {
+    const wait = this.retryAfterMs(username, address);
+    if (wait > 0) return { allowed: false, retryAfterMs: wait };
+    const now = this.clock.now();
+    const uKey = `u:${username}`;
+    const user = this.#fail(uKey, this.rules.username, now);
+    const addr = this.#fail(`a:${address}`, this.rules.address, now);
+    let settled = false;
+    const settle = (clearUser: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (clearUser) this.recordSuccess(username);
+      else this.#giveBack(user);
+      this.#giveBack(addr);
+    };
+    return { allowed: true, attempt: { succeeded: () => settle(true), abandoned: () => settle(false) } };
+  }
 
   /** Milliseconds until a login for this username / address may be tried; 0 when allowed. */
   retryAfterMs(username: string, address: string): number {
@@ -56,13 +104,14 @@ export class LoginThrottle {
     return e ? Math.max(0, e.lockedUntil - now) : 0;
   }
 
-  #fail(key: string, rule: ThrottleRule, now: number): void {
+  #fail(key: string, rule: ThrottleRule, now: number): Reservation {
     let e = this.#entries.get(key);
     if (e && now - e.lastFailureAt > rule.forgetAfterMs) e = undefined;
     if (!e) {
       if (this.#entries.size >= MAX_ENTRIES) this.#prune(now);
       e = { failures: 0, lockedUntil: 0, lastFailureAt: now };
     }
+    const previousLockedUntil = e.lockedUntil;
     e.failures++;
     e.lastFailureAt = now;
     if (e.failures >= rule.freeFailures) {
@@ -70,6 +119,14 @@ export class LoginThrottle {
       e.lockedUntil = now + lock;
     }
     this.#entries.set(key, e);
+    return { entry: e, previousLockedUntil, lockedUntil: e.lockedUntil };
+  }
+
+  /** Undoes one counted attempt: its failure, and the lock it set unless a later one replaced it. */
+  #giveBack(r: Reservation): void {
+    const e = r.entry;
+    if (e.failures > 0) e.failures--;
+    if (e.lockedUntil === r.lockedUntil) e.lockedUntil = r.previousLockedUntil;
   }
 
   #prune(now: number): void {
