@@ -19,7 +19,6 @@
  * apply, and the visit records the check and the portal's code, message, time and latency. The
  * check is marked used in the same transaction as the visit (one check, one visit).
  */
-import { createHash } from 'node:crypto';
 import type { Clock, Random } from '../clock.js';
 import type { VerifyResult } from '../wire/verification.js';
 import type { Database, Queryable } from '../db/database.js';
@@ -33,10 +32,9 @@ import {
   isValidVisitType,
   proposeForResult,
 } from '../check-in-record/visit-codes.js';
-import { canonicalJson } from './chain.js';
 import { cardKey } from './card-key.js';
 import { uuidv7 } from './uuidv7.js';
-import { findIdempotencyKey, saveIdempotencyKey } from './idempotency-keys.js';
+import { checkInRequestHash, findIdempotencyKey, saveIdempotencyKey } from './idempotency-keys.js';
 import { NO_PORTAL, type VisitPortalColumns, type VisitRow } from './visit-record.js';
 import type { AppendOptions, AppendResult, VisitWriter } from './visit-writer.js';
 import { toVisit } from './visit-view.js';
@@ -123,18 +121,14 @@ export class CheckInService {
     let source: string | null;
     let portal: VisitPortalColumns = NO_PORTAL;
     const cardCheckId = req.cardCheckId;
-    const requestHash = createHash('sha256')
-      .update(
-        canonicalJson({
-          ...(cardCheckId === undefined ? { qr: req.qr } : { cardCheckId }),
-          visitType,
-          reviewNote: note ?? null,
-          // Only when given: requests stored before the field existed keep their hash.
-          ...(req.visitCategory !== undefined ? { visitCategory: req.visitCategory } : {}),
-        }),
-        'utf8',
-      )
-      .digest('hex');
+    const shape = {
+      ...(cardCheckId === undefined ? { qr: req.qr! } : { cardCheckId }),
+      visitType,
+      reviewNote: note ?? null,
+      ...(req.visitCategory !== undefined ? { visitCategory: req.visitCategory } : {}),
+    };
+    // With a QR the hash is taken once the card is verified (a signed card by its content).
+    let requestHash = checkInRequestHash(shape);
     if (cardCheckId !== undefined && req.idempotencyKey !== undefined) {
       // A retry of a check-in that went through: its answer, before the (now used) check refuses.
       const key = req.idempotencyKey;
@@ -156,6 +150,7 @@ export class CheckInService {
       // Verified before queueing so the write stays short; the ECDSA step runs on the thread pool.
       result = await this.d.verifier.verifyAsync(req.qr!);
       qrText = req.qr!;
+      requestHash = checkInRequestHash(shape, result);
       source = result.source ?? null;
     }
     const now = this.d.clock.now();
