@@ -46,7 +46,25 @@ export interface ServiceOptions {
   cardChecks?: CardCheckHooks;
   /** The check-in report worker's waits and backoff (tests shorten them). */
   checkInReport?: OutboxWorkerOptions;
+  /** The HTTP server's timeouts, ms (tests shorten them); default HTTP_TIMEOUTS. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
+
+export interface HttpTimeouts {
+  /** A client must have sent its whole request head by then (a slow-header socket gets 408 and is closed). */
+  headersMs: number;
+  /** …and its whole request (head and body). */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+}
+
+/**
+ * Slow-header ("slowloris") sockets are cut after 10 s. Node enforces headersTimeout and
+ * requestTimeout only when it sweeps its connections (every connectionsCheckingInterval, 30 s
+ * by default), so the sweep runs every second (or half the headers timeout, when shorter).
+ */
+export const HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
 
 export interface RunningService {
   url: string;
@@ -206,7 +224,16 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
       ops: { metrics, metricsToken: config.metricsToken, readiness, draining: () => draining },
     });
 
-    server = createServer(observeRequests(withFastVerify(verifier, logger, app), { logger, metrics }));
+    const t = { ...HTTP_TIMEOUTS, ...opts.httpTimeouts };
+    server = createServer(
+      {
+        headersTimeout: t.headersMs,
+        requestTimeout: t.requestMs,
+        keepAliveTimeout: t.keepAliveMs,
+        connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(t.headersMs / 2))),
+      },
+      observeRequests(withFastVerify(verifier, logger, app), { logger, metrics }),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
@@ -219,8 +246,6 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     await closeAll().catch(() => undefined);
     throw err;
   }
-  server.keepAliveTimeout = 5_000;
-  server.requestTimeout = 30_000;
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
