@@ -88,6 +88,8 @@ export interface PendingPatient {
   /** The online card check it came from, when the portal answered for it. */
   cardCheckId: string | undefined;
   idempotencyKey: string;
+  /** The QR was typed by a keyboard-wedge scanner (reopened as such: its ID card's name stays unused). */
+  wedge?: boolean;
 }
 
 export interface TrayDetail {

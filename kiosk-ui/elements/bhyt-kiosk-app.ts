@@ -12,6 +12,7 @@ import type { CardCheckRequest } from '../card-check/types.js';
 import type { ManualEntryDetail, PendingPatient, ReviewDetail, ScanDetail, TrayDetail } from '../events.js';
 import { initialLocale, switchLocale, translator, type Locale } from '../i18n/index.js';
 import { listenForWedgeScans } from '../scan/wedge-listener.js';
+import { withoutWedgeName } from '../scan/wedge-name.js';
 import { SoundCues } from '../sound.js';
 import { announcement } from '../verdict/view-model.js';
 import { ClearTimer, readClearOverride } from '../clear-timer.js';
@@ -190,7 +191,8 @@ export class BhytKioskApp extends LitElement {
     this.pending = this.pending.filter((p) => p.id !== entry.id);
     const t = translator(this.locale);
     if (e.detail.action === 'done') this.liveText = t('tray.done', { name: entry.result.card?.fullName ?? '' });
-    if (e.detail.action === 'open' && entry.qr !== undefined) void this.handleScan({ text: entry.qr, source: 'tray' });
+    if (e.detail.action === 'open' && entry.qr !== undefined)
+      void this.handleScan({ text: entry.qr, source: entry.wedge ? 'wedge' : 'tray' });
   };
   private readonly onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && (this.result || this.verifyFailed)) {
@@ -215,6 +217,7 @@ export class BhytKioskApp extends LitElement {
     const cardCheckId = this.check.failedCode === undefined ? this.check.id : undefined;
     if (qr === undefined && cardCheckId === undefined) return;
     const entry: PendingPatient = { id: randomKey(), result, qr, cardCheckId, idempotencyKey: randomKey() };
+    if (this.wedgeTyped) entry.wedge = true;
     this.pending = [
       entry,
       ...this.pending.filter((p) => !(qr !== undefined && p.qr === qr) && !(cardCheckId && p.cardCheckId === cardCheckId)),
@@ -245,14 +248,15 @@ export class BhytKioskApp extends LitElement {
       this.armClearTimer();
       return;
     }
-    this.result = res.body;
-    this.decided = false;
     this.wedgeTyped = scan.source === 'wedge';
+    // A wedge loses the ID card's Vietnamese letters: its name is never shown as the name.
+    this.result = this.wedgeTyped ? withoutWedgeName(res.body) : res.body;
+    this.decided = false;
     this.verifyProposal = res.body.proposedVisitCategory;
     this.qr = scan.text;
     if (this.user) void this.loadVisitCodes();
     const t = translator(this.locale);
-    this.liveText = announcement(res.body, this.locale, t);
+    this.liveText = announcement(this.result, this.locale, t);
     this.sound.play(res.body.verdict);
     const run = this.checkOnlineIfDue();
     this.armClearTimer();
@@ -275,13 +279,14 @@ export class BhytKioskApp extends LitElement {
     const r = this.result;
     if (!r || !this.qr || this.checking || this.check.started || this.user?.role !== 'receptionist' || !needsOnlineCheck(r, this.status))
       return;
-    return this.startCheck({ qr: this.qr }, false);
+    return this.startCheck(this.wedgeTyped ? { qr: this.qr, typedBy: 'wedge' } : { qr: this.qr }, false);
   }
 
   /** A typed-in card: looked up online like a scan; the form closes on the service's first answer. */
   async handleManual(detail: ManualEntryDetail): Promise<void> {
     this.stashUndecided();
     this.decided = false;
+    this.wedgeTyped = false;
     this.scanSeq++;
     this.verifyProposal = undefined;
     await this.startCheck({ manual: detail.entry }, true);

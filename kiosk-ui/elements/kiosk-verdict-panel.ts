@@ -163,6 +163,16 @@ export class KioskVerdictPanel extends LitElement {
       margin: 2px 0 8px;
       line-height: 1.15;
     }
+    .name.unreadable {
+      font-size: 20px;
+      font-weight: 700;
+      font-style: italic;
+    }
+    .name-note {
+      margin: -4px 0 10px;
+      font-size: 15px;
+      font-weight: 600;
+    }
     dl {
       display: grid;
       grid-template-columns: repeat(auto-fill, minmax(210px, 1fr));
@@ -255,7 +265,18 @@ export class KioskVerdictPanel extends LitElement {
                 </ul>`
               : nothing
           }
-          ${name ? html`<p class="name" data-field="fullName">${name.value}</p>` : nothing}
+          ${
+            name
+              ? html`<p
+                  class="name ${this.result.card?.nameFrom ?? ''}"
+                  data-field="fullName"
+                  data-name-from=${this.result.card?.nameFrom ?? 'card'}
+                >
+                  ${name.value}
+                </p>`
+              : nothing
+          }
+          ${name?.note ? html`<p class="name-note" data-name-note>${name.note}</p>` : nothing}
           ${
             rest.length
               ? html`<dl aria-label=${t('verdict.cardHeading')}>

@@ -159,8 +159,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'tray.done': 'Checked in: {name}.',
   'tray.error': 'Could not check in {name} — reopen to see why.',
   'tray.moved': 'The previous patient was not checked in — moved to the not-checked-in list.',
+  'name.unreadable': 'Name not readable (a keyboard-mode scanner drops accented letters): match on the ID number and birth date',
+  'name.fromPortal': 'Name from the insurance portal (ID number and birth date matched)',
   'scan.wedgeIdCard':
-    "A keyboard-mode scanner drops accented letters: the name and address below may be wrong. Match on the ID number and birth date (or the portal's answer), not on the name.",
+    "A keyboard-mode scanner drops accented letters, so the name in this code is not used. Match on the ID number and birth date (or the portal's answer).",
   'recent.reveal': 'Show names and card numbers',
   'recent.hide': 'Hide names and card numbers',
   'recent.masked': 'Hidden',

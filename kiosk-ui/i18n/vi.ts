@@ -160,8 +160,10 @@ export const vi = {
   'tray.done': 'Đã tiếp nhận {name}.',
   'tray.error': 'Không tiếp nhận được {name} — mở lại để xem lý do.',
   'tray.moved': 'Người bệnh trước chưa được tiếp nhận — đã chuyển vào danh sách chưa tiếp nhận.',
+  'name.unreadable': 'Không đọc được họ tên (máy quét kiểu bàn phím làm mất chữ có dấu): đối chiếu bằng số CCCD và ngày sinh',
+  'name.fromPortal': 'Họ tên theo cổng giám định BHYT (khớp số CCCD và ngày sinh)',
   'scan.wedgeIdCard':
-    'Máy quét kiểu bàn phím làm mất chữ có dấu: họ tên và địa chỉ dưới đây có thể sai. Đối chiếu bằng số CCCD và ngày sinh (hoặc kết quả cổng giám định), không bằng họ tên.',
+    'Máy quét kiểu bàn phím làm mất chữ có dấu nên không dùng họ tên trên mã. Đối chiếu bằng số CCCD và ngày sinh (hoặc kết quả cổng giám định).',
   'recent.reveal': 'Hiện họ tên và số thẻ',
   'recent.hide': 'Ẩn họ tên và số thẻ',
   'recent.masked': 'Đã ẩn',

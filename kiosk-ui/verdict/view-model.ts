@@ -26,6 +26,8 @@ export interface FieldView {
   value: string;
   /** Rendered larger (the name) or highlighted (off-route). */
   emphasis?: 'primary' | 'notice';
+  /** Where the value comes from, when not the card itself (the name from the portal). */
+  note?: string;
 }
 
 export interface VerdictView {
@@ -100,7 +102,9 @@ export function cardFields(card: CardFields, t: Translate): FieldView[] {
     if (emphasis) f.emphasis = emphasis;
     out.push(f);
   };
-  add('fullName', 'field.fullName', card.fullName, 'primary');
+  if (card.nameFrom === 'unreadable' && card.fullName === undefined) add('fullName', 'field.fullName', t('name.unreadable'), 'primary');
+  else add('fullName', 'field.fullName', card.fullName, 'primary');
+  if (card.nameFrom === 'portal' && card.fullName !== undefined) out[out.length - 1]!.note = t('name.fromPortal');
   add('birthDate', 'field.birthDate', formatDate(card.birthDate));
   add('gender', 'field.gender', card.gender ? t(`gender.${card.gender}` as MessageKey) : undefined);
   add('cardNumber', 'field.cardNumber', card.cardNumber);

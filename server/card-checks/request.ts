@@ -3,7 +3,7 @@
  * what CardCheckService takes. Refusals are CardCheckError CARD_CHECK_INPUT_INVALID naming the
  * member (`qr`, `manual.name`, `wait` …), never its value.
  *
- *   {"qr": "..."}
+ *   {"qr": "...", "typedBy"?: "wedge"}   (wedge: a keyboard-wedge scanner typed it; see wedge-name.ts)
  *   {"manual": {"cardNumber": "..." | "cccd": "...", "name": "...", "birthDate": "YYYY-MM-DD" | "YYYY"}}
  */
 import type { ManualEntry } from '../portal/request.js';
@@ -27,13 +27,16 @@ function optionalText(o: Record<string, unknown>, key: string, max: number): str
 export function parseCardCheckBody(body: unknown): CardCheckInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('body', 'the body must be a JSON object');
   const o = body as Record<string, unknown>;
-  const unknown = Object.keys(o).find((k) => k !== 'qr' && k !== 'manual');
+  const unknown = Object.keys(o).find((k) => k !== 'qr' && k !== 'manual' && k !== 'typedBy');
   if (unknown !== undefined) throw invalid(unknown.slice(0, 40), 'unknown member: send {"qr"} or {"manual"}');
   if ((o.qr === undefined) === (o.manual === undefined)) throw invalid('qr', 'send exactly one of "qr" and "manual"');
   if (o.qr !== undefined) {
     if (typeof o.qr !== 'string') throw invalid('qr', 'qr must be the scanned text');
-    return { qr: o.qr };
+    if (o.typedBy === undefined) return { qr: o.qr };
+    if (o.typedBy !== 'wedge') throw invalid('typedBy', 'typedBy must be "wedge" (a keyboard-wedge scanner typed the text) or absent');
+    return { qr: o.qr, typedBy: 'wedge' };
   }
+  if (o.typedBy !== undefined) throw invalid('typedBy', 'typedBy goes with "qr"');
   const m = o.manual;
   if (typeof m !== 'object' || m === null || Array.isArray(m)) throw invalid('manual', 'manual must be an object');
   const e = m as Record<string, unknown>;

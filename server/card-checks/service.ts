@@ -27,6 +27,7 @@ import { portalPolicy } from '../portal/options.js';
 import { operatorFields, subjectFromManual, subjectFromResult, type CheckSubject, type ManualEntry } from '../portal/request.js';
 import type { PortalSummary } from '../portal/summary.js';
 import { uuidv7 } from '../visits/uuidv7.js';
+import type { QrTypedBy } from '../wire/card-check.js';
 import type { VerifyResult } from '../wire/verification.js';
 import type { CardCheckRepository } from './card-check-repo.js';
 import { CardCheckError } from './errors.js';
@@ -35,6 +36,7 @@ import { PortalHealthTracker, type PortalHealthStatus } from './portal-health.js
 import type { CardCheckRecord, CardCheckSource } from './records.js';
 import { realSleep, type Sleep } from '../lib/sleep.js';
 import { interrupted, notSent } from './unanswered.js';
+import { namedByPortal, portalNameToAskWith, wedgeLocal } from './wedge-name.js';
 
 /** The signed-in operator (server/users' User has these members). */
 export interface CardCheckOperator {
@@ -43,7 +45,7 @@ export interface CardCheckOperator {
   cccd: string | null;
 }
 
-export type CardCheckInput = { qr: string } | { manual: ManualEntry };
+export type CardCheckInput = { qr: string; typedBy?: QrTypedBy } | { manual: ManualEntry };
 
 /** The desk's answer: `{id, result, portal}` (result: the /api/verify shape, merged; portal: its summary). */
 export interface CardCheckView {
@@ -142,7 +144,7 @@ export class CardCheckService {
    */
   async start(input: CardCheckInput, operator: CardCheckOperator, opts: { waitMs?: number } = {}): Promise<CardCheckView> {
     if (this.#inFlight.signal.aborted) throw new CardCheckError('CARD_CHECK_CLOSED', 'the service is shutting down');
-    const { local, subject, qr } = await this.#local(input);
+    const { local, subject, qr, typedName } = await this.#local(input);
     const { clock, client, repo } = this.#d;
     const now = clock.now();
     const id = uuidv7(now, this.#d.random);
@@ -154,7 +156,8 @@ export class CardCheckService {
     else if (!portalPolicy(source ?? undefined, client.checkMode)) first = withPortalState(local, 'not_needed');
     else {
       try {
-        send = subject ?? subjectFromResult(local);
+        // A wedge-typed ID card's name is asked with only because the portal requires one (wedge-name.ts).
+        send = subject ?? subjectFromResult(typedName === undefined ? local : { ...local, card: { ...local.card, fullName: typedName } });
         operatorFields({ name: operator.displayName, cccd: operator.cccd });
         first = withPortalState(local, 'pending');
       } catch (err) {
@@ -193,7 +196,7 @@ export class CardCheckService {
     if (send === undefined || client === undefined) return view(id, first);
 
     const giveUp = new AbortController();
-    const promise = this.#run(id, client, local, send, operator, now, giveUp.signal);
+    const promise = this.#run(id, client, local, send, operator, now, giveUp.signal, typedName !== undefined);
     this.#inFlight.track(id, promise, giveUp);
     return view(id, await this.#inFlight.waitFor(promise, first, opts.waitMs));
   }
@@ -272,11 +275,16 @@ export class CardCheckService {
     return this.#inFlight.close();
   }
 
-  async #local(input: CardCheckInput): Promise<{ local: VerifyResult; subject: CheckSubject | undefined; qr: string | null }> {
+  async #local(
+    input: CardCheckInput,
+  ): Promise<{ local: VerifyResult; subject: CheckSubject | undefined; qr: string | null; typedName?: string }> {
     if ('qr' in input) {
       if (typeof input.qr !== 'string' || input.qr.length === 0 || input.qr.length > MAX_QR_CHARS)
         throw new CardCheckError('CARD_CHECK_INPUT_INVALID', `qr must be the scanned text (1–${MAX_QR_CHARS} characters)`, 'qr');
-      return { local: await this.#d.verifier.verifyAsync(input.qr), subject: undefined, qr: input.qr };
+      const verified = await this.#d.verifier.verifyAsync(input.qr);
+      const wedge = input.typedBy === 'wedge' ? wedgeLocal(verified) : undefined;
+      if (wedge) return { local: wedge.local, subject: undefined, qr: input.qr, typedName: wedge.typedName };
+      return { local: verified, subject: undefined, qr: input.qr };
     }
     const entry = input.manual;
     let subject: CheckSubject;
@@ -304,13 +312,18 @@ export class CardCheckService {
     operator: CardCheckOperator,
     startedAt: number,
     given: AbortSignal,
+    nameUnreadable = false,
   ): Promise<PortalCheckedResult> {
     const { logger, repo, clock } = this.#d;
     const signal = AbortSignal.any([this.#inFlight.signal, given]);
     let merged: PortalCheckedResult;
     try {
-      const outcome = await client.check(subject, { name: operator.displayName, cccd: operator.cccd }, { signal });
+      const staff = { name: operator.displayName, cccd: operator.cccd };
+      let outcome = await client.check(subject, staff, { signal });
+      const portalName = nameUnreadable ? portalNameToAskWith(outcome) : undefined;
+      if (portalName !== undefined) outcome = await client.check({ ...subject, fullName: portalName }, staff, { signal });
       merged = mergePortalOutcome(local, outcome);
+      if (nameUnreadable) merged = namedByPortal(merged, outcome);
     } catch (err) {
       if (!(err instanceof PortalRequestError)) logger.error('card check: portal call failed', { id, code: 'CARD_CHECK_FAILED' });
       merged = err instanceof PortalRequestError ? notSent(local, err, clock.now()) : interrupted(local, startedAt, clock.now());

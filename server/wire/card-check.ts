@@ -86,4 +86,10 @@ export interface ManualEntryInput {
 }
 
 /** The body of POST /api/card-checks. */
-export type CardCheckRequest = { qr: string } | { manual: ManualEntryInput };
+export type CardCheckRequest = { qr: string; typedBy?: QrTypedBy } | { manual: ManualEntryInput };
+
+/**
+ * How the QR text reached the screen, when it matters: `wedge` — typed by a keyboard-wedge
+ * scanner, which loses every non-ASCII letter (a chip ID card's name is then not used).
+ */
+export type QrTypedBy = 'wedge';

@@ -111,6 +111,13 @@ export interface CardFields {
   managementCode?: string; // legacy paper cards only
   parentName?: string; // legacy: children's cards
   idNumber?: string; // chip ID card (CCCD) number, 12 digits
+  /**
+   * Where `fullName` comes from when not from the QR itself: `unreadable` — a chip ID-card QR
+   * typed by a keyboard-wedge scanner (its Vietnamese letters lost), so its name is left out and
+   * the person is matched on the ID number and birth date; `portal` — the agency portal's record
+   * of that ID number and birth date supplied the name.
+   */
+  nameFrom?: 'unreadable' | 'portal';
   /** Facility comparison with this kiosk: true when registered elsewhere (OFF_ROUTE). */
   offRoute?: boolean;
 }
