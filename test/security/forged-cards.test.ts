@@ -8,11 +8,11 @@
  */
 import { createHmac, sign, type KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKioskDatabase } from '../../server/db/open-kiosk-db.js';
 import type { ReasonCode } from '../../server/wire/verification.js';
-import { P256_N, be32, cardPayload, highSTwin, makeTestKey, signJws, toShc, type SignOptions, type TestKey } from '../helpers/sign-card.js';
+import { P256_N, be32, highSTwin, makeTestKey, signJws, toShc, type SignOptions, type TestKey } from '../helpers/sign-card.js';
 import { NOW, integrity, startSecurityKiosk, type SecurityKiosk } from './fixtures.js';
 
 const B64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
