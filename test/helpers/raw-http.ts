@@ -17,9 +17,12 @@ export interface RawExchange {
   ms: number;
 }
 
-/** Status lines in a byte stream that may hold several responses (pipelining). */
+/**
+ * Status lines in a byte stream that may hold several responses (pipelining): a response's
+ * body need not end with CRLF, so a status line is found anywhere (the bodies here are JSON).
+ */
 export function statusesOf(text: string): number[] {
-  return [...text.matchAll(/(?:^|\r\n)HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1]));
+  return [...text.matchAll(/HTTP\/1\.[01] (\d{3}) [^\r\n]*\r\n/g)].map((m) => Number(m[1]));
 }
 
 /** The body of the first response (after its head), for leak checks. */
