@@ -8,6 +8,8 @@
 import { ConfigError } from './errors.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from './lib/cli-args.js';
 import { PATIENT_ID_SOURCES, type PatientIdSource } from './check-in-record/record.js';
+import { isLoopbackHost, parsePublicHosts } from './lib/listen-address.js';
+import { readTlsFiles, TLS_CERT_ENV, TLS_KEY_ENV } from './lib/tls-files.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import { PORTAL_CHECK_MODES, readPortalPasswordFile, type PortalCheckMode } from './portal/options.js';
 
@@ -77,6 +79,14 @@ export interface KioskConfig {
   metricsToken: string | undefined;
   /** KIOSK_SCANNER_DEVICE: a serial (CDC/ACM) scanner's device; undefined: none. */
   scannerDevice: string | undefined;
+  /** KIOSK_PUBLIC_HOSTS: host names (optionally host:port) desks use to reach this service, besides loopback. */
+  publicHosts: readonly string[];
+  /** KIOSK_TLS_CERT_FILE: this service's HTTPS certificate (PEM); plain HTTP when unset. */
+  tlsCertFile: string | undefined;
+  /** KIOSK_TLS_KEY_FILE: its private key (PEM, mode 0600). */
+  tlsKeyFile: string | undefined;
+  /** KIOSK_ALLOW_PLAIN_LAN: a non-loopback listen address without TLS starts anyway (warned: PLAIN_LAN). */
+  allowPlainLan: boolean;
 }
 
 export interface OptionSpec extends FlagSpec {
@@ -298,6 +308,36 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'path',
     help: "a 2D scanner in USB serial (CDC/ACM) mode, e.g. /dev/ttyACM0: its scans are pushed to the signed-in receptionist's screen",
   },
+  {
+    key: 'publicHosts',
+    flag: 'public-hosts',
+    env: 'KIOSK_PUBLIC_HOSTS',
+    kind: 'text',
+    arg: 'host[:port],…',
+    help: 'host names desks use to reach this service on the network (loopback names always work); any other Host or Origin is refused',
+  },
+  {
+    key: 'tlsCertFile',
+    flag: 'tls-cert-file',
+    env: 'KIOSK_TLS_CERT_FILE',
+    kind: 'path',
+    help: 'serve HTTPS with this certificate (PEM, with --tls-key-file; reloaded when the files change)',
+  },
+  {
+    key: 'tlsKeyFile',
+    flag: 'tls-key-file',
+    env: 'KIOSK_TLS_KEY_FILE',
+    kind: 'path',
+    help: "the certificate's private key (PEM, mode 0600)",
+  },
+  {
+    key: 'allowPlainLan',
+    flag: 'allow-plain-lan',
+    env: 'KIOSK_ALLOW_PLAIN_LAN',
+    kind: 'bool',
+    default: 'false',
+    help: 'listen on a network address without TLS anyway (warned at start and in /api/status: PLAIN_LAN)',
+  },
 ];
 
 /** The operating settings (logs, metrics): values in range. */
@@ -305,6 +345,37 @@ function opsProblems(out: Record<string, unknown>): string[] {
   if (typeof out.logLevel === 'string' && !(LOG_LEVELS as readonly string[]).includes(out.logLevel))
     return [`LOG_LEVEL (--log-level) must be one of ${LOG_LEVELS.join(', ')}`];
   return [];
+}
+
+/**
+ * The network settings: public host names well-formed; certificate and key together, readable
+ * and matching; a listen address other than loopback only with TLS, or with plain HTTP allowed
+ * explicitly. Replaces the raw KIOSK_PUBLIC_HOSTS text by its parsed list.
+ */
+function networkProblems(out: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const publicHosts = parsePublicHosts(out.publicHosts as string | undefined, 'KIOSK_PUBLIC_HOSTS (--public-hosts)');
+  problems.push(...publicHosts.problems);
+  out.publicHosts = Object.freeze(publicHosts.hosts);
+  const cert = out.tlsCertFile as string | undefined;
+  const key = out.tlsKeyFile as string | undefined;
+  if ((cert === undefined) !== (key === undefined)) problems.push(`${TLS_CERT_ENV} and ${TLS_KEY_ENV} go together: set both or neither`);
+  else if (cert !== undefined && key !== undefined) {
+    const read = readTlsFiles(cert, key);
+    if (!read.ok) problems.push(...read.problems);
+  }
+  const host = out.host as string | undefined;
+  if (host !== undefined && !isLoopbackHost(host) && cert === undefined && out.allowPlainLan !== true)
+    problems.push(
+      `KIOSK_HOST (--host) ${host} is reachable from the network, where sign-ins and card data would cross in plain text: ` +
+        `set ${TLS_CERT_ENV} and ${TLS_KEY_ENV}, or KIOSK_ALLOW_PLAIN_LAN=true (--allow-plain-lan) to serve plain HTTP anyway`,
+    );
+  return problems;
+}
+
+/** Listening on the network without TLS (allowed by KIOSK_ALLOW_PLAIN_LAN): warned at start and in /api/status (PLAIN_LAN). */
+export function plainLan(config: Pick<KioskConfig, 'host' | 'tlsCertFile'>): boolean {
+  return !isLoopbackHost(config.host) && config.tlsCertFile === undefined;
 }
 
 /** The check-in report's settings: values in range; key and certificate go together. */
@@ -379,6 +450,7 @@ export function loadConfig(
   const password = portalPassword(out, env, problems);
   problems.push(...checkInReportProblems(out));
   problems.push(...opsProblems(out));
+  problems.push(...networkProblems(out));
   if ((out.syncUrl === undefined) !== (out.syncKey === undefined) && problems.length === 0) {
     problems.push('KIOSK_SYNC_URL (--sync-url) and KIOSK_SYNC_KEY (--sync-key) go together: set both or neither');
   }

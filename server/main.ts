@@ -3,7 +3,7 @@
  * start with a clear message on any mistake, and drains gracefully on SIGINT/SIGTERM.
  */
 import { drainOnSignals, runMain } from './process-lifecycle.js';
-import { loadConfig, usage } from './config.js';
+import { loadConfig, plainLan, usage } from './config.js';
 import { ConfigError, TrustStoreError } from './errors.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { createLogger } from './logger.js';
@@ -59,6 +59,18 @@ async function main(): Promise<number | undefined> {
         '!!!  Anyone can make cards this kiosk accepts. Development and tests only.        !!!',
         '!!!  KHÓA THỬ NGHIỆM — KHÔNG DÙNG TẠI QUẦY TIẾP NHẬN THẬT.                          !!!',
         '!!! ──────────────────────────────────────────────────────────────────────────── !!!',
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  if (plainLan(loaded.config)) {
+    // Allowed only by KIOSK_ALLOW_PLAIN_LAN=true, and said as loudly as the demo keys.
+    process.stderr.write(
+      [
+        '',
+        `!!! PLAIN HTTP ON THE NETWORK: listening on ${loaded.config.host} without TLS (KIOSK_ALLOW_PLAIN_LAN=true).`,
+        "!!! Passwords, session cookies and patients' card data cross the network unencrypted.",
+        '!!! Set KIOSK_TLS_CERT_FILE and KIOSK_TLS_KEY_FILE (docs/deploy.md, "On the hospital network").',
         '',
       ].join('\n') + '\n',
     );

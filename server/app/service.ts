@@ -4,13 +4,18 @@
  * audit, trust refresh, sync, check-in report), mounts their routers and status sections on the HTTP app, and stops their
  * closables in reverse order on shutdown.
  */
-import { createServer, type Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Router } from 'express';
 import { systemClock, systemRandom, type Clock, type Random } from '../clock.js';
-import type { KioskConfig } from '../config.js';
+import { plainLan, type KioskConfig } from '../config.js';
 import { createApp } from '../http/app.js';
+import { hostPolicy, withHostCheck } from '../http/host-check.js';
+import { readCookie, SESSION_COOKIE } from '../http/routes/session-auth.js';
+import { kioskServerFactory, type KioskServer } from '../http/tls-server.js';
+import { AddressBuckets } from '../http/verify-limit.js';
+import { isLoopbackHost, listenHostName } from '../lib/listen-address.js';
 import type { StatusSection } from '../http/routes/status.js';
 import { OK, type ReadinessCheck } from '../http/routes/ops.js';
 import { withFastVerify } from '../http/routes/verify.js';
@@ -46,6 +51,8 @@ export interface ServiceOptions {
   cardChecks?: CardCheckHooks;
   /** The check-in report worker's waits and backoff (tests shorten them). */
   checkInReport?: OutboxWorkerOptions;
+  /** How often the TLS certificate and key files are checked for a change, ms (tests shorten it). */
+  tlsReloadIntervalMs?: number;
   /** The HTTP server's timeouts, ms (tests shorten them); default HTTP_TIMEOUTS. */
   httpTimeouts?: Partial<HttpTimeouts>;
 }
@@ -121,7 +128,10 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   // ── Feature modules (server/app/*.ts) ─────────────────────────────────────────────────
   // Each opens what it needs and returns its routers, status sections and closables; `mount`
   // collects them, so shutdown drains them in reverse order (sync, trust refresh, database).
-  let server: Server;
+  let server: KioskServer;
+  let stopWatchingTls = () => {};
+  let boundPort = 0;
+  let scheme: 'http' | 'https';
   let afterListen: (() => Promise<void>) | undefined;
   try {
     const { db, fresh } = mount(await openDatabase({ config, clock }));
@@ -225,6 +235,22 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     });
 
     const t = { ...HTTP_TIMEOUTS, ...opts.httpTimeouts };
+    // On a network listener an anonymous /api/verify is limited per address; loopback is not.
+    const verifyLimit = isLoopbackHost(config.host)
+      ? undefined
+      : {
+          buckets: new AddressBuckets(clock),
+          signedIn: async (req: IncomingMessage) => (await operators.auth.userForToken(readCookie(req, SESSION_COOKIE))) !== undefined,
+        };
+    // Host (every request) and Origin (state-changing ones) are checked before anything else.
+    const policy = hostPolicy({ listenHost: config.host, publicHosts: config.publicHosts, port: () => boundPort });
+    const listener = withHostCheck(policy, withFastVerify(verifier, logger, app, verifyLimit));
+    // HTTPS when KIOSK_TLS_CERT_FILE / KIOSK_TLS_KEY_FILE are set (the files watched for renewal).
+    const { createServer, ...tls } = kioskServerFactory(config, logger, {
+      ...(opts.tlsReloadIntervalMs !== undefined ? { reloadIntervalMs: opts.tlsReloadIntervalMs } : {}),
+    });
+    scheme = tls.scheme;
+    stopWatchingTls = tls.stopWatching;
     server = createServer(
       {
         headersTimeout: t.headersMs,
@@ -232,7 +258,7 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
         keepAliveTimeout: t.keepAliveMs,
         connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(t.headersMs / 2))),
       },
-      observeRequests(withFastVerify(verifier, logger, app), { logger, metrics }),
+      observeRequests(listener, { logger, metrics }),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -243,13 +269,22 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     });
   } catch (err) {
     // A feature (or the listen) failed: stop what already started, the database last.
+    stopWatchingTls();
     await closeAll().catch(() => undefined);
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
-  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${hostForUrl}:${port}`;
+  boundPort = port;
+  // A wildcard listen address (0.0.0.0, ::) names no host: the URL given is this computer's loopback one.
+  const hostForUrl = listenHostName(config.host) ?? (config.host.includes(':') ? '[::1]' : '127.0.0.1');
+  const url = `${scheme}://${hostForUrl}:${port}`;
   logger.info('kiosk service listening', { url, facility: config.facility, desk: config.deskId });
+  if (plainLan(config)) {
+    logger.warn('PLAIN HTTP ON THE NETWORK (KIOSK_ALLOW_PLAIN_LAN): sign-ins and card data cross it unencrypted; set KIOSK_TLS_CERT_FILE', {
+      code: 'PLAIN_LAN',
+      host: config.host,
+    });
+  }
   // Demo accounts only now that the service is up (their passwords are printed once).
   await afterListen?.();
 
@@ -262,6 +297,7 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     close() {
       closing ??= (async () => {
         draining = true;
+        stopWatchingTls();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

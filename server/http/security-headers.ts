@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { RequestHandler } from 'express';
 
 /**
@@ -19,9 +20,17 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze
   ],
 ]);
 
+/**
+ * Over HTTPS (KIOSK_TLS_CERT_FILE): browsers that saw this once use HTTPS only for a year, so a
+ * desk is not talked down to plain HTTP on the hospital network. Never sent over plain HTTP
+ * (RFC 6797: ignored there, and it would be a lie).
+ */
+export const HSTS = 'max-age=31536000';
+
 /** Sets the security headers; API responses are also never cached. */
 export function applySecurityHeaders(res: ServerResponse, isApi: boolean): void {
   for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+  if ((res.req?.socket as TLSSocket | undefined)?.encrypted === true) res.setHeader('Strict-Transport-Security', HSTS);
   if (isApi) res.setHeader('Cache-Control', 'no-store');
 }
 

@@ -41,6 +41,14 @@ export const PROBLEM_STATUS = {
   USER_NOT_FOUND: 404,
   CANNOT_DISABLE_SELF: 409,
 
+  // ── Kiosk: the network edge (server/http/host-check.ts, server/http/verify-limit.ts) ─────────
+  /** The Host header names none of the service's own hosts (loopback, KIOSK_PUBLIC_HOSTS): DNS rebinding. */
+  HOST_NOT_ALLOWED: 403,
+  /** A state-changing request from a page of another origin. */
+  ORIGIN_NOT_ALLOWED: 403,
+  /** Anonymous POST /api/verify over its per-address budget on a network listener (Retry-After). */
+  VERIFY_RATE_LIMITED: 429,
+
   // ── Kiosk: check-in ────────────────────────────────────────────────────────────────────────
   IDEMPOTENCY_KEY_INVALID: 400,
   IDEMPOTENCY_KEY_REUSED: 422,

@@ -41,10 +41,13 @@ describe('config', () => {
       KIOSK_DATA_DIR: '/var/lib/kiosk',
       KIOSK_TRUST_FILE: 'conf/trust.json',
       KIOSK_FACILITY: '42abc',
+      // A network address without TLS is refused unless plain HTTP is allowed explicitly (tls-lan tests).
+      KIOSK_ALLOW_PLAIN_LAN: 'true',
     });
     expect(c).toMatchObject({
       port: 9000,
       host: '0.0.0.0',
+      allowPlainLan: true,
       dataDir: '/var/lib/kiosk',
       trustFile: '/srv/kiosk/conf/trust.json',
       facility: '42ABC',

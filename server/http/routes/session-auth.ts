@@ -6,6 +6,7 @@
  * cross-site HTML form cannot send without a CORS preflight (which this server never grants).
  * Together that is enough; no CSRF token is needed.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../errors.js';
 import type { AuthService } from '../../users/auth-service.js';
@@ -15,7 +16,7 @@ import type { SessionUser } from '../../wire/session.js';
 export const SESSION_COOKIE = 'kiosk_session';
 
 /** The value of one cookie from the Cookie header (no dependency needed for one name). */
-export function readCookie(req: Request, name: string): string | undefined {
+export function readCookie(req: Pick<IncomingMessage, 'headers'>, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header || header.length > 8192) return undefined;
   for (const part of header.split(';')) {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Clock } from '../../clock.js';
-import type { KioskConfig } from '../../config.js';
+import { plainLan, type KioskConfig } from '../../config.js';
 import type { TrustHolder } from '../../trust/trust-holder.js';
 import type { KioskStatus, KioskStatusSections } from '../../wire/status.js';
 
@@ -43,6 +43,8 @@ export function statusRoutes(deps: {
     if (crlAgeSec > deps.config.maxTrustAgeSec) warnings.push('TRUST_STALE');
     if (now + deps.config.clockToleranceSec * 1000 < snap.updatedAt) warnings.push('CLOCK_SUSPECT');
     if (deps.trust.state.lastError) warnings.push('TRUST_REFRESH_FAILED');
+    // Listening on the network in plain HTTP, allowed by KIOSK_ALLOW_PLAIN_LAN (docs/deploy.md).
+    if (plainLan(deps.config)) warnings.push('PLAIN_LAN');
     const body: KioskStatus = {
       service: 'bhyt-kiosk',
       version: deps.version,
