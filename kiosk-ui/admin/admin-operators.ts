@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import type { AdminUserView, NewAdminUser } from '../../server/wire/admin.js';
-import { createAdminUser, getAdminUsers, resetUserPassword, setUserDisabled } from '../api/client.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { AdminUserChange, AdminUserView, NewAdminUser } from '../../server/wire/admin.js';
+import { createAdminUser, getAdminUsers, resetUserPassword, setUserDisabled, updateAdminUser } from '../api/client.js';
 import { formText } from '../form-data.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { vnTime } from '../audit/filter-params.js';
@@ -12,8 +12,9 @@ const ROLES: ReadonlyArray<AdminUserView['role']> = ['receptionist', 'auditor', 
 
 /**
  * The operator accounts: who they are (name, ID-card number, role), whether they may sign in,
- * when they last did; add one, disable or re-enable, reset a password. Every change goes
- * through the admin API, which checks the same rules as the `user` CLI.
+ * when they last did; add one, edit one (name, ID-card number, role), disable (after a
+ * confirmation dialog: Escape cancels, Enter on its confirm button confirms) or re-enable, reset
+ * a password. Every change goes through the admin API, which checks the same rules as the `user` CLI.
  */
 @customElement('admin-operators')
 export class AdminOperators extends LightElement {
@@ -27,6 +28,13 @@ export class AdminOperators extends LightElement {
   /** The account whose password form is open. */
   @state() private resetting: string | undefined;
   @state() private busy = false;
+  /** The account whose edit form is open. */
+  @state() private editing: string | undefined;
+  /** The account the disable dialog asks about. */
+  @state() private confirming: AdminUserView | undefined;
+  @query('#admin-disable-dialog') private dialog!: HTMLDialogElement | null;
+  /** The button that opened the dialog (focus goes back to it). */
+  private opener: HTMLElement | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -74,6 +82,57 @@ export class AdminOperators extends LightElement {
     form.reset();
     this.formError = undefined;
     this.notice = this.t('admin.users.added', { name: r.body.user.displayName });
+    await this.load();
+  }
+
+  /** Disabling asks first (a modal dialog); enabling does not. */
+  private async askDisable(u: AdminUserView, opener: HTMLElement): Promise<void> {
+    this.opener = opener;
+    this.confirming = u;
+    await this.updateComplete;
+    this.dialog?.showModal();
+    this.dialog?.querySelector<HTMLButtonElement>('[data-action="cancel-disable"]')?.focus();
+  }
+
+  /** The dialog closed (confirm, cancel, Escape): disables on confirm only; focus back where it was. */
+  private async onDialogClose(): Promise<void> {
+    const u = this.confirming;
+    const confirmed = this.dialog?.returnValue === 'confirm';
+    this.confirming = undefined;
+    if (this.dialog) this.dialog.returnValue = '';
+    if (confirmed && u) await this.toggle(u);
+    const again =
+      this.opener && this.opener.isConnected
+        ? this.opener
+        : this.querySelector<HTMLElement>(`tr[data-username="${u?.username ?? ''}"] [data-action]`);
+    again?.focus();
+  }
+
+  private async edit(e: Event, u: AdminUserView): Promise<void> {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const change: AdminUserChange = {};
+    const displayName = formText(data, 'displayName').trim();
+    const cccd = formText(data, 'cccd').trim();
+    const role = formText(data, 'role') as AdminUserView['role'];
+    if (displayName !== u.displayName) change.displayName = displayName;
+    if (cccd !== (u.cccd ?? '')) change.cccd = cccd === '' ? null : cccd;
+    if (role !== u.role) change.role = role;
+    if (Object.keys(change).length === 0) {
+      this.editing = undefined;
+      return;
+    }
+    this.busy = true;
+    const r = await updateAdminUser(u.username, change);
+    this.busy = false;
+    if (!r.ok) {
+      this.notice = undefined;
+      this.formError = this.fieldProblem(r.code, r.problem.field);
+      return;
+    }
+    this.editing = undefined;
+    this.formError = undefined;
+    this.notice = this.t(change.role !== undefined ? 'admin.users.editedRole' : 'admin.users.edited', { name: r.body.user.displayName });
     await this.load();
   }
 
@@ -128,11 +187,21 @@ export class AdminOperators extends LightElement {
                   type="button"
                   class="secondary"
                   data-action=${u.disabled ? 'enable' : 'disable'}
-                  @click=${() => this.toggle(u)}
+                  @click=${(e: Event) => (u.disabled ? this.toggle(u) : this.askDisable(u, e.currentTarget as HTMLElement))}
                 >
                   ${u.disabled ? t('admin.users.enable') : t('admin.users.disable')}
                 </button>`
           }
+          <button
+            type="button"
+            class="secondary"
+            data-action="edit"
+            aria-expanded=${this.editing === u.username ? 'true' : 'false'}
+            aria-label=${t('admin.users.editLabel', { name: u.displayName })}
+            @click=${() => (this.editing = this.editing === u.username ? undefined : u.username)}
+          >
+            ${t('admin.users.edit')}
+          </button>
           <button
             type="button"
             class="secondary"
@@ -143,6 +212,7 @@ export class AdminOperators extends LightElement {
             ${t('admin.users.resetPassword')}
           </button>
         </span>
+        ${this.editing === u.username ? this.editForm(u) : nothing}
         ${
           this.resetting === u.username
             ? html`<form class="password-form" data-reset-for=${u.username} @submit=${(e: Event) => this.reset(e, u)}>
@@ -161,6 +231,59 @@ export class AdminOperators extends LightElement {
         }
       </td>
     </tr>`;
+  }
+
+  private editForm(u: AdminUserView) {
+    const t = this.t;
+    const id = (f: string) => `edit-${u.username}-${f}`;
+    return html`<form
+      class="edit-form"
+      data-edit-for=${u.username}
+      aria-label=${t('admin.users.editLabel', { name: u.displayName })}
+      @submit=${(e: Event) => this.edit(e, u)}
+    >
+      <label for=${id('name')}>${t('admin.field.displayName')}</label>
+      <input id=${id('name')} name="displayName" required maxlength="200" autocomplete="off" .value=${u.displayName} />
+      <label for=${id('cccd')}>${t('admin.field.cccd')}</label>
+      <input
+        id=${id('cccd')}
+        name="cccd"
+        inputmode="numeric"
+        pattern="[0-9]{12}"
+        maxlength="12"
+        autocomplete="off"
+        .value=${u.cccd ?? ''}
+      />
+      <label for=${id('role')}>${t('admin.field.role')}</label>
+      <select id=${id('role')} name="role" ?disabled=${u.username === this.self}>
+        ${ROLES.map((r) => html`<option value=${r} ?selected=${r === u.role}>${t(`audit.role.${r}` as MessageKey)}</option>`)}
+      </select>
+      ${u.username === this.self ? html`<input type="hidden" name="role" .value=${u.role} />` : nothing}
+      <span class="edit-actions">
+        <button type="submit" ?disabled=${this.busy}>${t('admin.users.saveEdit')}</button>
+        <button type="button" class="secondary" @click=${() => (this.editing = undefined)}>${t('admin.users.cancel')}</button>
+      </span>
+    </form>`;
+  }
+
+  private disableDialog() {
+    const t = this.t;
+    const u = this.confirming;
+    return html`<dialog
+      id="admin-disable-dialog"
+      aria-labelledby="admin-disable-title"
+      aria-describedby="admin-disable-text"
+      @close=${() => this.onDialogClose()}
+    >
+      <form method="dialog">
+        <h3 id="admin-disable-title">${t('admin.users.confirmDisableTitle')}</h3>
+        <p id="admin-disable-text">${u ? t('admin.users.confirmDisableText', { name: u.displayName, username: u.username }) : ''}</p>
+        <div class="dialog-actions">
+          <button type="submit" value="cancel" class="secondary" data-action="cancel-disable">${t('admin.users.cancel')}</button>
+          <button type="submit" value="confirm" class="danger" data-action="confirm-disable">${t('admin.users.confirmDisable')}</button>
+        </div>
+      </form>
+    </dialog>`;
   }
 
   protected override render() {
@@ -209,6 +332,7 @@ export class AdminOperators extends LightElement {
         /></label>
         <button type="submit" id="admin-add-user" ?disabled=${this.busy}>${t('admin.users.add')}</button>
       </form>
+      ${this.disableDialog()}
     </section>`;
   }
 }

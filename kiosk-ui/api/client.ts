@@ -5,7 +5,7 @@
  * tagged outcome instead of throwing, so elements render each case (network down, 401, 429, …)
  * without try/catch scattered around.
  */
-import type { AdminUserList, AdminUserReply, NewAdminUser, TrustRefreshReply } from '../../server/wire/admin.js';
+import type { AdminUserChange, AdminUserList, AdminUserReply, NewAdminUser, TrustRefreshReply } from '../../server/wire/admin.js';
 import type { AuditIntegrity, AuditSummary, AuditVisitPage } from '../../server/wire/audit.js';
 import type { CheckInRecordDay, VisitCodeTable } from '../../server/wire/check-in-report.js';
 import type { SessionResponse } from '../../server/wire/session.js';
@@ -173,6 +173,11 @@ export function createAdminUser(user: NewAdminUser): Promise<ApiOutcome<AdminUse
 /** POST /api/admin/users/:username/disable | enable. */
 export function setUserDisabled(username: string, disabled: boolean): Promise<ApiOutcome<AdminUserReply>> {
   return call('POST', `/api/admin/users/${encodeURIComponent(username)}/${disabled ? 'disable' : 'enable'}`, {});
+}
+
+/** PATCH /api/admin/users/:username: the members given change (cccd null clears it). */
+export function updateAdminUser(username: string, change: AdminUserChange): Promise<ApiOutcome<AdminUserReply>> {
+  return call('PATCH', `/api/admin/users/${encodeURIComponent(username)}`, change);
 }
 
 export function resetUserPassword(username: string, password: string): Promise<ApiOutcome<AdminUserReply>> {

@@ -8,7 +8,7 @@ import type { Random } from '../clock.js';
 import { AppError } from '../errors.js';
 import { hashPassword, passwordProblem } from './password.js';
 import { cccdProblem, displayNameProblem, isRole, usernameProblem, type User } from './types.js';
-import type { UserRepository } from './user-repo.js';
+import type { UserChange, UserRepository } from './user-repo.js';
 
 export type NewUserField = 'username' | 'displayName' | 'role' | 'cccd' | 'password';
 export type NewUserInput = { [K in NewUserField]?: string };
@@ -27,9 +27,15 @@ export const NEW_USER_FIELDS: ReadonlyArray<{
   { name: 'password', max: 1024, problem: passwordProblem },
 ];
 
+/** The members of an account an admin may edit (PATCH /api/admin/users/:username), in the order they are checked. */
+export const EDIT_USER_FIELDS = ['displayName', 'cccd', 'role'] as const;
+export type EditUserField = (typeof EDIT_USER_FIELDS)[number];
+/** An edit as sent: a string to set, null (cccd only) to clear, absent to keep. */
+export type EditUserInput = { [K in EditUserField]?: unknown };
+
 export class UserAdmin {
   constructor(
-    private readonly users: Pick<UserRepository, 'list' | 'create' | 'find' | 'disable' | 'enable' | 'setPasswordHash'>,
+    private readonly users: Pick<UserRepository, 'list' | 'create' | 'find' | 'disable' | 'enable' | 'setPasswordHash' | 'update'>,
     private readonly random: Random,
   ) {}
 
@@ -73,6 +79,58 @@ export class UserAdmin {
     if (usernameProblem(username)) throw new AppError('USER_NOT_FOUND', 'No such user.');
     if (username === actor) throw new AppError('CANNOT_DISABLE_SELF', 'An admin cannot disable their own account.');
     if (!(await this.users.disable(username))) throw new AppError('USER_NOT_FOUND', 'No such user.');
+    return this.users.find(username);
+  }
+
+  /**
+   * Edits `username` on behalf of the admin `actor`: the display name, the ID-card number (12
+   * digits; null or "" clears it, not for a receptionist) and the role, each checked like a new
+   * account's (FIELD_INVALID / FIELD_MISSING naming the `field`, FIELD_TOO_LONG); at least one
+   * member (BODY_INVALID). An admin cannot change their own role (CANNOT_CHANGE_OWN_ROLE: the last
+   * admin must not lock everyone out). USER_NOT_FOUND for no such user. A role change ends the
+   * user's sessions. Returns the account after.
+   */
+  async update(actor: string, username: string, input: EditUserInput): Promise<User | undefined> {
+    if (usernameProblem(username)) throw new AppError('USER_NOT_FOUND', 'No such user.');
+    const change: UserChange = {};
+    const text = (field: EditUserField, max: number): string | undefined => {
+      const v = input[field];
+      if (v === undefined) return undefined;
+      if (typeof v !== 'string') throw new AppError('FIELD_INVALID', `"${field}" must be a string.`, { field });
+      if (v.length > max) throw new AppError('FIELD_TOO_LONG', `"${field}" is longer than ${max} characters.`, { field });
+      return v;
+    };
+    const displayName = text('displayName', 200);
+    if (displayName !== undefined) {
+      const problem = displayNameProblem(displayName);
+      if (problem) throw new AppError('FIELD_INVALID', problem, { field: 'displayName' });
+      change.displayName = displayName.trim();
+    }
+    if (input.cccd === null || input.cccd === '') change.cccd = null;
+    else {
+      const cccd = text('cccd', 20)?.trim();
+      if (cccd !== undefined) {
+        const problem = cccdProblem(cccd);
+        if (problem) throw new AppError('FIELD_INVALID', problem, { field: 'cccd' });
+        change.cccd = cccd;
+      }
+    }
+    const role = text('role', 20);
+    if (role !== undefined) {
+      if (!isRole(role)) throw new AppError('FIELD_INVALID', 'role must be receptionist, auditor or admin.', { field: 'role' });
+      change.role = role;
+    }
+    if (Object.keys(change).length === 0)
+      throw new AppError('BODY_INVALID', `Send at least one of ${EDIT_USER_FIELDS.map((f) => `"${f}"`).join(', ')}.`);
+    const before = await this.users.find(username);
+    if (!before) throw new AppError('USER_NOT_FOUND', 'No such user.');
+    if (username === actor && change.role !== undefined && change.role !== before.role)
+      throw new AppError('CANNOT_CHANGE_OWN_ROLE', 'An admin cannot change their own role.', { field: 'role' });
+    const roleAfter = change.role ?? before.role;
+    const cccdAfter = change.cccd !== undefined ? change.cccd : before.cccd;
+    if (roleAfter === 'receptionist' && cccdAfter === null)
+      throw new AppError('FIELD_MISSING', 'A receptionist needs "cccd" (their ID-card number).', { field: 'cccd' });
+    if (!(await this.users.update(username, change))) throw new AppError('USER_NOT_FOUND', 'No such user.');
     return this.users.find(username);
   }
 

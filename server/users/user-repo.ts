@@ -42,6 +42,13 @@ export interface NewUser {
   passwordHash: string;
 }
 
+/** What an admin may change on an account (members absent: unchanged; cccd null: none on file). */
+export interface UserChange {
+  displayName?: string;
+  cccd?: string | null;
+  role?: Role;
+}
+
 export class UserRepository {
   /** Session lookups served from memory; every session-ending or user-changing write here invalidates it. */
   readonly sessions: SessionCache;
@@ -117,6 +124,34 @@ export class UserRepository {
     const r = await this.db.run('UPDATE users SET disabled = 0, updated_at = ? WHERE username = ?', [this.clock.now(), username]);
     this.sessions.forgetUser(username);
     return r.changes > 0;
+  }
+
+  /**
+   * Changes an account's name, ID-card number and / or role (only the members given). A role
+   * change ends the user's sessions (they sign in anew with what they may do now); any change
+   * drops the cached session lookups. False when no such user.
+   */
+  async update(username: string, change: UserChange): Promise<boolean> {
+    const sets: string[] = [];
+    const params: (string | number | null)[] = [];
+    const set = (column: string, value: string | null) => {
+      sets.push(`${column} = ?`);
+      params.push(value);
+    };
+    if (change.displayName !== undefined) set('display_name', change.displayName.trim());
+    if (change.cccd !== undefined) set('cccd', change.cccd);
+    if (change.role !== undefined) set('role', change.role);
+    const now = this.clock.now();
+    this.sessions.forgetUser(username);
+    return this.db.transaction(async (tx) => {
+      tx.afterCommit(() => this.sessions.forgetUser(username));
+      const before = await tx.get<{ role: Role }>('SELECT role FROM users WHERE username = ?', [username]);
+      if (!before) return false;
+      await tx.run(`UPDATE users SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE username = ?`, [...params, now, username]);
+      if (change.role !== undefined && change.role !== before.role)
+        await tx.run('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)', [username]);
+      return true;
+    });
   }
 
   /** Sets a new password hash and ends the user's sessions. False when no such user. */

@@ -36,6 +36,13 @@ export interface NewAdminUser {
   password: string;
 }
 
+/** PATCH /api/admin/users/:username: what changes (absent: kept; cccd null: cleared, not for a receptionist). */
+export interface AdminUserChange {
+  displayName?: string;
+  cccd?: string | null;
+  role?: AdminUserView['role'];
+}
+
 /** POST /api/admin/trust/refresh: the outcome (a refused update is `ok: false` with its reason, not an HTTP error). */
 export interface TrustRefreshReply {
   ok: boolean;

@@ -40,6 +40,7 @@ export const PROBLEM_STATUS = {
   USERNAME_TAKEN: 409,
   USER_NOT_FOUND: 404,
   CANNOT_DISABLE_SELF: 409,
+  CANNOT_CHANGE_OWN_ROLE: 409,
 
   // ── Kiosk: the network edge (server/http/host-check.ts, server/http/verify-limit.ts) ─────────
   /** The Host header names none of the service's own hosts (loopback, KIOSK_PUBLIC_HOSTS): DNS rebinding. */

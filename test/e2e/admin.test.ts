@@ -49,6 +49,19 @@ async function signIn(viewport: { width: number; height: number }, username: str
   return page;
 }
 
+/** Screenshots at 1280×800 and 800×1280 (then back to where the page was). */
+async function shootBoth(page: Page, name: string): Promise<void> {
+  const before = page.viewport()!;
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 800, height: 1280 },
+  ]) {
+    await page.setViewport(size);
+    await page.screenshot({ path: join(SHOTS, `${name}-${size.width}x${size.height}.png`) });
+  }
+  await page.setViewport(before);
+}
+
 const userRow = (u: string) => `#admin-users tr[data-username="${u}"]`;
 
 describe('the admin page (#13 item 15)', () => {
@@ -80,9 +93,30 @@ describe('the admin page (#13 item 15)', () => {
     expect(await page.$eval(userRow('pham-moi'), (tr) => tr.textContent ?? '')).toContain('Chưa bao giờ');
     expect((await k.login('pham-moi', 'a long enough password')).status).toBe(200);
 
-    // Disable, then enable again.
+    // Disable asks first, in an accessible dialog: Escape cancels (nothing changes, focus back on the button)…
     await page.click(`${userRow('pham-moi')} [data-action="disable"]`);
+    await page.waitForSelector('#admin-disable-dialog[open]');
+    expect(
+      await page.$eval('#admin-disable-dialog', (d) => [
+        d.getAttribute('aria-labelledby'),
+        document.activeElement?.getAttribute('data-action'),
+      ]),
+    ).toEqual(['admin-disable-title', 'cancel-disable']);
+    expect(await page.$eval('#admin-disable-text', (el) => el.textContent)).toContain('Phạm Thị Mới (pham-moi)');
+    await shootBoth(page, 'admin-disable-dialog');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#admin-disable-dialog:not([open])');
+    expect(await page.$eval(userRow('pham-moi'), (tr) => tr.getAttribute('data-disabled'))).toBe('false');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('disable');
+    expect((await k.login('pham-moi', 'a long enough password')).status).toBe(200);
+    // …Enter on its confirm button confirms.
+    await page.click(`${userRow('pham-moi')} [data-action="disable"]`);
+    await page.waitForSelector('#admin-disable-dialog[open]');
+    await page.focus('#admin-disable-dialog [data-action="confirm-disable"]');
+    await page.keyboard.press('Enter');
     await page.waitForSelector(`${userRow('pham-moi')}[data-disabled="true"]`);
+    expect(await page.$('#admin-disable-dialog[open]')).toBeNull();
     expect((await k.login('pham-moi', 'a long enough password')).json.code).toBe('LOGIN_FAILED');
     await page.click(`${userRow('pham-moi')} [data-action="enable"]`);
     await page.waitForSelector(`${userRow('pham-moi')}[data-disabled="false"]`);
@@ -95,6 +129,39 @@ describe('the admin page (#13 item 15)', () => {
     await page.waitForFunction(() => document.querySelector('#admin-users-notice')?.textContent?.includes('Đã đặt lại mật khẩu'));
     expect((await k.login('pham-moi', 'the new long passphrase')).status).toBe(200);
     expect((await k.login('pham-moi', 'a long enough password')).json.code).toBe('LOGIN_FAILED');
+
+    // Edit the account: a bad ID-card number is refused naming the field; then name, number and role change.
+    await page.click(`${userRow('pham-moi')} [data-action="edit"]`);
+    const form = 'form[data-edit-for="pham-moi"]';
+    await page.waitForSelector(form);
+    expect(await page.$eval(`${form} input[name="displayName"]`, (i) => i.value)).toBe('Phạm Thị Mới');
+    await page.$eval(`${form} input[name="cccd"]`, (i) => {
+      i.removeAttribute('pattern'); // the browser's own check is not what is tested
+      i.value = '12345';
+    });
+    await page.click(`${form} button[type="submit"]`);
+    expect(await (await page.waitForSelector('#admin-users-error'))!.evaluate((el) => el.textContent)).toBe(
+      'Số căn cước (CCCD): không hợp lệ',
+    );
+    await page.$eval(`${form} input[name="displayName"]`, (i) => (i.value = ''));
+    await page.type(`${form} input[name="displayName"]`, 'Phạm Thị Mới Sửa');
+    await page.$eval(`${form} input[name="cccd"]`, (i) => (i.value = ''));
+    await page.type(`${form} input[name="cccd"]`, '001190088888');
+    await page.select(`${form} select[name="role"]`, 'auditor');
+    await shootBoth(page, 'admin-edit-form');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click(`${form} button[type="submit"]`);
+    await page.waitForFunction(() =>
+      document.querySelector('#admin-users-notice')?.textContent?.includes('Đã lưu thay đổi của Phạm Thị Mới Sửa'),
+    );
+    expect(await page.$(form)).toBeNull();
+    const edited = await page.$eval(userRow('pham-moi'), (tr) => tr.textContent ?? '');
+    expect(edited).toContain('Phạm Thị Mới Sửa');
+    expect(edited).toContain('001190088888');
+    expect(edited).toContain('kiểm toán');
+    const after = (await k.login('pham-moi', 'the new long passphrase')).json as { user: { role: string; displayName: string } };
+    expect(after.user).toMatchObject({ role: 'auditor', displayName: 'Phạm Thị Mới Sửa' });
+    expect(tb.errors).toEqual([]);
     await page.browserContext().close();
   });
 

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Random } from '../../clock.js';
 import type { Role, User } from '../../users/types.js';
-import { NEW_USER_FIELDS, UserAdmin } from '../../users/user-admin.js';
+import { EDIT_USER_FIELDS, NEW_USER_FIELDS, UserAdmin } from '../../users/user-admin.js';
 import type { UserRepository } from '../../users/user-repo.js';
 import { readStringFields, rejectUnknownFields, requireJsonObject } from '../../web/validate.js';
 import type { AdminUserView } from '../../wire/admin.js';
@@ -22,8 +22,9 @@ function adminView(u: User) {
 
 /**
  * User management for admins: GET /api/admin/users, POST /api/admin/users,
- * POST /api/admin/users/:username/disable, …/enable and …/password `{password}` (a reset: the
- * user's sessions end). Admins manage accounts; they do not check in or
+ * PATCH /api/admin/users/:username `{displayName?, cccd?, role?}` (an edit; a role change ends the
+ * user's sessions), POST /api/admin/users/:username/disable, …/enable and …/password `{password}`
+ * (a reset: the user's sessions end). Admins manage accounts; they do not check in or
  * read the visit log. The rules live in server/users/user-admin.ts.
  */
 export function adminRoutes(deps: { users: UserRepository; random: Random; requireRole: (...roles: Role[]) => RequestHandler }): Router {
@@ -47,6 +48,13 @@ export function adminRoutes(deps: { users: UserRepository; random: Random; requi
 
   r.post('/api/admin/users/:username/disable', admin, requireJsonContent, async (req, res) => {
     const u = await accounts.disable(currentUser(res).username, String(req.params.username));
+    res.json({ user: u ? adminView(u) : undefined });
+  });
+
+  r.patch('/api/admin/users/:username', admin, requireJsonContent, async (req, res) => {
+    const body = requireJsonObject(req.body);
+    rejectUnknownFields(body, EDIT_USER_FIELDS);
+    const u = await accounts.update(currentUser(res).username, String(req.params.username), body);
     res.json({ user: u ? adminView(u) : undefined });
   });
 

@@ -71,4 +71,68 @@ describe('admin: operators', () => {
     });
     expect([r.status, r.json.code, r.json.field]).toEqual([400, 'FIELD_MISSING', 'cccd']);
   });
+
+  it('PATCH edits an account (name, ID-card number, role): validated at the edge, problem+json codes, a role change ends the sessions', async () => {
+    const created = await admin('POST', '/api/admin/users', {
+      username: 'nv-sua',
+      displayName: 'Trần Văn Cũ',
+      role: 'auditor',
+      password: 'a long enough password',
+    });
+    expect(created.status).toBe(201);
+    const before = created.json.user as { updatedAt: string };
+    const renamed = await admin('PATCH', '/api/admin/users/nv-sua', { displayName: '  Trần Văn Mới ', cccd: '001190022222' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json.user).toMatchObject({ username: 'nv-sua', displayName: 'Trần Văn Mới', cccd: '001190022222', role: 'auditor' });
+    expect(renamed.json.user.updatedAt).not.toBe(undefined);
+    expect(Date.parse(renamed.json.user.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt));
+    expect((await admin('GET', '/api/admin/users')).json.items.find((u: { username: string }) => u.username === 'nv-sua')).toMatchObject({
+      displayName: 'Trần Văn Mới',
+      cccd: '001190022222',
+    });
+
+    // Refusals, each problem+json with its code and field; nothing changed.
+    const refusals: Array<[unknown, number, string, string | undefined]> = [
+      [{ cccd: '12345' }, 400, 'FIELD_INVALID', 'cccd'],
+      [{ cccd: 12 }, 400, 'FIELD_INVALID', 'cccd'],
+      [{ role: 'boss' }, 400, 'FIELD_INVALID', 'role'],
+      [{ displayName: '   ' }, 400, 'FIELD_INVALID', 'displayName'],
+      [{ displayName: 'x'.repeat(201) }, 400, 'FIELD_TOO_LONG', 'displayName'],
+      [{ username: 'other' }, 400, 'FIELD_UNKNOWN', 'username'],
+      [{ password: 'a long enough password' }, 400, 'FIELD_UNKNOWN', 'password'],
+      [{}, 400, 'BODY_INVALID', undefined],
+      // A receptionist needs an ID-card number: not without one, and not cleared.
+      [{ role: 'receptionist', cccd: null }, 400, 'FIELD_MISSING', 'cccd'],
+    ];
+    for (const [body, status, code, field] of refusals) {
+      const r = await admin('PATCH', '/api/admin/users/nv-sua', body);
+      expect([r.status, r.json.code, r.json.field], JSON.stringify(body)).toEqual([status, code, field]);
+      expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    const none = await admin('PATCH', '/api/admin/users/nobody-here', { displayName: 'Ai Đó' });
+    expect([none.status, none.json.code]).toEqual([404, 'USER_NOT_FOUND']);
+    const self = await admin('PATCH', `/api/admin/users/${ACCOUNTS.admin.username}`, { role: 'auditor' });
+    expect([self.status, self.json.code]).toEqual([409, 'CANNOT_CHANGE_OWN_ROLE']);
+    // Their own name is fine.
+    expect((await admin('PATCH', `/api/admin/users/${ACCOUNTS.admin.username}`, { displayName: 'Quản Trị Viên' })).status).toBe(200);
+
+    // A role change ends the account's sessions: it signs in anew with what it may do now.
+    const session = (await k.login('nv-sua', 'a long enough password')).cookie!;
+    expect((await k.request('GET', '/api/session', { cookie: session })).status).toBe(200);
+    const promoted = await admin('PATCH', '/api/admin/users/nv-sua', { role: 'receptionist' });
+    expect(promoted.json.user).toMatchObject({ role: 'receptionist', cccd: '001190022222' });
+    expect((await k.request('GET', '/api/session', { cookie: session })).status).toBe(401);
+    const again = await k.login('nv-sua', 'a long enough password');
+    expect(again.json.user).toMatchObject({ role: 'receptionist', displayName: 'Trần Văn Mới' });
+    // Clearing the ID-card number of a non-receptionist is allowed ("" or null).
+    expect((await admin('PATCH', '/api/admin/users/nv-sua', { role: 'auditor', cccd: '' })).json.user).toMatchObject({
+      role: 'auditor',
+      cccd: null,
+    });
+
+    // Only an admin may.
+    const auditorNow = (await k.login('nv-sua', 'a long enough password')).cookie!;
+    const asOther = await k.request('PATCH', '/api/admin/users/nv-sua', { cookie: auditorNow, body: { displayName: 'Tự Sửa' } });
+    expect([asOther.status, asOther.json.code]).toEqual([403, 'FORBIDDEN_ROLE']);
+  });
 });

@@ -4,7 +4,7 @@ import { AppError } from '../../../server/errors.js';
 import { verifyPassword } from '../../../server/users/password.js';
 import type { User } from '../../../server/users/types.js';
 import { UserAdmin, type NewUserInput } from '../../../server/users/user-admin.js';
-import type { NewUser } from '../../../server/users/user-repo.js';
+import type { NewUser, UserChange } from '../../../server/users/user-repo.js';
 
 /** An in-memory stand-in for the UserRepository methods UserAdmin uses. */
 function fakeUsers() {
@@ -40,6 +40,11 @@ function fakeUsers() {
     setPasswordHash: (u: string, hash: string) => {
       const row = rows.get(u);
       if (row) row.passwordHash = hash;
+      return Promise.resolve(row !== undefined);
+    },
+    update: (u: string, change: UserChange) => {
+      const row = rows.get(u);
+      if (row) Object.assign(row, change);
       return Promise.resolve(row !== undefined);
     },
   };
