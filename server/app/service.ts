@@ -32,6 +32,7 @@ import { startCardChecks, type CardCheckHooks } from './card-checks.js';
 import { startCheckInReport } from './check-in-report.js';
 import { countCardChecks, countCheckIns, KioskMetrics, metricSources, observeOutbox, timedPortalFetch } from './metrics.js';
 import { openDatabase } from './database.js';
+import { createDataFolder, tightenDataFolder } from './data-folder.js';
 import type { Closable, FeatureParts } from './feature.js';
 import { startOperators } from './operators.js';
 import { startScanner } from './scanner.js';
@@ -111,7 +112,11 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
   // last good refresh (data dir) supplies newer keys / lists for issuers the file still lists
   // unchanged, so an offline kiosk starts with what it last knew (docs/trust-lifecycle.md).
   // The default demo trust file is used through the data folder's copy, renewed now (server/issuer/demo-state.ts).
+  // The data folder is private to this user (0700, files 0600): created so, and tightened where a
+  // copy, an older version or an operator left it wider (server/app/data-folder.ts).
+  createDataFolder(config.dataDir);
   const trustFile = await resolveTrustFile({ trustFile: config.trustFile, dataDir: config.dataDir, root: projectRoot(), now: clock.now() });
+  tightenDataFolder(config.dataDir, logger);
   const trustStartup = await loadStartupTrust({ trustFile, cacheFile: trustCachePath(config.dataDir), logger });
   const trust = new TrustHolder(trustStartup.snapshot);
   if (trust.current.demo) {

@@ -85,7 +85,8 @@ export async function writeTrustCache(
       etags: etagsToJson(state.etags),
     },
   };
-  await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o644, ...(hooks ? { hooks } : {}) });
+  // Private to the service's user, like everything in the data folder (README, "Data folder").
+  await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, ...(hooks ? { hooks } : {}) });
 }
 
 async function readCache(path: string, logger: Logger): Promise<{ json: CacheFileJson; snapshot: TrustSnapshot } | undefined> {
