@@ -396,6 +396,12 @@ export class BhytKioskApp extends LitElement {
         </section>
         <section class="result-col">
           ${
+            // Above the verdict (the top of the screen in both orientations): never below the fold.
+            this.user?.role === 'receptionist'
+              ? html`<kiosk-pending-tray .locale=${this.locale} .items=${this.pending}></kiosk-pending-tray>`
+              : nothing
+          }
+          ${
             !showing && !this.checking && !this.verifyFailed
               ? html`<div class="idle-card" data-state="idle">
                   <p class="idle-title">${t('scan.idleTitle')}</p>
@@ -450,11 +456,6 @@ export class BhytKioskApp extends LitElement {
           }
         </section>
         <section class="tools-col">
-          ${
-            this.user?.role === 'receptionist'
-              ? html`<kiosk-pending-tray .locale=${this.locale} .items=${this.pending}></kiosk-pending-tray>`
-              : nothing
-          }
           <kiosk-paste-box .locale=${this.locale}></kiosk-paste-box>
           ${
             portalHealth(this.status) !== 'off'

@@ -42,6 +42,9 @@ export class KioskPendingTray extends LitElement {
       list-style: none;
       margin: 0;
       padding: 0;
+      /* A long queue scrolls inside the tray: the verdict below stays on screen. */
+      max-height: 30vh;
+      overflow-y: auto;
     }
     li {
       display: flex;
@@ -99,7 +102,7 @@ export class KioskPendingTray extends LitElement {
           const nameId = `tray-name-${p.id}`;
           return html`<li data-tray-item=${p.id} data-verdict=${p.result.verdict}>
             <span class="name" id=${nameId}
-              >${p.result.card?.fullName ?? '—'}
+              >${p.result.card?.fullName ?? p.result.card?.idNumber ?? '—'}
               <span class="verdict">· ${t(`recent.${p.result.verdict}` as 'recent.accepted')}</span></span
             >
             ${

@@ -43,6 +43,24 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewport(LANDSCAPE);
 }
 
+/** The tray is on screen without scrolling, at 1280×800 and at 800×1280 (#13: not below the fold). */
+async function expectTrayInView(page: Page, state: string): Promise<void> {
+  for (const size of [LANDSCAPE, PORTRAIT]) {
+    await page.setViewport(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const box = await page.$eval('kiosk-pending-tray >>> section[data-tray]', (el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, scrollY: window.scrollY };
+    });
+    const where = `${state} at ${size.width}×${size.height}: ${JSON.stringify(box)}`;
+    expect(box.top, where).toBeGreaterThanOrEqual(0);
+    expect(box.left, where).toBeGreaterThanOrEqual(0);
+    expect(box.bottom, where).toBeLessThanOrEqual(size.height);
+    expect(box.right, where).toBeLessThanOrEqual(size.width);
+  }
+  await page.setViewport(LANDSCAPE);
+}
+
 const verdictOf = (page: Page) => page.evaluate(() => document.querySelector('kiosk-verdict-panel')?.getAttribute('data-verdict') ?? null);
 
 async function wedge(page: Page, text: string, verdict: string): Promise<void> {
@@ -184,6 +202,7 @@ describe('kiosk desk: a receptionist with a queue', () => {
     expect(tray).toContain('Chưa tiếp nhận (1)');
     expect(await page.$eval('kiosk-verdict-panel >>> [data-field="fullName"]', (el) => el.textContent?.trim())).toBe(NAMES.b);
     await shoot(page, 'tray');
+    await expectTrayInView(page, 'a verdict on screen');
     await expectNoAxe(page, 'accepted with the tray');
     // One key: the tray's "Tiếp nhận" for the first patient.
     await page.focus('kiosk-pending-tray >>> [data-action="tray-confirm"]');
@@ -260,6 +279,8 @@ describe('kiosk desk: a receptionist with a queue', () => {
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
     expect(await page.$eval('kiosk-pending-tray', (el) => el.shadowRoot!.textContent ?? '')).toContain(NAMES.e);
+    await expectTrayInView(page, 'idle');
+    await shoot(page, 'tray-idle');
     await page.click('kiosk-pending-tray >>> [data-action="tray-dismiss"]');
     await page.click('kiosk-pending-tray >>> [data-action="tray-dismiss"]');
     await page.waitForFunction(() => !document.querySelector('kiosk-pending-tray')?.shadowRoot?.querySelector('[data-tray-item]'));
