@@ -24,6 +24,8 @@ export interface ParsedCardCheckQuery {
   filter: CardCheckFilter;
   /** The filter as given (validated), for the audit_reads record. */
   echo: Record<string, string>;
+  /** The operator as typed (folded), resolved to usernames by the audit service (`filter.operators`). */
+  operatorText?: string;
 }
 
 function bad(name: string, code: 'QUERY_INVALID' | 'CURSOR_INVALID' = 'QUERY_INVALID'): AppError {
@@ -40,6 +42,11 @@ function single(query: Record<string, unknown>, name: string): string | undefine
 /** Filters of the list (`allowed` = CARD_CHECK_LIST_PARAMS) or the CSV (CARD_CHECK_CSV_PARAMS). */
 export function parseCardCheckFilter(query: Record<string, unknown>, allowed: readonly string[]): ParsedCardCheckQuery {
   const base = parseFilter(query, allowed);
+  // A card check keeps no patient name: a name filter cannot be applied, and ignoring it would
+  // answer every check as if it matched. (The partial card number and the operator are applied:
+  // card-check-queries.ts, server/audit/card-check-audit.ts.)
+  if (base.nameText !== undefined)
+    throw new AppError('QUERY_INVALID', 'Card checks keep no patient name: filter by card number or mã số BHXH.', queryField('name'));
   const filter: CardCheckFilter = { ...base.filter };
   const echo = { ...base.echo };
   const portalCode = single(query, 'portalCode');
@@ -66,7 +73,7 @@ export function parseCardCheckFilter(query: Record<string, unknown>, allowed: re
     filter.linked = linked === 'true';
     echo.linked = linked;
   }
-  return { filter, echo };
+  return { filter, echo, ...(base.operatorText !== undefined ? { operatorText: base.operatorText } : {}) };
 }
 
 export function encodeCardCheckCursor(c: CardCheckCursor): string {

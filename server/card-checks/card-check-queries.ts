@@ -22,10 +22,12 @@ function whereClause(f: CardCheckFilter): { where: string[]; params: Array<strin
   if (f.fromMs !== undefined) add('c.created_at >= ?', f.fromMs);
   if (f.toMs !== undefined) add('c.created_at < ?', f.toMs);
   if (f.cardNumber !== undefined) add('c.card_number = ?', f.cardNumber);
+  if (f.cardNumberPart !== undefined) add("c.card_number LIKE '%' || ? || '%'", f.cardNumberPart);
   if (f.maSoBhxh !== undefined) add('c.ma_so_bhxh = ?', f.maSoBhxh);
   if (f.verdict !== undefined) add('c.verdict = ?', f.verdict);
   if (f.reasonCode !== undefined) add('EXISTS (SELECT 1 FROM json_each(c.reason_codes) j WHERE j.value = ?)', f.reasonCode);
   if (f.operator !== undefined) add('c.operator = ?', f.operator);
+  if (f.operators !== undefined) add('c.operator IN (SELECT value FROM json_each(?))', JSON.stringify(f.operators));
   if (f.desk !== undefined) add('c.desk_id = ?', f.desk);
   if (f.portalCode !== undefined) add('c.portal_code = ?', f.portalCode);
   if (f.portalState !== undefined) add('c.portal_state = ?', f.portalState);
@@ -52,6 +54,11 @@ export class CardCheckQueries {
       params,
     );
     return rows.map(auditFromRow);
+  }
+
+  /** Every operator who made a check, under each name recorded (the auditors' operator search). */
+  async operatorNames(): Promise<Array<{ operator: string; operator_name: string }>> {
+    return this.db.all('SELECT DISTINCT operator, operator_name FROM card_checks');
   }
 
   /** The whole search in batches (CSV export): one short query per batch, never the whole set in memory. */

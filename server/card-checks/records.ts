@@ -130,10 +130,14 @@ export interface CardCheckFilter {
   /** Exclusive upper bound, ms. */
   toMs?: number;
   cardNumber?: string;
+  /** Part of a card number (letters and digits only, validated by the parser). */
+  cardNumberPart?: string;
   maSoBhxh?: string;
   verdict?: Verdict;
   reasonCode?: string;
   operator?: string;
+  /** Any of these operators (usernames), resolved from what the auditor typed; empty: none. */
+  operators?: readonly string[];
   desk?: string;
   portalCode?: string;
   portalState?: PortalState;

@@ -79,6 +79,22 @@ describe('CardCheckQueries.search', () => {
     expect(JSON.stringify(await k.queries.search({}, { limit: 50 }))).not.toMatch(/Nguyễn|012090001234|1990-03-20/);
   });
 
+  it('a part of a card number and a set of operators are applied (none matching: no rows, never all)', async () => {
+    k = await openKiosk(p.portal.url);
+    const ids = await seed(k);
+    const all = await k.queries.search({}, { limit: 50 });
+    const part = PEOPLE.expired.maThe!.slice(-7);
+    const want = all.filter((r) => r.cardNumber?.includes(part)).map((r) => r.id);
+    expect(want.length).toBeGreaterThan(0);
+    expect(want.length).toBeLessThan(all.length);
+    expect((await k.queries.search({ cardNumberPart: part }, { limit: 50 })).map((r) => r.id)).toEqual(want);
+    expect(await k.queries.search({ cardNumberPart: 'ZZZ999' }, { limit: 50 })).toEqual([]);
+    const byOther = (await k.queries.search({ operators: ['tran.b'] }, { limit: 50 })).map((r) => r.id).sort();
+    expect(byOther).toEqual([ids[3], ids[4]].sort());
+    expect(await k.queries.search({ operators: [] }, { limit: 50 })).toEqual([]);
+    expect((await k.queries.operatorNames()).map((n) => n.operator).sort()).toEqual([RECEPTIONIST.username, 'tran.b'].sort());
+  });
+
   it('keyset pages (ties on the same millisecond included) and CSV batches cover every row once', async () => {
     k = await openKiosk(p.portal.url);
     await seed(k);
@@ -130,6 +146,11 @@ describe('query parsing', () => {
     expect(code(() => parseCardCheckFilter({ portalState: 'maybe' }, CARD_CHECK_LIST_PARAMS))).toBe('QUERY_INVALID:portalState');
     expect(code(() => parseCardCheckFilter({ linked: 'yes' }, CARD_CHECK_LIST_PARAMS))).toBe('QUERY_INVALID:linked');
     expect(code(() => parseCardCheckFilter({ nope: '1' }, CARD_CHECK_LIST_PARAMS))).toBe('QUERY_UNKNOWN:nope');
+    // A card check keeps no patient name: the filter is refused rather than ignored (which
+    // answered every check); the operator as typed is passed on to be resolved.
+    expect(code(() => parseCardCheckFilter({ name: 'Nguyễn' }, CARD_CHECK_LIST_PARAMS))).toBe('QUERY_INVALID:name');
+    expect(parseCardCheckFilter({ operator: 'Trần B' }, CARD_CHECK_LIST_PARAMS).operatorText).toBe('tran b');
+    expect(parseCardCheckFilter({ cardNumber: 'hc412' }, CARD_CHECK_LIST_PARAMS).filter.cardNumberPart).toBe('HC412');
     // The CSV has every filter but no paging.
     expect(code(() => parseCardCheckFilter({ portalCode: '000', desk: 'desk-1' }, CARD_CHECK_CSV_PARAMS))).toBe('ok');
     expect(code(() => parseCardCheckFilter({ cursor: 'abc' }, CARD_CHECK_CSV_PARAMS))).toBe('QUERY_UNKNOWN:cursor');
