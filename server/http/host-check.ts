@@ -21,6 +21,8 @@ import { sendProblem } from '../web/problem.js';
 import { applySecurityHeaders } from './security-headers.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Allowed Host values remembered verbatim (only allowed ones: a flood of others cannot fill it). */
+const SEEN_MAX = 64;
 
 export interface HostPolicy {
   /** Is this Host header one of ours? */
@@ -45,13 +47,18 @@ export function hostPolicy(opts: { listenHost: string; publicHosts: readonly str
     if (h.port === undefined) publicAnyPort.add(h.name);
     else pinned.add(`${h.name}:${h.port}`);
   }
+  const seen = new Set<string>();
   const hostOk = (h: HostName): boolean =>
     anyPort.has(h.name) || publicAnyPort.has(h.name) || (h.port !== undefined && pinned.has(`${h.name}:${h.port}`));
   return {
     hostAllowed(host) {
       if (host === undefined || host.length > 300) return false;
+      // The hot path (/api/verify) sees the same one or two Host values all day: remember them.
+      if (seen.has(host)) return true;
       const h = parseHostName(host);
-      return h !== undefined && hostOk(h);
+      const ok = h !== undefined && hostOk(h);
+      if (ok && seen.size < SEEN_MAX) seen.add(host);
+      return ok;
     },
     originAllowed(origin) {
       if (origin.length > 300) return false;

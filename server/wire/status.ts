@@ -18,7 +18,8 @@ export interface KioskStatusCore {
   /**
    * DEMO_KEYS, TRUST_STALE, CLOCK_SUSPECT, TRUST_REFRESH_FAILED, SYNC_BEHIND, PORTAL_DOWN, PORTAL_CONFIG,
    * CHECKIN_REPORT_BEHIND (the oldest unsent check-in record is over an hour old), CHECKIN_REPORT_CONFIG
-   * (the facility key or certificate is unusable: records wait).
+   * (the facility key or certificate is unusable: records wait), PLAIN_LAN (listening on the network
+   * without TLS, allowed by KIOSK_ALLOW_PLAIN_LAN).
    */
   warnings: string[];
   ui: { resultClearSec: number };
