@@ -40,6 +40,8 @@ export interface KioskConfig {
   syncTimeoutSec: number;
   /** Sync: the longest wait between retries after failures (exponential backoff cap), seconds. */
   syncMaxBackoffSec: number;
+  /** Anchor: send a checkpoint on its own after this long without one (while sync is on), seconds. */
+  checkpointIntervalSec: number;
   /** How often to refresh issuer keys and revocation lists, seconds (0 = never). */
   trustRefreshSec: number;
   /** Kiosk screen: seconds before a verdict clears back to the scan state. */
@@ -180,6 +182,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'seconds',
     default: '5m',
     help: 'sync: longest wait between retries',
+  },
+  {
+    key: 'checkpointIntervalSec',
+    flag: 'checkpoint-interval',
+    env: 'KIOSK_CHECKPOINT_INTERVAL',
+    kind: 'seconds',
+    default: '5m',
+    help: 'anchor the logs at the store at least this often (every sync batch also carries a checkpoint)',
   },
   {
     key: 'trustRefreshSec',
@@ -451,6 +461,9 @@ export function loadConfig(
   problems.push(...checkInReportProblems(out));
   problems.push(...opsProblems(out));
   problems.push(...networkProblems(out));
+  if (typeof out.checkpointIntervalSec === 'number' && out.checkpointIntervalSec < 1) {
+    problems.push('KIOSK_CHECKPOINT_INTERVAL (--checkpoint-interval) must be at least 1 s');
+  }
   if ((out.syncUrl === undefined) !== (out.syncKey === undefined) && problems.length === 0) {
     problems.push('KIOSK_SYNC_URL (--sync-url) and KIOSK_SYNC_KEY (--sync-key) go together: set both or neither');
   }

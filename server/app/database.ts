@@ -7,6 +7,7 @@ import type { KioskConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { lockDataDir } from '../db/data-dir-lock.js';
 import { openKioskDatabase } from '../db/open-kiosk-db.js';
+import { adoptUnloggedRecords } from '../card-checks/card-check-log.js';
 import type { FeatureParts } from './feature.js';
 
 export interface KioskDatabase extends FeatureParts {
@@ -26,5 +27,13 @@ export async function openDatabase(deps: { config: KioskConfig; clock: Clock }):
     throw err;
   }
   const { db, fresh } = opened;
+  try {
+    // Once, after migration 6: the card checks written before the card-check log existed.
+    await adoptUnloggedRecords(db, deps.clock.now());
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    await lock.release();
+    throw err;
+  }
   return { db, fresh, closables: [{ close: () => db.close().finally(() => lock.release()) }] };
 }

@@ -182,7 +182,7 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     mount(startScanner({ config, logger, requireReceptionist: requireRole('receptionist') }));
     // Drains the visit log's outbox, woken by each recorded visit; started after the database,
     // so shutdown stops the worker before the database closes.
-    const sync = mount(startSync({ config, db, onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l), clock, random, logger }));
+    const sync = mount(await startSync({ config, db, onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l), clock, random, logger }));
     // The second destination: each checked-in visit's record to the portal, signed (same guarantees).
     const checkInReport = mount(
       startCheckInReport({

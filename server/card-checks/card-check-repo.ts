@@ -3,11 +3,13 @@
  * written once when the desk asks (`insert`), gets the portal's answer once (`recordAnswer`:
  * pending → done / unavailable / config, guarded by the WHERE clause and by a trigger), and is
  * linked at most once to the visit it became (`linkVisit`, which also forgets the scanned text:
- * the visit row keeps it). The auditor's search is card-check-queries.ts; re-checks are
- * recheck-repo.ts.
+ * the visit row keeps it). Each of the three writes appends its entry to the card-check log
+ * (card-check-log.ts) in the same transaction. The auditor's search is card-check-queries.ts;
+ * re-checks are recheck-repo.ts.
  */
 import type { Database, Queryable } from '../db/database.js';
 import type { PortalCheckedResult } from '../portal/merge.js';
+import { appendLogEntry } from './card-check-log.js';
 import { boundedResultJson, checkFromRow, type CardCheckRecord, type NewCardCheck } from './records.js';
 
 const CHECK_COLUMNS = `c.id, c.created_at, c.answered_at, c.facility, c.desk_id, c.operator, c.operator_name, c.operator_cccd,
@@ -33,39 +35,42 @@ export class CardCheckRepository {
   async insert(c: NewCardCheck): Promise<CardCheckRecord> {
     const p = portalColumns(c.result);
     const answeredAt = p.state === 'pending' ? null : c.createdAt;
-    await this.db.run(
-      `INSERT INTO card_checks (id, created_at, answered_at, facility, desk_id, operator, operator_name, operator_cccd, source,
+    await this.db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO card_checks (id, created_at, answered_at, facility, desk_id, operator, operator_name, operator_cccd, source,
          card_number, ma_so_bhxh, cccd, local_verdict, local_code, verdict, code, reason_codes, portal_state, portal_code,
          portal_message, latency_ms, attempts, local_json, result_json, qr_text)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        c.id,
-        c.createdAt,
-        answeredAt,
-        c.facility,
-        c.deskId,
-        c.operator,
-        c.operatorName,
-        c.operatorCccd,
-        c.source,
-        c.cardNumber,
-        c.maSoBhxh,
-        c.cccd,
-        c.local.verdict,
-        c.local.code,
-        c.result.verdict,
-        c.result.code,
-        JSON.stringify(c.result.reasons.map((r) => r.code)),
-        p.state,
-        p.code,
-        p.message,
-        p.latencyMs,
-        p.attempts,
-        boundedResultJson(c.local),
-        boundedResultJson(c.result),
-        c.qrText,
-      ],
-    );
+        [
+          c.id,
+          c.createdAt,
+          answeredAt,
+          c.facility,
+          c.deskId,
+          c.operator,
+          c.operatorName,
+          c.operatorCccd,
+          c.source,
+          c.cardNumber,
+          c.maSoBhxh,
+          c.cccd,
+          c.local.verdict,
+          c.local.code,
+          c.result.verdict,
+          c.result.code,
+          JSON.stringify(c.result.reasons.map((r) => r.code)),
+          p.state,
+          p.code,
+          p.message,
+          p.latencyMs,
+          p.attempts,
+          boundedResultJson(c.local),
+          boundedResultJson(c.result),
+          c.qrText,
+        ],
+      );
+      await appendLogEntry(tx, 'card_check', c.id, 'recorded', c.createdAt);
+    });
     const row = await this.get(c.id);
     if (!row) throw new Error('unreachable: the card check just inserted is missing');
     return row;
@@ -78,25 +83,29 @@ export class CardCheckRepository {
   async recordAnswer(id: string, result: PortalCheckedResult, at: number): Promise<boolean> {
     const p = portalColumns(result);
     if (p.state !== 'done' && p.state !== 'unavailable' && p.state !== 'config') throw new Error(`not an answer: ${p.state}`);
-    const r = await this.db.run(
-      `UPDATE card_checks SET answered_at = ?, verdict = ?, code = ?, reason_codes = ?, portal_state = ?, portal_code = ?,
+    return this.db.transaction(async (tx) => {
+      const r = await tx.run(
+        `UPDATE card_checks SET answered_at = ?, verdict = ?, code = ?, reason_codes = ?, portal_state = ?, portal_code = ?,
          portal_message = ?, latency_ms = ?, attempts = ?, result_json = ?
        WHERE id = ? AND portal_state = 'pending'`,
-      [
-        at,
-        result.verdict,
-        result.code,
-        JSON.stringify(result.reasons.map((x) => x.code)),
-        p.state,
-        p.code,
-        p.message,
-        p.latencyMs,
-        p.attempts,
-        boundedResultJson(result),
-        id,
-      ],
-    );
-    return r.changes === 1;
+        [
+          at,
+          result.verdict,
+          result.code,
+          JSON.stringify(result.reasons.map((x) => x.code)),
+          p.state,
+          p.code,
+          p.message,
+          p.latencyMs,
+          p.attempts,
+          boundedResultJson(result),
+          id,
+        ],
+      );
+      if (r.changes !== 1) return false;
+      await appendLogEntry(tx, 'card_check', id, 'answered', at);
+      return true;
+    });
   }
 
   async get(id: string, q: Queryable = this.db): Promise<CardCheckRecord | undefined> {
@@ -112,7 +121,7 @@ export class CardCheckRepository {
 
   /**
    * Records which visit a check became and forgets its scanned text. `q` lets the check-in run
-   * it inside the visit's own transaction. False when the check is unknown or linked already.
+   * it inside the visit's own transaction (and must be a transaction: the log entry goes with it). False when the check is unknown or linked already.
    */
   async linkVisit(cardCheckId: string, visitId: string, at: number, q: Queryable = this.db): Promise<boolean> {
     const r = await q.run('UPDATE card_checks SET visit_id = ?, linked_at = ?, qr_text = NULL WHERE id = ? AND visit_id IS NULL', [
@@ -120,6 +129,8 @@ export class CardCheckRepository {
       at,
       cardCheckId,
     ]);
-    return r.changes === 1;
+    if (r.changes !== 1) return false;
+    await appendLogEntry(q, 'card_check', cardCheckId, 'linked', at);
+    return true;
   }
 }

@@ -2,10 +2,12 @@
  * The SQL of the visits' re-checks (table `visit_rechecks`, append-only, beside `card_checks`):
  * which visits await a re-check (checked in while the portal was unavailable), appending the one
  * conclusive re-check of a check, and the auditor's reads of them (a visit's, a page of visits',
- * the flagged ones). Parameterised always.
+ * the flagged ones). Parameterised always; each re-check's card-check log entry
+ * (card-check-log.ts) is written in its own transaction.
  */
 import type { Database } from '../db/database.js';
 import { isConstraintError } from '../db/database.js';
+import { appendLogEntry } from './card-check-log.js';
 import { flaggedFromRow, recheckFromRow, type FlaggedRecheck, type NewRecheck, type RecheckRecord } from './records.js';
 
 /** A visit checked in while the portal was unavailable, and the check it was made from. */
@@ -48,26 +50,29 @@ export class RecheckRepository implements RecheckSource {
   /** Appends a re-check record; false when the check has one already (one conclusive re-check each). */
   async appendRecheck(r: NewRecheck): Promise<boolean> {
     try {
-      await this.db.run(
-        `INSERT INTO visit_rechecks (id, visit_id, card_check_id, at, state, portal_code, portal_message, latency_ms, attempts,
+      await this.db.transaction(async (tx) => {
+        await tx.run(
+          `INSERT INTO visit_rechecks (id, visit_id, card_check_id, at, state, portal_code, portal_message, latency_ms, attempts,
            verdict, code, reason_codes, flagged)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          r.id,
-          r.visitId,
-          r.cardCheckId,
-          r.at,
-          r.state,
-          r.portalCode,
-          r.portalMessage === null ? null : r.portalMessage.slice(0, 500),
-          r.latencyMs,
-          r.attempts,
-          r.verdict,
-          r.code,
-          JSON.stringify(r.reasonCodes),
-          r.flagged ? 1 : 0,
-        ],
-      );
+          [
+            r.id,
+            r.visitId,
+            r.cardCheckId,
+            r.at,
+            r.state,
+            r.portalCode,
+            r.portalMessage === null ? null : r.portalMessage.slice(0, 500),
+            r.latencyMs,
+            r.attempts,
+            r.verdict,
+            r.code,
+            JSON.stringify(r.reasonCodes),
+            r.flagged ? 1 : 0,
+          ],
+        );
+        await appendLogEntry(tx, 'recheck', r.id, 'recorded', r.at);
+      });
       return true;
     } catch (err) {
       if (isConstraintError(err) && (await this.recheckOf(r.cardCheckId)) !== undefined) return false;

@@ -279,4 +279,44 @@ BEGIN SELECT RAISE(ABORT, 'check-in receipts are append-only'); END;
 ALTER TABLE users ADD COLUMN last_login_at INTEGER;
 `,
   },
+  {
+    version: 6,
+    name: 'card-check log (a hash chain over the card checks and re-checks), anchored checkpoints',
+    sql: `
+-- The card checks change as they live (answered, linked to a visit), so they are not chained
+-- themselves: every write to card_checks or visit_rechecks appends one entry here, in the same
+-- transaction, holding the hash of the record as it now is (server/card-checks/card-check-log.ts).
+-- No personal data: only ids and hashes.
+CREATE TABLE card_check_log (
+  seq INTEGER PRIMARY KEY,
+  record_kind TEXT NOT NULL CHECK (record_kind IN ('card_check', 'recheck')),
+  record_id TEXT NOT NULL,
+  event TEXT NOT NULL CHECK (event IN ('recorded', 'answered', 'linked', 'adopted')),
+  at INTEGER NOT NULL,
+  record_hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX card_check_log_record ON card_check_log (record_kind, record_id, seq);
+CREATE TRIGGER card_check_log_no_update BEFORE UPDATE ON card_check_log
+BEGIN SELECT RAISE(ABORT, 'the card-check log is append-only'); END;
+CREATE TRIGGER card_check_log_no_delete BEFORE DELETE ON card_check_log
+BEGIN SELECT RAISE(ABORT, 'the card-check log is append-only'); END;
+-- The records written before this log existed are entered once, at the next start ('adopted').
+CREATE TABLE card_check_log_adoption (pending INTEGER NOT NULL);
+INSERT INTO card_check_log_adoption (pending) VALUES (1);
+
+-- The checkpoints the medical-history store accepted (server/anchor/): the auditor page shows
+-- the last one and its age. The store's copy is the one that counts; this is the kiosk's memory.
+CREATE TABLE anchored_checkpoints (
+  visit_seq INTEGER NOT NULL,
+  visit_hash TEXT NOT NULL,
+  card_check_seq INTEGER NOT NULL,
+  card_check_hash TEXT NOT NULL,
+  signed_at INTEGER NOT NULL,
+  anchored_at INTEGER NOT NULL,
+  PRIMARY KEY (visit_seq, card_check_seq)
+);
+`,
+  },
 ];

@@ -15,6 +15,8 @@ import { isFacilityCode } from '../lib/facility-code.js';
 import { vietnamDayStart } from '../wire/vietnam-time.js';
 import type { PreparedVisit, VisitStore } from './visit-store.js';
 import { MAX_BATCH_ITEMS, type BatchResponse, type FacilityPage, type ItemResult, type PatientBook } from '../wire/history-store.js';
+import { CHECKPOINT_HEADER, MAX_CHECKPOINT_PAGE, type CheckpointAnswer } from '../wire/checkpoints.js';
+import { recordCheckpoint } from './checkpoint-ledger.js';
 
 /** 500 visits of a few hundred bytes each fit comfortably; anything bigger is not a batch of ours. */
 export const BATCH_BODY_LIMIT = '512kb';
@@ -143,10 +145,55 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
     const counts = { stored: 0, duplicate: 0, conflict: 0, invalid: 0 };
     for (const r of results) counts[r.status]++;
     logger.info('batch received', { facility: principal.facility, items: results.length, ...counts });
+    // The batch's checkpoint, after its visits: a refused checkpoint never refuses the visits.
+    const checkpointText = req.get(CHECKPOINT_HEADER);
+    const checkpoint = checkpointText === undefined ? undefined : await takeCheckpoint(principal, checkpointText, now);
     if (deps.faults?.delayMs) await new Promise((r) => setTimeout(r, deps.faults!.delayMs));
     if (fault) return injectFault(fault.kind, res);
-    const out: BatchResponse = { results };
+    const out: BatchResponse & { checkpoint?: CheckpointAnswer } = { results, ...(checkpoint ? { checkpoint } : {}) };
     res.json(out);
+  });
+
+  async function takeCheckpoint(principal: Extract<Principal, { kind: 'facility' }>, jws: unknown, now: number): Promise<CheckpointAnswer> {
+    const { answer, pinned } = await recordCheckpoint(
+      store.checkpoints,
+      { facility: principal.facility, slot: principal.slot, ...(principal.kioskKey ? { registeredKey: principal.kioskKey } : {}) },
+      jws,
+      now,
+    );
+    if (pinned)
+      logger.info('kiosk key pinned', { code: 'KIOSK_KEY_PINNED', facility: principal.facility, slot: principal.slot, thumbprint: pinned });
+    // A refusal is the agency's alarm: a kiosk's log shortened, rewritten or signed by another key.
+    if (answer.status === 'refused')
+      logger.warn('checkpoint refused', { code: answer.code, facility: principal.facility, slot: principal.slot });
+    return answer;
+  }
+
+  function facilityPrincipal(req: Request): Extract<Principal, { kind: 'facility' }> {
+    const principal = principalOf(req);
+    if (principal.kind !== 'facility') throw new AppError('WRITE_FORBIDDEN', "Checkpoints belong to a kiosk: use the kiosk's own key.");
+    return principal;
+  }
+
+  app.post('/v1/checkpoints', async (req, res) => {
+    const principal = facilityPrincipal(req);
+    const body = requireJsonObject(req.body);
+    rejectUnknownFields(body, ['checkpoint']);
+    const answer = await takeCheckpoint(principal, body.checkpoint, clock.now());
+    if (answer.status === 'refused') throw new AppError(answer.code!, answer.detail);
+    res.json(answer);
+  });
+
+  app.get('/v1/checkpoints', async (req, res) => {
+    const principal = facilityPrincipal(req);
+    const afterText = singleQuery(req, 'after');
+    if (afterText !== undefined && !/^\d{1,15}$/.test(afterText))
+      throw new AppError('QUERY_INVALID', '"after" must be a position.', { field: 'after' });
+    const limitText = singleQuery(req, 'limit');
+    if (limitText !== undefined && (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > MAX_CHECKPOINT_PAGE)) {
+      throw new AppError('QUERY_INVALID', `"limit" must be 1–${MAX_CHECKPOINT_PAGE}.`, { field: 'limit' });
+    }
+    res.json(await store.checkpoints.list(principal.slot, Number(afterText ?? 0), Number(limitText ?? MAX_CHECKPOINT_PAGE)));
   });
 
   app.get('/v1/patients/:maSoBhxh/visits', async (req, res) => {

@@ -21,6 +21,7 @@
  *   report): one round trip, and as a single statement in autocommit, one transaction. Rows are
  *   claimed in id order so two overlapping batches lock their ids in the same order.
  */
+import { PG_CHECKPOINT_TABLES, PgCheckpointLedger } from './pg-checkpoint-ledger.js';
 import pg from 'pg';
 import type { Migration } from '../db/migrate.js';
 import { AppError } from '../errors.js';
@@ -57,6 +58,7 @@ export const PG_MIGRATIONS: readonly Migration[] = [
      CREATE INDEX visits_book ON visits (ma_so_bhxh, checked_in, id) INCLUDE (facility, visit_type);
      CREATE INDEX visits_facility_time ON visits (facility, checked_in, id);`,
   },
+  { version: 2, name: 'kiosk keys and checkpoints', sql: PG_CHECKPOINT_TABLES },
 ];
 
 /** Partitions made at start: last year (late resends), this year, and two ahead. */
@@ -119,13 +121,16 @@ export interface PgVisitStoreOptions {
 }
 
 export class PgVisitStore implements VisitStore {
+  readonly checkpoints: PgCheckpointLedger;
   /** Years whose partition is known to exist (loaded at start, grown on demand). */
   private readonly partitions = new Set<number>();
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.checkpoints = new PgCheckpointLedger(pool);
+  }
 
   static async open(url: string, opts: PgVisitStoreOptions): Promise<PgVisitStore> {
     const pool = new pg.Pool({

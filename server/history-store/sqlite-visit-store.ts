@@ -10,6 +10,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrate, type Migration } from '../db/migrate.js';
 import { vietnamDay, vietnamYear } from '../wire/vietnam-time.js';
 import type { FacilityQuery, PreparedVisit, StoredVisit, VisitStore } from './visit-store.js';
+import { SQLITE_CHECKPOINT_TABLES, SqliteCheckpointLedger } from './sqlite-checkpoint-ledger.js';
 import type { BookEntry, HistoryVisit, ItemResult } from '../wire/history-store.js';
 
 export const STORE_DB_FILE = 'history-store.sqlite';
@@ -41,6 +42,7 @@ export const STORE_MIGRATIONS: readonly Migration[] = [
    CREATE INDEX visits_patient_year ON visits (ma_so_bhxh, vn_year, checked_in_ms);
    CREATE INDEX visits_facility_time ON visits (facility, checked_in_ms, id);`,
   },
+  { version: 2, name: 'kiosk keys and checkpoints', sql: SQLITE_CHECKPOINT_TABLES },
 ];
 
 /** Inserts the rows of a JSON array of 12-element arrays (column order below), in array order. */
@@ -64,11 +66,15 @@ interface Row {
 }
 
 export class SqliteVisitStore implements VisitStore {
+  readonly checkpoints: SqliteCheckpointLedger;
+
   private constructor(
     private readonly db: Database,
     /** Committed reads (a second, read-only connection). */
     private readonly reader: Database,
-  ) {}
+  ) {
+    this.checkpoints = new SqliteCheckpointLedger(db, reader);
+  }
 
   static async open(dataDir: string, now: number = Date.now()): Promise<SqliteVisitStore> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });

@@ -4,6 +4,7 @@
  * interface without touching the HTTP layer.
  */
 import type { BookEntry, HistoryVisit, ItemResult } from '../wire/history-store.js';
+import type { CheckpointLedger } from './checkpoint-ledger.js';
 
 /** A validated item ready to store. */
 export interface PreparedVisit {
@@ -30,6 +31,8 @@ export interface StoredVisit extends HistoryVisit {
 }
 
 export interface VisitStore {
+  /** The kiosks' checkpoints (checkpoint-ledger.ts), in the same database. */
+  readonly checkpoints: CheckpointLedger;
   /**
    * Stores the items in one transaction, idempotently by id: a new id is `stored`; an id already
    * held with the same canonical content is a `duplicate` (acknowledged, not stored twice); an id

@@ -45,11 +45,15 @@ export interface FlagSpec {
   help: string;
   /** Placeholder in the usage text (default: the kind). */
   arg?: string;
+  /** May be given more than once (every value in `ParsedFlags.lists`; the last one in `values`). */
+  repeatable?: boolean;
 }
 
 export interface ParsedFlags {
   /** Raw values given on the command line, by canonical flag name. */
   values: Map<string, string>;
+  /** Every value of each repeatable flag, in order. */
+  lists: Map<string, string[]>;
   positional: string[];
   help: boolean;
   problems: string[];
@@ -63,6 +67,7 @@ const BOOL_WORDS = new Set(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']
  */
 export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], opts: { positional?: boolean } = {}): ParsedFlags {
   const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const positional: string[] = [];
   const problems: string[] = [];
   let help = false;
@@ -113,9 +118,10 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
         i++;
       }
     }
+    if (spec.repeatable) lists.set(spec.flag, [...(lists.get(spec.flag) ?? []), value]);
     values.set(spec.flag, value);
   }
-  return { values, positional, help, problems };
+  return { values, lists, positional, help, problems };
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };

@@ -92,6 +92,16 @@ export const PROBLEM_STATUS = {
   YEAR_INVALID: 400,
   FACILITY_INVALID: 400,
   FACILITY_FORBIDDEN: 403,
+  /** Checkpoints (server/wire/checkpoints.ts): not a checkpoint of ours. */
+  CHECKPOINT_INVALID: 400,
+  /** Signed by another key than the one pinned or registered for this API key. */
+  CHECKPOINT_KEY_MISMATCH: 409,
+  /** Names another facility than the API key's. */
+  CHECKPOINT_FACILITY: 403,
+  /** A log shorter than a checkpoint the store holds: cut or rolled back. */
+  CHECKPOINT_ROLLBACK: 409,
+  /** Another hash at a sequence number the store holds: the log was rewritten. */
+  CHECKPOINT_FORK: 409,
   /** TEST ONLY (history-store/faults.ts). */
   FAULT_INJECTED: 500,
 

@@ -1,3 +1,4 @@
+import type { AnchorStatus } from './checkpoints.js';
 import type { CheckInReportSection } from './check-in-report.js';
 
 /**
@@ -94,6 +95,8 @@ export interface KioskStatusSections {
   portal: PortalStatus;
   /** The check-in records reported to the agency's portal (server/wire/check-in-report.ts). */
   checkInReport: CheckInReportSection;
+  /** The logs' checkpoints at the medical-history store (server/wire/checkpoints.ts). */
+  anchor: AnchorStatus | { enabled: false };
 }
 
 export type KioskStatus = KioskStatusCore & Partial<KioskStatusSections>;
