@@ -30,7 +30,7 @@ interface Route {
   allowed: Role[] | 'public';
   /** The allowed answer: status, and the problem code when it is one. */
   ok: [number, string?];
-  body?: () => Promise<unknown> | unknown;
+  body?: () => unknown;
 }
 
 /** Every API route the service mounts with this configuration. */
