@@ -37,18 +37,32 @@ export class KioskVisitCodes extends LitElement {
     :host([hidden]) {
       display: none;
     }
+    /* Each label above its select, the select as wide as the column; the chosen category's whole
+       label (some are 90 characters: no select shows them) wraps on the line below. */
     .row {
       display: grid;
-      grid-template-columns: auto minmax(0, 1fr);
-      gap: 6px 10px;
-      align-items: center;
+      grid-template-columns: minmax(0, 1fr);
+      gap: 4px;
     }
     label {
+      font-weight: 700;
+    }
+    label[for='type'] {
+      margin-top: 6px;
+    }
+    .chosen {
+      margin: 0;
+      font-size: 16px;
+      line-height: 1.3;
+      overflow-wrap: anywhere;
+    }
+    .chosen b {
       font-weight: 700;
     }
     select {
       font: inherit;
       min-height: 40px;
+      width: 100%;
       max-width: 100%;
       padding: 4px 8px;
       border: 2px solid #6b7785;
@@ -89,6 +103,7 @@ export class KioskVisitCodes extends LitElement {
     const t = translator(this.locale);
     const table = this.table;
     if (!table) return html`<p class="note" data-visit-codes="unavailable">${t('visitCodes.unavailable')}</p>`;
+    const chosen = table.categories.find((c) => c.code === this.category);
     return html`
       <div class="row">
         <label for="category">${t('visitCodes.category')}</label>
@@ -96,6 +111,7 @@ export class KioskVisitCodes extends LitElement {
           id="category"
           name="visitCategory"
           data-visit-category
+          aria-describedby=${chosen ? 'category-chosen' : nothing}
           ?disabled=${this.disabled}
           @change=${(e: Event) => this.choose({ category: (e.target as HTMLSelectElement).value || undefined })}
         >
@@ -107,6 +123,16 @@ export class KioskVisitCodes extends LitElement {
               </option>`,
           )}
         </select>
+        ${
+          chosen
+            ? html`<p class="chosen" id="category-chosen" data-visit-category-text>
+                <b>${chosen.code}</b> ·
+                ${this.locale === 'en' ? chosen.labelEn : chosen.labelVi}${
+                  chosen.code === this.proposed ? ` ${t('visitCodes.proposed')}` : ''
+                }
+              </p>`
+            : nothing
+        }
         <label for="type">${t('visitCodes.type')}</label>
         <select
           id="type"

@@ -35,6 +35,42 @@ const waitForVerdict = (p: Page) =>
 
 const selectValue = (p: Page, sel: string) => p.$eval(`kiosk-check-in >>> ${sel}`, (el) => (el as HTMLSelectElement).value);
 
+const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
+const LONGEST = [...visitCodesOn('2026-11-25').categories].sort((a, b) => b.labelVi.length - a.labelVi.length)[0]!;
+
+/**
+ * The category's label and the chosen category's whole text are inside the viewport, not clipped
+ * (at both screen sizes; screenshots saved). `code` is chosen first when given.
+ */
+async function expectWholeCategory(p: Page, label: string, shot: string, code?: string): Promise<void> {
+  if (code !== undefined) await (await p.$('kiosk-check-in >>> select[data-visit-category]'))!.select(code);
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 800, height: 1280 },
+  ]) {
+    await p.setViewport(size);
+    const box = await p.$eval('kiosk-check-in >>> [data-visit-category-text]', (el) => {
+      el.scrollIntoView({ block: 'nearest' });
+      const r = el.getBoundingClientRect();
+      const fieldLabel = (el.getRootNode() as ShadowRoot).querySelector('label[for="category"]')!.getBoundingClientRect();
+      return {
+        text: el.textContent.replace(/\s+/g, ' ').trim(),
+        clipped: el.scrollWidth > el.clientWidth,
+        inside: r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight,
+        labelInside: fieldLabel.left >= 0 && fieldLabel.right <= innerWidth && fieldLabel.width > 0,
+      };
+    });
+    expect(box, `${size.width}×${size.height}`).toEqual({
+      text: expect.stringContaining(label) as string,
+      clipped: false,
+      inside: true,
+      labelInside: true,
+    });
+    await p.screenshot({ path: join(SHOTS, `${shot}-${size.width}x${size.height}.png`) });
+  }
+  await p.setViewport({ width: 1280, height: 800 });
+}
+
 /** The element focused inside nested shadow roots. */
 const deepFocus = (p: Page) =>
   p.evaluate(() => {
@@ -115,6 +151,9 @@ describe('desk: visit category and type before confirming', () => {
     expect(await selectValue(page, 'select[data-visit-type]')).toBe('01');
     const text = await page.$eval('kiosk-check-in >>> select[data-visit-category] option:checked', (el) => el.textContent?.trim() ?? '');
     expect(text).toMatch(/^1\.1 · Đúng tuyến, nơi đăng ký KCB ban đầu/);
+    // #13: the whole label is on screen at 1280×800 and 800×1280 (the field's name and the
+    // chosen category's words, however long), nothing cut off.
+    await expectWholeCategory(page, 'Đúng tuyến, nơi đăng ký KCB ban đầu (đề xuất)', 'visit-codes-1.1');
     await page.focus('kiosk-check-in >>> [data-action="check-in"]');
     await page.keyboard.press('Tab');
     expect(await deepFocus(page)).toEqual({ tag: 'select', name: 'visitCategory' });
@@ -127,6 +166,8 @@ describe('desk: visit category and type before confirming', () => {
     await category!.select('3.3');
     const type = await page.$('kiosk-check-in >>> select[data-visit-type]');
     await type!.select('02');
+    await expectWholeCategory(page, LONGEST.labelVi, 'visit-codes-longest', LONGEST.code);
+    await category!.select('3.3');
     const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/check-ins');
     await page.click('kiosk-check-in >>> [data-action="check-in"]');
     const res = await answer;
