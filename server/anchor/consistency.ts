@@ -4,10 +4,13 @@
  * Transparency monitor judges a log's signed tree heads (RFC 9162): a log only grows, so
  *
  *   - another hash at a sequence number held is a fork (the log was rewritten);
- *   - a sequence number lower than the highest one held, and not held itself, is a rollback (the
- *     log was cut);
- *   - heads that are all held already (the same hash at the same sequence number) say nothing
- *     new: a duplicate (an idle kiosk's heartbeat, a resend);
+ *   - a sequence number lower than the highest one held is a rollback (the log was cut), even
+ *     when that lower head was held once: a log cut back to an old checkpoint is still cut, and
+ *     an honest kiosk never sends an older checkpoint after a newer one (it sends one at a time,
+ *     server/anchor/anchor.ts). A restore from an old backup is refused too, rightly: the visits
+ *     since that backup are gone from the kiosk, and the alarm says so;
+ *   - the very same heads as a checkpoint held is a duplicate (an idle kiosk's heartbeat, a
+ *     resend after a lost answer);
  *   - anything else is new, and recorded.
  *
  * A hash chain cannot prove that a longer head extends a shorter one without the rows between
@@ -35,23 +38,18 @@ export interface HeldFacts {
 export type Judgement = { kind: 'recorded' } | { kind: 'duplicate' } | { kind: 'refused'; code: CheckpointRefusal; detail: string };
 
 export function judgeCheckpoint(candidate: CheckpointClaims, held: HeldFacts): Judgement {
-  let news = false;
   for (const [name, label] of [
     ['visits', 'visit log'],
     ['cardChecks', 'card-check log'],
   ] as const) {
     const c = candidate[name];
     const h = held[name];
-    if (h.hashAtSeq !== undefined) {
-      if (h.hashAtSeq !== c.hash) {
-        return { kind: 'refused', code: 'CHECKPOINT_FORK', detail: `the ${label} has another hash at ${c.seq} than the store holds` };
-      }
-      continue;
+    if (h.hashAtSeq !== undefined && h.hashAtSeq !== c.hash) {
+      return { kind: 'refused', code: 'CHECKPOINT_FORK', detail: `the ${label} has another hash at ${c.seq} than the store holds` };
     }
     if (h.maxSeq !== undefined && c.seq < h.maxSeq) {
       return { kind: 'refused', code: 'CHECKPOINT_ROLLBACK', detail: `the ${label} is at ${c.seq}, the store holds ${h.maxSeq}` };
     }
-    news = true;
   }
-  return news && !held.exact ? { kind: 'recorded' } : { kind: 'duplicate' };
+  return held.exact ? { kind: 'duplicate' } : { kind: 'recorded' };
 }
