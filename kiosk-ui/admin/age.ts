@@ -1,9 +1,7 @@
-/** An age in seconds as the admin reads it: "5 phút", "3 giờ", "2 ngày". Pure. */
+/** An age in seconds as the admin reads it: "5 phút trước", "3 giờ trước", "2 ngày trước". Pure. */
+import { formatDuration } from '../i18n/duration.js';
 import type { Translate } from '../i18n/index.js';
 
 export function ageText(t: Translate, sec: number): string {
-  if (sec < 90) return t('admin.age.seconds', { n: Math.max(0, Math.round(sec)) });
-  if (sec < 90 * 60) return t('admin.age.minutes', { n: Math.round(sec / 60) });
-  if (sec < 36 * 3600) return t('admin.age.hours', { n: Math.round(sec / 3600) });
-  return t('admin.age.days', { n: Math.round(sec / 86400) });
+  return t('admin.age.ago', { time: formatDuration(sec, t) });
 }

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { VerifyResult } from '../../server/wire/verification.js';
+import { formatDuration } from '../i18n/duration.js';
 import { translator, type Locale } from '../i18n/index.js';
 import { buildVerdictView, type ReasonView } from '../verdict/view-model.js';
 import { infoIcon, severityIcon, toneIcon } from './icons.js';
@@ -296,8 +297,8 @@ export class KioskVerdictPanel extends LitElement {
               >${
                 this.clearsIn !== undefined
                   ? this.clearsToTray
-                    ? t('verdict.movesToTrayIn', { n: this.clearsIn })
-                    : t('verdict.clearsIn', { n: this.clearsIn })
+                    ? t('verdict.movesToTrayIn', { time: formatDuration(this.clearsIn, t, { countdown: true }) })
+                    : t('verdict.clearsIn', { time: formatDuration(this.clearsIn, t, { countdown: true }) })
                   : ''
               }</span
             >

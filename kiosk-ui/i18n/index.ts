@@ -1,3 +1,4 @@
+import { formatDuration } from './duration.js';
 import { en } from './en.js';
 import { vi, type MessageKey } from './vi.js';
 
@@ -59,11 +60,7 @@ export function switchLocale(current: Locale, source: LocaleSource = {}): Locale
   return next;
 }
 
-/** Human age like "3 giờ" / "3 h" from seconds. */
+/** Human age like "3 giờ" / "3 h" from seconds (the one formatter: ./duration.ts). */
 export function formatAge(sec: number, t: Translate): string {
-  const s = Math.max(0, Math.round(sec));
-  if (s < 60) return t('age.seconds', { n: s });
-  if (s < 3600) return t('age.minutes', { n: Math.floor(s / 60) });
-  if (s < 86400) return t('age.hours', { n: Math.floor(s / 3600) });
-  return t('age.days', { n: Math.floor(s / 86400) });
+  return formatDuration(sec, t);
 }
