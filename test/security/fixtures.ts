@@ -8,7 +8,7 @@ import { openKioskDatabase } from '../../server/db/open-kiosk-db.js';
 import { NOW, startLogKiosk, type LogKiosk } from '../server/visits/fixtures.js';
 import type { ServiceOptions } from '../../server/app/service.js';
 
-export { ACCOUNTS, NOW, PASSWORD, type LogKiosk, type Reply } from '../server/visits/fixtures.js';
+export { ACCOUNTS, NOW, type LogKiosk } from '../server/visits/fixtures.js';
 
 export type SecurityKiosk = LogKiosk & { port: number };
 
