@@ -12,10 +12,11 @@ import { startSecurityKiosk, type SecurityKiosk } from './fixtures.js';
 
 const HEADERS_MS = 300;
 const REQUEST_MS = 800;
+const KEEP_ALIVE_MS = 300;
 
 let k: SecurityKiosk;
 beforeAll(async () => {
-  k = await startSecurityKiosk({ service: { httpTimeouts: { headersMs: HEADERS_MS, requestMs: REQUEST_MS } } });
+  k = await startSecurityKiosk({ service: { httpTimeouts: { headersMs: HEADERS_MS, requestMs: REQUEST_MS, keepAliveMs: KEEP_ALIVE_MS } } });
 });
 afterAll(async () => {
   await k?.close();
@@ -25,7 +26,7 @@ const head = (port: number) => `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${po
 
 describe('slow sockets are cut', () => {
   it('the defaults: 10 s for the request head, 30 s for the whole request', () => {
-    expect(HTTP_TIMEOUTS).toMatchObject({ headersMs: 10_000, requestMs: 30_000 });
+    expect(HTTP_TIMEOUTS).toEqual({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 });
   });
 
   it('a head trickled one header line every 40 ms: 408 and closed soon after headersTimeout', async () => {
@@ -46,6 +47,18 @@ describe('slow sockets are cut', () => {
   it('a head that never ends (no more bytes after the first line): 408 and closed', async () => {
     const ex = await rawExchange(k.port, [head(k.port)], { capMs: 5_000 });
     expect([ex.closedByServer, ex.statuses]).toEqual([true, [408]]);
+  });
+
+  it('a connection that sends nothing at all: 408 and closed', async () => {
+    const ex = await rawExchange(k.port, [], { capMs: 5_000 });
+    expect([ex.closedByServer, ex.statuses]).toEqual([true, [408]]);
+    expect(ex.ms).toBeLessThan(HEADERS_MS + 2_000);
+  });
+
+  it('a kept-alive connection left idle after its answer is closed (keepAliveTimeout)', async () => {
+    const ex = await rawExchange(k.port, [`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${k.port}\r\n\r\n`], { capMs: 5_000 });
+    expect([ex.closedByServer, ex.statuses]).toEqual([true, [200]]);
+    expect(ex.ms).toBeLessThan(KEEP_ALIVE_MS + 2_000);
   });
 
   it('a body trickled after a complete head: cut by requestTimeout (408), nothing processed', async () => {
