@@ -11,6 +11,7 @@ import { auditRoutes } from '../http/routes/audit.js';
 import { listParked, syncStatesFor } from '../sync/outbox-repo.js';
 import type { Role } from '../users/types.js';
 import { verifyChain } from '../visits/chain-verifier.js';
+import { anchorIntegrity } from '../anchor/integrity.js';
 import type { VisitQueries } from '../visits/visit-queries.js';
 import type { FeatureParts } from './feature.js';
 
@@ -19,6 +20,8 @@ export function startAudit(deps: {
   db: Database;
   visits: VisitQueries;
   requireRole: (...roles: Role[]) => RequestHandler;
+  /** Sync is on, so the logs are anchored at the store (the integrity view says when it is not). */
+  anchored: boolean;
   /** The card checks: their auditor reads and each visit's re-check. */
   cardChecks?: { queries: CardCheckQueries; rechecks: RecheckRepository };
 }): FeatureParts {
@@ -28,6 +31,7 @@ export function startAudit(deps: {
       auditRoutes({
         visits: deps.visits,
         verifyChain: () => verifyChain(db),
+        anchorIntegrity: () => anchorIntegrity(db, deps.anchored),
         clock: deps.clock,
         requireRole: deps.requireRole,
         sync: { statesFor: (ids) => syncStatesFor(db, ids), parked: (o) => listParked(db, o) },

@@ -172,6 +172,7 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
         db,
         visits: visitLog.queries,
         requireRole,
+        anchored: config.syncUrl !== undefined && config.syncKey !== undefined,
         cardChecks: { queries: cardChecks.queries, rechecks: cardChecks.rechecks },
       }),
     );

@@ -9,6 +9,8 @@ import type { Clock } from '../clock.js';
 import { AppError, queryField } from '../errors.js';
 import type { SyncState } from '../sync/outbox-repo.js';
 import type { IntegrityReport } from '../visits/chain.js';
+import type { AnchorIntegrity } from '../anchor/integrity.js';
+import type { AuditIntegrity } from '../wire/audit.js';
 import type { Verdict, VisitRow } from '../visits/visit-record.js';
 import type { AuditReadRow, VisitFilter, VisitQueries } from '../visits/visit-queries.js';
 import { foldedMatch } from './fold.js';
@@ -47,6 +49,8 @@ export interface AuditServiceDeps {
     'search' | 'countsPerDay' | 'topRejectReasons' | 'recordAuditRead' | 'auditReads' | 'operatorNames' | 'patientNames'
   >;
   verifyChain: () => Promise<IntegrityReport>;
+  /** Absent: the view has no card-check log or anchor parts (tests of the visit chain alone). */
+  anchorIntegrity?: () => Promise<AnchorIntegrity>;
   sync: AuditSyncStates;
   clock: Clock;
   /** Absent: no visit shows a re-check. */
@@ -70,15 +74,8 @@ export interface AuditSummary {
   topRejectReasons: Array<{ code: string; count: number }>;
 }
 
-export interface IntegrityView {
-  intact: boolean;
-  count: number;
-  headSeq: number;
-  headHash: string;
-  checkedAt: string;
-  firstBrokenSeq?: number;
-  problem?: IntegrityReport['problem'];
-}
+/** The integrity view is the wire's (server/wire/audit.ts). */
+export type IntegrityView = AuditIntegrity;
 
 export interface AuditReadView {
   id: number;
@@ -205,19 +202,64 @@ export class AuditService {
     return { fromDay, toDay, fromMs, toMs };
   }
 
-  /** Walks the hash chain now: `{ intact, count, headSeq, headHash, checkedAt, firstBrokenSeq?, problem? }`. */
+  /**
+   * Walks both logs now (the visit chain, the card-check log) and checks them against the last
+   * checkpoint the store accepted: `intact` only when all three agree; `problem` names the first
+   * disagreement. `anchor` tells how fresh the anchor is (its age, the entries not anchored yet).
+   */
   async integrity(reader: string): Promise<IntegrityView> {
     await this.#record(reader, 'integrity', {});
     const rep = await this.d.verifyChain();
-    return {
+    const now = this.d.clock.now();
+    const view: IntegrityView = {
       intact: rep.intact,
       count: rep.count,
       headSeq: rep.headSeq,
       headHash: rep.headHash,
-      checkedAt: new Date(this.d.clock.now()).toISOString(),
+      checkedAt: new Date(now).toISOString(),
       ...(rep.firstBrokenSeq !== undefined ? { firstBrokenSeq: rep.firstBrokenSeq } : {}),
       ...(rep.problem ? { problem: rep.problem } : {}),
     };
+    if (!this.d.anchorIntegrity) return view;
+    const a = await this.d.anchorIntegrity();
+    const cc = a.cardChecks;
+    view.cardChecks = {
+      intact: cc.intact,
+      count: cc.count,
+      headSeq: cc.headSeq,
+      headHash: cc.headHash,
+      ...(cc.problem ? { problem: cc.problem } : {}),
+      ...(cc.firstBrokenSeq !== undefined ? { firstBrokenSeq: cc.firstBrokenSeq } : {}),
+    };
+    const last = a.lastCheckpoint;
+    view.anchor = {
+      enabled: a.enabled,
+      lastCheckpoint: last
+        ? {
+            visits: last.visits,
+            cardChecks: last.cardChecks,
+            signedAt: new Date(last.signedAt).toISOString(),
+            anchoredAt: new Date(last.anchoredAt).toISOString(),
+            ageSec: Math.max(0, Math.round((now - last.anchoredAt) / 1000)),
+          }
+        : null,
+      notAnchored: {
+        visits: Math.max(0, rep.headSeq - (last?.visits.seq ?? 0)),
+        cardChecks: Math.max(0, cc.headSeq - (last?.cardChecks.seq ?? 0)),
+      },
+    };
+    if (view.intact && !cc.intact) {
+      view.intact = false;
+      view.problem = cc.problem;
+      view.brokenLog = 'cardChecks';
+      if (cc.firstBrokenSeq !== undefined) view.firstBrokenSeq = cc.firstBrokenSeq;
+    } else if (view.intact && a.finding) {
+      view.intact = false;
+      view.problem = a.finding.problem;
+      view.brokenLog = a.finding.log;
+      view.firstBrokenSeq = a.finding.seq;
+    }
+    return view;
   }
 
   /**

@@ -42,13 +42,34 @@ export interface AuditSummary {
 
 /** GET /api/audit/integrity. */
 export interface AuditIntegrity {
+  /** Both logs intact and holding the last anchored checkpoint. */
   intact: boolean;
+  /** The visit log's entries, head and hash (as before the card-check log existed). */
   count: number;
   headSeq: number;
   headHash: string;
   checkedAt: string;
   firstBrokenSeq?: number;
+  /** The first problem: a visit-chain break (SEQ_GAP, HASH_MISMATCH, …), a card-check log one (RECORD_CHANGED, …) or CHECKPOINT_MISSING / CHECKPOINT_MISMATCH. */
   problem?: string;
+  /** Which log `problem` is about (absent: the visit log). */
+  brokenLog?: 'visits' | 'cardChecks';
+  /** The card-check log (a hash chain over the card checks and re-checks). */
+  cardChecks?: { intact: boolean; count: number; headSeq: number; headHash: string; problem?: string; firstBrokenSeq?: number };
+  /** The anchor at the medical-history store: the last checkpoint it accepted and how fresh it is. */
+  anchor?: {
+    /** False when sync is off: there is no store to anchor at. */
+    enabled: boolean;
+    lastCheckpoint: {
+      visits: { seq: number; hash: string };
+      cardChecks: { seq: number; hash: string };
+      signedAt: string;
+      anchoredAt: string;
+      ageSec: number;
+    } | null;
+    /** Entries after the last checkpoint (not yet anchored). */
+    notAnchored: { visits: number; cardChecks: number };
+  };
 }
 
 /** One item of GET /api/audit/sync/parked. */

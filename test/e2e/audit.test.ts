@@ -147,6 +147,10 @@ describe('receptionist checks in, auditor sees it on /audit', () => {
     );
 
     await page.waitForSelector('#audit-integrity[data-state="ok"]', { timeout: 15_000 });
+    // Sync is off in this kiosk: the page says the log is not anchored, rather than "none yet".
+    expect(await page.$eval('#audit-anchor[data-state="off"]', (p) => p.textContent?.trim())).toBe(
+      'Không neo nhật ký: chưa cấu hình đồng bộ với máy chủ lưu trữ.',
+    );
     await page.waitForSelector('#chart-per-day g[data-total="1"]');
     mkdirSync(SHOTS, { recursive: true });
     await page.setViewport({ width: 1280, height: 800 });

@@ -13,6 +13,10 @@ import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, contentOf, GENESIS_HASH, type VisitRow } from '../../server/visits/chain.js';
+import { systemClock, systemRandom } from '../../server/clock.js';
+import { openKioskDatabase } from '../../server/db/open-kiosk-db.js';
+import { hashPassword } from '../../server/users/password.js';
+import { UserRepository } from '../../server/users/user-repo.js';
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
 import { maSoFor } from '../../test-support/seed-visits.js';
 import {
@@ -77,6 +81,34 @@ async function checkIn(k: Child, from: number, n: number): Promise<void> {
     });
     expect(res.status).toBe(201);
   }
+}
+
+async function createUser(dataDir: string, username: string, role: 'auditor'): Promise<void> {
+  const { db } = await openKioskDatabase(dataDir, Date.now());
+  try {
+    await new UserRepository(db, systemClock).create({
+      username,
+      displayName: 'Kiểm toán Kiểm thử',
+      cccd: '001090000002',
+      role,
+      passwordHash: await hashPassword(PASSWORD, systemRandom),
+    });
+  } finally {
+    await db.close();
+  }
+}
+
+/** GET /api/audit/integrity as the auditor. */
+async function integrity(k: Child): Promise<any> {
+  const login = await fetch(`${k.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'kiemtoan1', password: PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const res = await fetch(`${k.url}/api/audit/integrity`, { headers: { cookie: login.headers.get('set-cookie')!.split(';')[0]! } });
+  expect(res.status).toBe(200);
+  return res.json();
 }
 
 /** Waits until the store has accepted a checkpoint of the whole visit log. */
@@ -185,9 +217,15 @@ beforeAll(async () => {
   store = await track(startStoreProcess({ port: await freePort(), dataDir: mkdtempSync(join(root, 'store-')), keysFile }));
   source = mkdtempSync(join(root, 'kiosk-'));
   await createReceptionist(source, 'letan1', PASSWORD);
+  await createUser(source, 'kiemtoan1', 'auditor');
   const k = await kiosk(source);
   await checkIn(k, 0, VISITS);
   printed = await anchoredAt(k, VISITS);
+  // The auditor's integrity view shows the anchor and that nothing waits to be anchored.
+  const view = await integrity(k);
+  expect(view).toMatchObject({ intact: true, headSeq: VISITS, cardChecks: { intact: true } });
+  expect(view.anchor).toMatchObject({ enabled: true, lastCheckpoint: { visits: printed }, notAnchored: { visits: 0 } });
+  expect(view.anchor.lastCheckpoint.ageSec).toBeGreaterThanOrEqual(0);
   await k.kill('SIGTERM');
   children.splice(children.indexOf(k), 1);
 }, 120_000);
@@ -261,6 +299,8 @@ describe('the anchored visit log (real kiosk, store and audit CLI)', () => {
     }, 'the refusal');
     expect(s.anchor.refused).toBe('CHECKPOINT_ROLLBACK');
     expect(s.warnings).toContain('CHECKPOINT_REFUSED');
+    // The kiosk's own record of its anchor was left in place: the auditor's view sees the cut at once.
+    expect(await integrity(k)).toMatchObject({ intact: false, problem: 'CHECKPOINT_MISSING', brokenLog: 'visits', firstBrokenSeq: VISITS });
     await k.kill('SIGTERM');
 
     const rewritten = copy();

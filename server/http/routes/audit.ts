@@ -1,3 +1,4 @@
+import type { AnchorIntegrity } from '../../anchor/integrity.js';
 import { Router, type RequestHandler } from 'express';
 import { AppError, queryField } from '../../errors.js';
 import type { Clock } from '../../clock.js';
@@ -81,6 +82,8 @@ export function syncView(s: SyncState | undefined): SyncView {
 export function auditRoutes(deps: {
   visits: VisitQueries;
   verifyChain: () => Promise<IntegrityReport>;
+  /** The card-check log and the last anchored checkpoint (server/anchor/integrity.ts). */
+  anchorIntegrity?: () => Promise<AnchorIntegrity>;
   clock: Clock;
   requireRole: (...roles: Role[]) => RequestHandler;
   sync: AuditSyncStates;
@@ -92,6 +95,7 @@ export function auditRoutes(deps: {
   const audit = new AuditService({
     visits: deps.visits,
     verifyChain: deps.verifyChain,
+    ...(deps.anchorIntegrity ? { anchorIntegrity: deps.anchorIntegrity } : {}),
     sync: deps.sync,
     clock: deps.clock,
     ...(deps.cardChecks ? { rechecks: deps.cardChecks.rechecks } : {}),
