@@ -127,8 +127,10 @@ export class CheckInService {
       reviewNote: note ?? null,
       ...(req.visitCategory !== undefined ? { visitCategory: req.visitCategory } : {}),
     };
-    // With a QR the hash is taken once the card is verified (a signed card by its content).
-    let requestHash = checkInRequestHash(shape);
+    // With a QR the hash is taken once the card is verified (a signed card by its content);
+    // the hash of the text as sent (stored before that rule) still matches the same bytes.
+    const textHash = checkInRequestHash(shape);
+    let requestHash = textHash;
     if (cardCheckId !== undefined && req.idempotencyKey !== undefined) {
       // A retry of a check-in that went through: its answer, before the (now used) check refuses.
       const key = req.idempotencyKey;
@@ -179,7 +181,7 @@ export class CheckInService {
       stored = await this.d.db.transaction(async (tx) => {
         const prior = idempotencyKey === undefined ? undefined : await findIdempotencyKey(tx, operator.username, idempotencyKey);
         if (prior) {
-          if (prior.requestHash !== requestHash) {
+          if (prior.requestHash !== requestHash && prior.requestHash !== textHash) {
             throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
           }
           return { status: prior.status, response: JSON.parse(prior.response) as StoredResponse, replayed: true };

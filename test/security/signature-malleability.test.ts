@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKioskDatabase } from '../../server/db/open-kiosk-db.js';
+import { checkInRequestHash } from '../../server/visits/idempotency-keys.js';
 import { P256_N, fromShc, highSTwin, toShc } from '../helpers/sign-card.js';
 import { NOW, countRows, integrity, startSecurityKiosk, type SecurityKiosk } from './fixtures.js';
 
@@ -97,6 +98,23 @@ describe('the high-S twin of a card', () => {
     // …and without the key it is a rejected attempt, never a visit of the card.
     const attempt = await checkIn(toShc(forged));
     expect([attempt.status, attempt.json.code, attempt.json.result.code]).toEqual([422, 'CARD_REJECTED', 'SIGNATURE_INVALID']);
+  });
+
+  it('a key stored before this rule (its hash over the QR text) still replays a retry of the same bytes', async () => {
+    const p = await pair(25);
+    const headers = { 'Idempotency-Key': 'stored-before-1' };
+    const first = await checkIn(p.qr, headers);
+    expect(first.status).toBe(201);
+    const { db } = await openKioskDatabase(k.dataDir, NOW);
+    try {
+      const textHash = checkInRequestHash({ qr: p.qr, visitType: '01', reviewNote: null });
+      await db.run('UPDATE idempotency_keys SET request_hash = ? WHERE key = ?', [textHash, 'stored-before-1']);
+    } finally {
+      await db.close();
+    }
+    const retry = await checkIn(p.qr, headers);
+    expect([retry.status, retry.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+    expect(retry.json).toEqual(first.json);
   });
 
   it('stored evidence: after the duplicate window the twin is a new visit with the same card key and number', async () => {
