@@ -1,7 +1,8 @@
 /**
  * Wires the trust lifecycle: the refresher of issuer keys / revocation lists on its schedule,
  * the trust file's watcher (a changed file is reloaded while the service runs; a refresh request
- * reads it again first), and POST /api/admin/trust/refresh for admins (docs/trust-lifecycle.md).
+ * reads it again first), the demo trust's daily renewal (only on the data folder's demo trust),
+ * and POST /api/admin/trust/refresh for admins (docs/trust-lifecycle.md).
  */
 import type { RequestHandler } from 'express';
 import type { Clock, Random } from '../clock.js';
@@ -10,9 +11,11 @@ import { adminTrustRoutes } from '../http/routes/admin-trust.js';
 import type { Logger } from '../logger.js';
 import { trustCachePath, type StartupTrust } from '../trust/refresh/cache-file.js';
 import { TrustRefresher } from '../trust/refresh/refresher.js';
+import { isDemoTrustFile, renewDemoTrust } from '../issuer/demo-state.js';
+import { DemoTrustRenewer } from '../trust/demo-trust-renewer.js';
 import { TrustFileWatcher } from '../trust/trust-file-watcher.js';
 import type { TrustHolder } from '../trust/trust-holder.js';
-import type { FeatureParts } from './feature.js';
+import type { Closable, FeatureParts } from './feature.js';
 
 export function startTrustRefresh(deps: {
   config: KioskConfig;
@@ -35,6 +38,20 @@ export function startTrustRefresh(deps: {
     baseDigests: deps.startup.baseDigests,
   });
   watcher.start();
+  const closables: Closable[] = [watcher];
+  const trustFile = deps.trustFile ?? deps.config.trustFile;
+  if (isDemoTrustFile(trustFile, deps.config.dataDir)) {
+    // The demo trust is ours to keep current while the service runs (never a real trust file).
+    const renewer = new DemoTrustRenewer({
+      clock: deps.clock,
+      logger: deps.logger,
+      confirmedAt: () => deps.trust.current.crlCheckedAt,
+      renew: (now) => renewDemoTrust(deps.config.dataDir, now),
+      reload: () => watcher.reload(),
+    });
+    renewer.start();
+    closables.push(renewer);
+  }
   const refresher = new TrustRefresher({
     reloadFile: () => watcher.reload(),
     holder: deps.trust,
@@ -45,5 +62,6 @@ export function startTrustRefresh(deps: {
     etags: deps.startup.etags,
   });
   refresher.start({ intervalMs: deps.config.trustRefreshSec * 1000, random: deps.random });
-  return { routers: [adminTrustRoutes({ refresher, requireAdmin: deps.requireAdmin })], closables: [watcher, refresher] };
+  closables.push(refresher);
+  return { routers: [adminTrustRoutes({ refresher, requireAdmin: deps.requireAdmin })], closables };
 }

@@ -4,8 +4,9 @@
  * the seed, copied once to `<data>/demo-issuer`; `issuer revoke`, `rotate`, `issue`… work on the
  * copy, and `<data>/demo-trust.json` trusts the copy. So a fresh clone's `git status` stays clean
  * however much the demo is played with, and the kiosk started on the default trust file
- * (`keys/trust.json`, the demo issuer) uses the data folder's demo trust, renewed at every start:
- * a clone opened weeks later is not TRUST_STALE.
+ * (`keys/trust.json`, the demo issuer) uses the data folder's demo trust, renewed at every start
+ * and daily while it runs (server/trust/demo-trust-renewer.ts): a clone opened weeks later, or a
+ * service left running for weeks, is not TRUST_STALE.
  */
 import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -43,4 +44,14 @@ export async function resolveTrustFile(opts: { trustFile: string; dataDir: strin
   const file = demoTrustFile(opts.dataDir);
   await trustIssuerDir(file, dir, opts.now);
   return file;
+}
+
+/** Rewrites the data folder's demo trust as of `now` (the running service's renewal: server/trust/demo-trust-renewer.ts). */
+export async function renewDemoTrust(dataDir: string, now: number): Promise<void> {
+  await trustIssuerDir(demoTrustFile(dataDir), demoIssuerStateDir(dataDir), now);
+}
+
+/** Whether `trustFile` is the data folder's demo trust (what resolveTrustFile gives on the default trust file). */
+export function isDemoTrustFile(trustFile: string, dataDir: string): boolean {
+  return resolve(trustFile) === resolve(demoTrustFile(dataDir));
 }

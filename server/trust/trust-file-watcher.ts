@@ -116,8 +116,20 @@ export class TrustFileWatcher {
     }
     const issuers = next.snapshot.issuers.size;
     const digest = digestOf(next.baseDigests);
-    // The same file as last loaded: what is in force (perhaps refreshed since) stays.
-    if (digest === this.#lastDigest) return { ok: true, changed: false, issuers };
+    // The same file as last loaded: what is in force (perhaps refreshed since) stays, but a file
+    // that vouches for its lists more recently (`issuer trust`, the demo trust's renewal: the
+    // same content, a newer updatedAt) moves the time they were last confirmed forward.
+    if (digest === this.#lastDigest) {
+      const current = holder.current;
+      if (next.snapshot.crlCheckedAt > current.crlCheckedAt) {
+        holder.replace(
+          { ...current, crlCheckedAt: next.snapshot.crlCheckedAt, updatedAt: Math.max(current.updatedAt, next.snapshot.updatedAt) },
+          at,
+        );
+        logger.info('trust file confirmed again', { code: 'TRUST_FILE_RENEWED', issuers });
+      }
+      return { ok: true, changed: false, issuers };
+    }
     const problems: { code: string; problem: string }[] = [];
     for (const [iss, after] of next.snapshot.issuers) {
       const before = holder.current.issuers.get(iss);
