@@ -24,7 +24,7 @@ let userN = 0;
 const UNKNOWN_ID = '0190f0c4-0000-7000-8000-000000000000';
 
 interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   /** Roles allowed; 'public': no session needed (everyone gets `ok`). */
   allowed: Role[] | 'public';
@@ -83,6 +83,13 @@ const ROUTES: Route[] = [
       password: 'a long enough password',
     }),
   },
+  {
+    method: 'PATCH',
+    path: '/api/admin/users/nobody-here',
+    allowed: ['admin'],
+    ok: [404, 'USER_NOT_FOUND'],
+    body: () => ({ displayName: 'Tên Mới' }),
+  },
   { method: 'POST', path: '/api/admin/users/nobody-here/disable', allowed: ['admin'], ok: [404, 'USER_NOT_FOUND'], body: () => ({}) },
   { method: 'POST', path: '/api/admin/users/nobody-here/enable', allowed: ['admin'], ok: [404, 'USER_NOT_FOUND'], body: () => ({}) },
   {
@@ -135,6 +142,13 @@ describe('role matrix', () => {
   it('the list covers every route: an unknown /api path is 404 NOT_FOUND for everyone', async () => {
     for (const who of WHO) {
       const res = await k.request('GET', '/api/admin/secret', who === 'anonymous' ? {} : { cookie: k.cookies[who] });
+      expect([res.status, res.json.code]).toEqual([404, 'NOT_FOUND']);
+    }
+  });
+
+  it('the scanner’s event stream is not mounted without a scanner device: 404 NOT_FOUND for everyone', async () => {
+    for (const who of WHO) {
+      const res = await k.request('GET', '/api/scanner/events', who === 'anonymous' ? {} : { cookie: k.cookies[who] });
       expect([res.status, res.json.code]).toEqual([404, 'NOT_FOUND']);
     }
   });
