@@ -250,6 +250,11 @@ describe('other shapes of the same strings', () => {
       expect([c.status, c.json.code], id).toEqual([404, 'CARD_CHECK_NOT_FOUND']);
       const u = await k.request('POST', `/api/admin/users/${encodeURIComponent(id)}/disable`, { cookie: k.cookies.admin, body: {} });
       expect([u.status, u.json.code], id).toEqual([404, 'USER_NOT_FOUND']);
+      const patched = await k.request('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, {
+        cookie: k.cookies.admin,
+        body: { displayName: "x'); DROP TABLE users; --" },
+      });
+      expect([patched.status, patched.json.code], id).toEqual([404, 'USER_NOT_FOUND']);
     }
   });
 
