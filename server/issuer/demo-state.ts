@@ -17,6 +17,8 @@ import { trustIssuerDir } from './trust-file.js';
 export const DEFAULT_DEMO_TRUST_FILE = 'keys/trust.json';
 export const DEMO_ISSUER_STATE_DIR = 'demo-issuer';
 export const DEMO_TRUST_FILE_NAME = 'demo-trust.json';
+/** Files in the kiosk's data folder are private to its user (README, "Data folder"). */
+const DATA_FILE_MODE = 0o600;
 
 export function demoIssuerStateDir(dataDir: string): string {
   return join(dataDir, DEMO_ISSUER_STATE_DIR);
@@ -42,13 +44,13 @@ export async function resolveTrustFile(opts: { trustFile: string; dataDir: strin
   if (resolve(opts.trustFile) !== resolve(opts.root, DEFAULT_DEMO_TRUST_FILE)) return opts.trustFile;
   const dir = seedDemoIssuerState(resolve(opts.root, DEFAULT_ISSUER_DIR), opts.dataDir);
   const file = demoTrustFile(opts.dataDir);
-  await trustIssuerDir(file, dir, opts.now);
+  await trustIssuerDir(file, dir, opts.now, { mode: DATA_FILE_MODE });
   return file;
 }
 
 /** Rewrites the data folder's demo trust as of `now` (the running service's renewal: server/trust/demo-trust-renewer.ts). */
 export async function renewDemoTrust(dataDir: string, now: number): Promise<void> {
-  await trustIssuerDir(demoTrustFile(dataDir), demoIssuerStateDir(dataDir), now);
+  await trustIssuerDir(demoTrustFile(dataDir), demoIssuerStateDir(dataDir), now, { mode: DATA_FILE_MODE });
 }
 
 /** Whether `trustFile` is the data folder's demo trust (what resolveTrustFile gives on the default trust file). */

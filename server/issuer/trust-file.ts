@@ -38,9 +38,15 @@ async function readRaw(trustFile: string): Promise<TrustFileRaw> {
  * Adds or updates the trust entry for the issuer in `issuerDir` (creating the trust file when
  * absent) and sets updatedAt to `now`. Other issuers in the file are left as they are. The
  * result is loaded back through the kiosk's own loader, so a file the kiosk would refuse is
- * reported here, not at the kiosk.
+ * reported here, not at the kiosk. `mode`: the file's permissions (default 0644, a published
+ * trust file; the kiosk's data folder writes its demo trust 0600).
  */
-export async function trustIssuerDir(trustFile: string, issuerDir: string, now: number): Promise<TrustSnapshot> {
+export async function trustIssuerDir(
+  trustFile: string,
+  issuerDir: string,
+  now: number,
+  opts: { mode?: number } = {},
+): Promise<TrustSnapshot> {
   const issuer = await readIssuerDir(issuerDir);
   const p = issuerPaths(issuerDir);
   const crl: Record<string, string> = {};
@@ -58,7 +64,11 @@ export async function trustIssuerDir(trustFile: string, issuerDir: string, now: 
   // Keep members this tool does not manage (e.g. refreshUrl) on an existing entry.
   if (at === -1) issuers.push(entry);
   else issuers[at] = { ...issuers[at], ...entry };
-  await writeJsonFile(trustFile, { ...file, updatedAt: new Date(now).toISOString(), issuers });
+  await writeJsonFile(
+    trustFile,
+    { ...file, updatedAt: new Date(now).toISOString(), issuers },
+    opts.mode !== undefined ? { mode: opts.mode } : {},
+  );
   return loadTrustFile(trustFile);
 }
 

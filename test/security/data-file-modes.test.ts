@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKioskService, type RunningService } from '../../server/app/service.js';
 import { fixedClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
+import { renewDemoTrust } from '../../server/issuer/demo-state.js';
 import { serveIssuerDir, type RunningIssuerServer } from '../../server/issuer/serve.js';
 import { silentLogger } from '../../server/logger.js';
 import { projectRoot } from '../../server/project-root.js';
@@ -126,6 +127,8 @@ describe('data folder modes (issue #14 item 5)', () => {
   it('the bundled demo trust file: the demo issuer state copied into the data folder is private too', async () => {
     const dataDir = join(dir, 'demo');
     await start(dataDir, join(projectRoot(), 'keys', 'trust.json'), () => {});
+    // The running service renews the demo trust daily (server/trust/demo-trust-renewer.ts): the same writer.
+    await renewDemoTrust(dataDir, T0 + 86_400_000);
     const seen = expectPrivate(dataDir);
     expect(Object.keys(seen)).toEqual(expect.arrayContaining(['demo-trust.json', 'demo-issuer']));
   });
