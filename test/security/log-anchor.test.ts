@@ -150,15 +150,15 @@ function withDb<T>(dir: string, fn: (db: sqlite3.Database) => Promise<T>): Promi
       if (err) return reject(err);
       fn(db).then(
         (v) => db.close(() => resolve(v)),
-        (e: unknown) => db.close(() => reject(e as Error)),
+        (e: Error) => db.close(() => reject(e)),
       );
     });
   });
 }
 const all = (db: sqlite3.Database, sql: string) => new Promise<any[]>((res, rej) => db.all(sql, (e, r) => (e ? rej(e) : res(r as any[]))));
 const exec = (db: sqlite3.Database, sql: string) => new Promise<void>((res, rej) => db.exec(sql, (e) => (e ? rej(e) : res())));
-const lit = (v: unknown) =>
-  v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+const lit = (v: string | number | null | undefined) =>
+  v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`;
 
 /**
  * Rewrites the visit log the way an attacker with the file and this project's source would:
@@ -190,7 +190,7 @@ async function rewrite(dir: string, edit: (rows: VisitRow[]) => VisitRow[]): Pro
       'DELETE FROM visits;',
       ...rebuilt.map((r) => {
         const cols = Object.keys(r);
-        return `INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map((c) => lit((r as Record<string, unknown>)[c])).join(',')});`;
+        return `INSERT INTO visits (${cols.join(',')}) VALUES (${cols.map((c) => lit((r as Record<string, string | number | null>)[c])).join(',')});`;
       }),
       ...outbox
         .filter((o) => seqOf.has(o.visit_id))
