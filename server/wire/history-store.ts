@@ -6,6 +6,7 @@
  *   GET  /v1/patients/{maSoBhxh}/visits?year=YYYY → PatientBook
  *   GET  /v1/facilities/{code}/visits?from=&to=&limit=&cursor= → FacilityPage
  *   GET  /healthz
+ *   POST /v1/checkpoints, GET /v1/checkpoints, header Bhyt-Checkpoint   (server/wire/checkpoints.ts)
  *
  * All requests carry `Authorization: Bearer <facility API key>`; errors are problem+json.
  */
