@@ -172,6 +172,12 @@ export class KioskStatusBar extends LitElement {
         ${warnings.has('TRUST_REFRESH_FAILED') ? html`<span class="item warn">⚠ ${t('status.trustRefreshFailed')}</span>` : nothing}
         ${warnings.has('CLOCK_SUSPECT') ? html`<span class="item warn">⚠ ${t('status.clockSuspect')}</span>` : nothing}
         ${
+          // The store refused this kiosk's checkpoint: its log may have been cut or rewritten (IT, not the desk, acts).
+          warnings.has('CHECKPOINT_REFUSED')
+            ? html`<span class="item bad" data-warning="CHECKPOINT_REFUSED">⚠ ${t('status.checkpointRefused')}</span>`
+            : nothing
+        }
+        ${
           sync
             ? html`<span class="item ${syncBehind ? 'warn' : ''}" data-sync-pending=${sync.pending ?? 0}>
                 ${
