@@ -17,6 +17,7 @@
  * Prints one JSON line. Exit: 0 restored and verified, 1 refused (newer or different log, or a
  * backup that does not verify), 2 usage, missing file, or the folder in use.
  */
+import { KIOSK_KEY_FILE, kioskKeyPath } from '../anchor/kiosk-key.js';
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { DataDirLockedError, lockDataDir } from '../db/data-dir-lock.js';
@@ -136,6 +137,12 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(
       JSON.stringify({ restored: live, from, visits: after.count, headSeq: after.headSeq, headHash: after.headHash, previous }) + '\n',
     );
+    if (!existsSync(kioskKeyPath(dataDir))) {
+      // The backup holds the log, not the key: a new key is a new kiosk to the store.
+      process.stderr.write(
+        `restore: note: no kiosk key (${KIOSK_KEY_FILE}) in ${dataDir}: put back the copy kept with the configuration, or the store will refuse this kiosk's checkpoints (docs/deploy.md)\n`,
+      );
+    }
     return 0;
   } catch (err) {
     if (err instanceof Refused) {
