@@ -29,7 +29,7 @@ export async function rememberAnchored(q: Queryable, a: AnchoredView): Promise<v
   await q.run(
     `INSERT INTO anchored_checkpoints (visit_seq, visit_hash, card_check_seq, card_check_hash, signed_at, anchored_at)
      VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (visit_seq, card_check_seq) DO UPDATE SET anchored_at = excluded.anchored_at`,
+     ON CONFLICT (visit_seq, card_check_seq) DO UPDATE SET signed_at = excluded.signed_at, anchored_at = excluded.anchored_at`,
     [a.visits.seq, a.visits.hash, a.cardChecks.seq, a.cardChecks.hash, a.signedAt, a.anchoredAt],
   );
 }

@@ -6,7 +6,7 @@
  * refuse (CHECKPOINT_KEY_MISMATCH) until the agency re-registers this kiosk: back it up with the
  * data folder.
  */
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
@@ -41,6 +41,10 @@ export async function readKioskKey(dataDir: string): Promise<KioskKey | undefine
   try {
     const jwk = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
     key = createPrivateKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d }, format: 'jwk' });
+    // The JWK import takes x, y as given: a private part that does not match them (a damaged or
+    // spliced file) would sign checkpoints that never verify under the key the kiosk announces.
+    const probe = Buffer.from('bhyt-kiosk/checkpoint-key/self-test');
+    if (!verify('sha256', probe, createPublicKey(key), sign('sha256', probe, key))) throw new Error('the key halves disagree');
   } catch {
     throw new ConfigError([`${file}: not a P-256 private key (JWK); restore it from the backup of the data folder`]);
   }

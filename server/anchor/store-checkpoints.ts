@@ -3,7 +3,7 @@
  * kiosk's API key), every page, and checks each one's signature against the key the store pinned:
  * the auditor then knows they are the kiosk's own statements, not the store's say-so.
  */
-import { verifyCheckpoint, CheckpointInvalid } from './checkpoint.js';
+import { jwkThumbprint, verifyCheckpoint, CheckpointInvalid } from './checkpoint.js';
 import { MAX_CHECKPOINT_PAGE, type CheckpointClaims, type CheckpointPage } from '../wire/checkpoints.js';
 
 export class StoreCheckpointError extends Error {
@@ -59,7 +59,16 @@ export async function fetchStoreCheckpoints(
       throw new StoreCheckpointError('STORE_BAD_RESPONSE', 'the store answered with an unexpected shape');
     }
     if (body.kioskKey === null) return { thumbprint: undefined, items: [] };
-    thumbprint = body.kioskKey.thumbprint;
+    // The thumbprint the caller compares with the kiosk's own key must be the listed key's, not the store's say-so.
+    let listed: string | undefined;
+    try {
+      listed = await jwkThumbprint(body.kioskKey.jwk);
+    } catch {
+      listed = undefined;
+    }
+    if (listed === undefined || listed !== body.kioskKey.thumbprint || (thumbprint !== undefined && listed !== thumbprint))
+      throw new StoreCheckpointError('STORE_CHECKPOINT_FORGED', 'the kiosk key the store lists is not the key its thumbprint names');
+    thumbprint = listed;
     for (const item of body.items) {
       let claims: CheckpointClaims;
       try {
