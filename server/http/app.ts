@@ -59,7 +59,10 @@ export function createApp(deps: AppDeps): Express {
 
   if (deps.uiDir && existsSync(deps.uiDir)) {
     const uiDir = deps.uiDir;
-    app.use(express.static(uiDir, { index: 'index.html', maxAge: 0, fallthrough: true }));
+    // redirect: false — serve-static's directory redirect keeps a raw backslash in Location
+    // (`/\evil.invalid/..` → `Location: /\evil.invalid/../`, which a browser reads as
+    // `//evil.invalid/`: an open redirect). The UI's own pages need no redirect.
+    app.use(express.static(uiDir, { index: 'index.html', maxAge: 0, fallthrough: true, redirect: false }));
     // The auditor page is its own route; everything else falls back to the kiosk screen.
     app.get(['/audit', '/audit/'], (_req, res) => res.sendFile(join(uiDir, 'audit.html')));
     app.get(['/admin', '/admin/'], (_req, res) => res.sendFile(join(uiDir, 'admin.html')));
