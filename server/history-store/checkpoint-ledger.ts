@@ -23,6 +23,7 @@ export interface NewCheckpoint {
 /** One slot's rows, within the backend's transaction. */
 export interface CheckpointTables {
   pinnedKey(slot: string): Promise<PinnedKey | undefined>;
+  /** Pins the slot's key, replacing a pinned one (a re-registered key). */
   pinKey(slot: string, facility: string, key: PinnedKey, at: number): Promise<void>;
   facts(slot: string, claims: CheckpointClaims): Promise<HeldFacts>;
   insert(c: NewCheckpoint): Promise<void>;
@@ -84,8 +85,12 @@ export async function recordCheckpoint(
   return ledger.inSlot(caller.slot, async (t) => {
     const pinnedKey = await t.pinnedKey(caller.slot);
     let pinned: string | undefined;
-    if (pinnedKey && pinnedKey.thumbprint !== proposed.thumbprint) return mismatch;
-    if (!pinnedKey) {
+    // A key registered beside the API key outranks one pinned on first use: that is how the
+    // agency re-registers a kiosk whose key was lost (the held checkpoints still bind it).
+    const reRegistered =
+      pinnedKey !== undefined && pinnedKey.thumbprint !== proposed.thumbprint && caller.registeredKey === proposed.thumbprint;
+    if (pinnedKey && pinnedKey.thumbprint !== proposed.thumbprint && !reRegistered) return mismatch;
+    if (!pinnedKey || reRegistered) {
       await t.pinKey(caller.slot, caller.facility, proposed, now);
       pinned = proposed.thumbprint;
     }

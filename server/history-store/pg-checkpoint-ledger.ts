@@ -46,13 +46,12 @@ function tables(q: Q): CheckpointTables {
       return r.rows[0];
     },
     async pinKey(slot, facility, key, at) {
-      await q.query('INSERT INTO kiosk_keys (slot, facility, thumbprint, jwk, pinned_at) VALUES ($1, $2, $3, $4, $5)', [
-        slot,
-        facility,
-        key.thumbprint,
-        JSON.stringify(key.jwk),
-        new Date(at),
-      ]);
+      await q.query(
+        `INSERT INTO kiosk_keys (slot, facility, thumbprint, jwk, pinned_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (slot) DO UPDATE SET facility = excluded.facility, thumbprint = excluded.thumbprint, jwk = excluded.jwk,
+                                          pinned_at = excluded.pinned_at`,
+        [slot, facility, key.thumbprint, JSON.stringify(key.jwk), new Date(at)],
+      );
     },
     async facts(slot, c: CheckpointClaims) {
       const r = await q.query<{ mv: string | null; mc: string | null; hv: string | null; hc: string | null; exact: boolean }>(

@@ -38,13 +38,12 @@ function tables(q: Queryable): CheckpointTables {
       return r ? { thumbprint: r.thumbprint, jwk: JSON.parse(r.jwk) as PinnedKey['jwk'] } : undefined;
     },
     async pinKey(slot, facility, key, at) {
-      await q.run('INSERT INTO kiosk_keys (slot, facility, thumbprint, jwk, pinned_at) VALUES (?, ?, ?, ?, ?)', [
-        slot,
-        facility,
-        key.thumbprint,
-        JSON.stringify(key.jwk),
-        at,
-      ]);
+      await q.run(
+        `INSERT INTO kiosk_keys (slot, facility, thumbprint, jwk, pinned_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (slot) DO UPDATE SET facility = excluded.facility, thumbprint = excluded.thumbprint, jwk = excluded.jwk,
+                                          pinned_at = excluded.pinned_at`,
+        [slot, facility, key.thumbprint, JSON.stringify(key.jwk), at],
+      );
     },
     async facts(slot, c: CheckpointClaims) {
       const r = await q.get<{ mv: number | null; mc: number | null; hv: string | null; hc: string | null; exact: number }>(

@@ -100,6 +100,20 @@ describe.each(BACKENDS)('%s backend', (backend: Backend) => {
     expect((await ledger.list(CALLER.slot, 0, 10)).kioskKey!.thumbprint).toBe(thumbB);
   });
 
+  it('a key registered after another was pinned on first use replaces it (the kiosk re-registered); held checkpoints still bind it', async () => {
+    await record(await sign(claims(head(3), head(0)), keyA));
+    const caller = { ...CALLER, registeredKey: thumbB };
+    // The lost key (A) is refused now, the registered one (B) re-pins...
+    expect(await record(await sign(claims(head(4), head(0)), keyA), NOW, caller)).toEqual(mismatch);
+    expect(await record(await sign(claims(head(4), head(0)), keyB), NOW, caller)).toEqual({
+      answer: { status: 'recorded' },
+      pinned: thumbB,
+    });
+    expect((await ledger.list(CALLER.slot, 0, 10)).kioskKey!.thumbprint).toBe(thumbB);
+    // ...but may not roll back what A's checkpoints anchored.
+    expect((await record(await sign(claims(head(2), head(0)), keyB), NOW, caller)).answer).toMatchObject({ code: 'CHECKPOINT_ROLLBACK' });
+  });
+
   it('another key after pinning → CHECKPOINT_KEY_MISMATCH, nothing recorded', async () => {
     await record(await sign(claims(head(1), head(0))));
     expect(await record(await sign(claims(head(2), head(0)), keyB))).toEqual(mismatch);
