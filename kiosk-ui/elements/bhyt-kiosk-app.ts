@@ -277,8 +277,11 @@ export class BhytKioskApp extends LitElement {
    */
   private checkOnlineIfDue(): Promise<void> | undefined {
     const r = this.result;
-    if (!r || !this.qr || this.checking || this.check.started || this.user?.role !== 'receptionist' || !needsOnlineCheck(r, this.status))
-      return;
+    if (!r || !this.qr || this.checking || this.check.started || this.user?.role !== 'receptionist') return;
+    // A wedge-typed chip ID card goes through the service's card check even with no portal: the
+    // check-in then takes the check, whose card has no name, never the name the wedge garbled.
+    const wedgeIdCard = this.wedgeTyped && r.source === 'id-card';
+    if (!needsOnlineCheck(r, this.status) && !wedgeIdCard) return;
     return this.startCheck(this.wedgeTyped ? { qr: this.qr, typedBy: 'wedge' } : { qr: this.qr }, false);
   }
 

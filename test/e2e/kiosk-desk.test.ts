@@ -286,6 +286,35 @@ describe('kiosk desk: a receptionist with a queue', () => {
     await page.waitForFunction(() => !document.querySelector('kiosk-pending-tray')?.shadowRoot?.querySelector('[data-tray-item]'));
   });
 
+  it('#13 item 3, no portal: a wedge-typed chip ID card is checked in on its ID number and birth date; the garbled name is neither shown nor recorded', async () => {
+    const person = demoLegacyPerson(NOW);
+    const idQr = idCardQrText(person);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.type(idQr, { delay: 1 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-warning="WEDGE_ID_CARD"]', { timeout: 30_000 });
+    const name = await page.$eval('kiosk-verdict-panel >>> [data-field="fullName"]', (el) => ({
+      from: el.getAttribute('data-name-from'),
+      text: el.textContent.replace(/\s+/g, ' ').trim(),
+    }));
+    expect(name.from).toBe('unreadable');
+    expect(name.text).toMatch(/^Không đọc được họ tên/);
+    // The service's card check (portal off) holds the card without the name; the check-in takes it.
+    await page.waitForSelector('kiosk-check-in >>> [data-review]');
+    for (const box of await page.$$('kiosk-check-in >>> [data-review]')) await box.click();
+    await page.click('kiosk-check-in >>> [data-action="check-in"]');
+    expect(await outcome(page)).toBe('done');
+    const visit = await page.evaluate(async () => {
+      const r = await fetch('/api/visits/recent?limit=1');
+      return ((await r.json()) as { items: Array<{ cardCheckId?: string; card?: Record<string, unknown> }> }).items[0]!;
+    });
+    expect(visit.cardCheckId).toEqual(expect.any(String));
+    expect(visit.card).toMatchObject({ idNumber: person.cccd, nameFrom: 'unreadable' });
+    expect(visit.card?.fullName).toBeUndefined();
+    expect(JSON.stringify(visit)).not.toContain('Phm Th');
+    await page.keyboard.press('Escape');
+  });
+
   it('item 8: recent visits are masked until revealed', async () => {
     await page.click('kiosk-recent-visits >>> summary');
     await page.waitForSelector('kiosk-recent-visits >>> li[data-visit-id]');
