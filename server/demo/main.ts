@@ -123,6 +123,8 @@ function summary(
     `  curl -s -H "Authorization: Bearer $(node -p 'Object.keys(require(process.argv[1]))[0]' ${paths.storeKeys})" ${urls.store}/v1/patients/${seed.legacyMaSoBhxh}/visits?year=${year}`,
     'and the check-in records the portal received from this facility:',
     `  curl -s ${urls.portal}/api/test/checkin-records?maCSKCB=${DEMO_FACILITY}`,
+    'The visit log checked against the checkpoints the store holds for this kiosk (exit 0: intact and anchored):',
+    `  npm run -s audit -- verify --data-dir ${f(paths.kiosk)} --store ${urls.store} --store-key "$(node -p 'Object.keys(require(process.argv[1]))[0]' ${paths.storeKeys})"`,
     '',
     `More cards for this portal: npm run -s issuer -- demo-card --data-dir ${f(paths.kiosk)} --portal-data ${f(paths.portal)} --png /tmp/card.png`,
     '',
