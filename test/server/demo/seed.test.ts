@@ -36,6 +36,9 @@ describe('demo folder', () => {
     expect(JSON.parse(readFileSync(paths.storeKeys, 'utf8'))).toStrictEqual({ [first.storeKey]: '12001' });
     expect(first.legacy.qr).toMatch(/^GD4121209876543\|/);
     expect(first.signed.qr).toMatch(/^shc:\/\d+$/);
+    // The demo issuer's working copy is in the kiosk's data folder (the kiosk trusts it; `issuer revoke --data-dir` changes it), with the signed card's rid.
+    expect(existsSync(join(paths.issuerDir, 'issuer.json'))).toBe(true);
+    expect(first.signed.rid).toMatch(/^\S+$/);
 
     const again = await seedDemo(paths, { projectRoot: projectRoot(), now: NOW + 86_400_000 });
     expect(again.storeKey).toBe(first.storeKey);
