@@ -19,11 +19,9 @@ const FAST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 /** Seconds: the portal may take its whole time budget (default 60 s). */
 const PORTAL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 120];
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** A portal result code (maKetQua) is a few digits; anything else is counted as `other`. */
 const CODE_RE = /^[0-9A-Z_]{1,32}$/;
 
-export const boundedMethod = (m: string | undefined) => (m !== undefined && METHODS.has(m) ? m : 'OTHER');
 export const boundedCode = (c: string | null | undefined) => (c === null || c === undefined ? 'none' : CODE_RE.test(c) ? c : 'other');
 
 /** What the scrape reads from the running service (each may query the database). */

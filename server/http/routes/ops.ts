@@ -6,14 +6,16 @@
  *   loaded and not stale (and the service is not draining); else 503 naming the failed checks.
  * - GET /metrics: Prometheus text (server/metrics/). Loopback peers only, unless
  *   KIOSK_METRICS_TOKEN is set: then `Authorization: Bearer <token>` from anyone, and nothing
- *   without it. A LAN peer without a configured token gets 404, as if there were no such page.
+ *   without it. A LAN peer without a configured token gets 404, as if there were no such page
+ *   (server/web/metrics-access.ts, shared with the store).
  *
  * None of them carries personal data, so none needs a session.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { KioskMetrics } from '../../metrics/kiosk-metrics.js';
-import { sendProblem } from '../../web/problem.js';
+import { admitMetricsReader } from '../../web/metrics-access.js';
+
+export { isLoopback } from '../../web/metrics-access.js';
 
 /** One readiness check: `ok`, or the code of what is wrong (DATABASE_UNWRITABLE, TRUST_STALE …). */
 export type ReadinessCheck = { name: string; check(): Promise<string> | string };
@@ -27,21 +29,6 @@ export interface OpsDeps {
 }
 
 export const OK = 'ok';
-
-export function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
-}
-
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-/** Constant-time comparison of the bearer token (digests: equal lengths whatever was sent). */
-function bearerMatches(req: Request, token: string): boolean {
-  const h = req.headers.authorization;
-  const m = h === undefined ? null : /^Bearer ([\x21-\x7e]{1,512})$/.exec(h);
-  return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
-}
 
 export function opsRoutes(deps: OpsDeps): Router {
   const r = Router();
@@ -65,13 +52,8 @@ export function opsRoutes(deps: OpsDeps): Router {
       .json({ status: ready ? 'ready' : 'not_ready', checks });
   });
   r.get('/metrics', async (req, res) => {
-    const token = deps.metricsToken;
-    if (token === undefined) {
-      if (!isLoopback(req.socket.remoteAddress)) return sendProblem(res, 'NOT_FOUND', 'No such endpoint.');
-    } else if (!bearerMatches(req, token)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-      return sendProblem(res, req.headers.authorization === undefined ? 'AUTH_REQUIRED' : 'AUTH_INVALID');
-    }
+    // The one rule of both services (server/web/metrics-access.ts).
+    if (!admitMetricsReader(req, res, deps.metricsToken)) return;
     const body = await deps.metrics.render();
     res.status(200).set('Cache-Control', 'no-store').type(deps.metrics.contentType).send(body);
   });
