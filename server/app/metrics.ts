@@ -1,11 +1,12 @@
 /**
  * Wires the service's metrics (server/metrics/) to the features that produce them, without the
  * features knowing: a timed fetch for the portal client, the visit log's commit notification
- * for check-ins, the card-check repository's two writes for settled checks, and the scrape's
- * sources (both outboxes, the trust holder).
+ * for check-ins, the card-check repository's settled-check notification, and the scrape's
+ * sources (both outboxes, the trust holder). Nothing here wraps or patches a collaborator: each
+ * feature offers a listener and this module subscribes.
  */
 import type { Clock } from '../clock.js';
-import type { CardCheckRepository } from '../card-checks/card-check-repo.js';
+import type { CardCheckSettled } from '../card-checks/card-check-repo.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { KioskMetrics } from '../metrics/kiosk-metrics.js';
@@ -54,24 +55,12 @@ export function countCheckIns(metrics: KioskMetrics, onVisitRecorded: (l: (e: Vi
 
 /**
  * Counts card checks as they settle: at insert when no portal answer is awaited (off,
- * not_needed, config), else when the answer is recorded (done, unavailable, config). The
- * repository instance the card-check service uses is decorated in place: its two writes are the
- * one place every check passes through.
+ * not_needed, config), else when the answer is recorded (done, unavailable, config); the
+ * repository tells (`CardCheckRepository.onSettled`), whoever wrote (the desk's service, the
+ * re-check worker). Returns the unsubscribe.
  */
-export function countCardChecks(metrics: KioskMetrics, repo: CardCheckRepository): void {
-  const insert = repo.insert.bind(repo);
-  const recordAnswer = repo.recordAnswer.bind(repo);
-  repo.insert = async (c) => {
-    const row = await insert(c);
-    if (c.result.portal.state !== 'pending')
-      metrics.cardCheckSettled({ verdict: c.result.verdict, portalState: c.result.portal.state, portalCode: c.result.portal.code });
-    return row;
-  };
-  repo.recordAnswer = async (id, result, at) => {
-    const changed = await recordAnswer(id, result, at);
-    if (changed) metrics.cardCheckSettled({ verdict: result.verdict, portalState: result.portal.state, portalCode: result.portal.code });
-    return changed;
-  };
+export function countCardChecks(metrics: KioskMetrics, onSettled: (l: (e: CardCheckSettled) => void) => () => void): () => void {
+  return onSettled((e) => metrics.cardCheckSettled(e));
 }
 
 /** What an outbox worker shows of itself (SyncWorker, CheckInReporter). */

@@ -159,7 +159,7 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
         hooks: { ...opts.cardChecks, fetchImpl: timedPortalFetch(metrics, opts.cardChecks?.fetchImpl) },
       }),
     );
-    countCardChecks(metrics, cardChecks.repo);
+    closables.push({ close: countCardChecks(metrics, (l) => cardChecks.repo.onSettled(l)) });
     const visitLog = mount(
       await startVisitLog({ config, clock, random, logger, db, verifier, requireRole, cardChecks: cardChecks.service }),
     );
@@ -183,7 +183,17 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
     mount(startScanner({ config, logger, requireReceptionist: requireRole('receptionist') }));
     // Drains the visit log's outbox, woken by each recorded visit; started after the database,
     // so shutdown stops the worker before the database closes.
-    const sync = mount(await startSync({ config, db, onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l), clock, random, logger }));
+    const sync = mount(
+      await startSync({
+        config,
+        db,
+        onVisitRecorded: (l) => visitLog.writer.onVisitRecorded(l),
+        clock,
+        random,
+        logger,
+        requireAdmin: requireRole('admin'),
+      }),
+    );
     // The second destination: each checked-in visit's record to the portal, signed (same guarantees).
     const checkInReport = mount(
       startCheckInReport({

@@ -4,8 +4,10 @@
  * pending → done / unavailable / config, guarded by the WHERE clause and by a trigger), and is
  * linked at most once to the visit it became (`linkVisit`, which also forgets the scanned text:
  * the visit row keeps it). Each of the three writes appends its entry to the card-check log
- * (card-check-log.ts) in the same transaction. The auditor's search is card-check-queries.ts;
- * re-checks are recheck-repo.ts.
+ * (card-check-log.ts) in the same transaction. A check is *settled* when its verdict is final:
+ * at insert when no portal answer is awaited, else when the answer is recorded; `onSettled`
+ * listeners (the metrics) hear of each after its commit. The auditor's search is
+ * card-check-queries.ts; re-checks are recheck-repo.ts.
  */
 import type { Database, Queryable } from '../db/database.js';
 import type { PortalCheckedResult } from '../portal/merge.js';
@@ -29,8 +31,39 @@ function portalColumns(r: PortalCheckedResult) {
   };
 }
 
+/** A card check whose verdict is final (what the metrics count; no personal data). */
+export interface CardCheckSettled {
+  verdict: string;
+  portalState: string;
+  portalCode: string | null | undefined;
+}
+
 export class CardCheckRepository {
+  readonly #settled = new Set<(e: CardCheckSettled) => void>();
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * Subscribes to settled checks (after COMMIT, never for a rolled-back write); returns an
+   * unsubscribe function. A listener's failure never fails the write.
+   */
+  onSettled(listener: (e: CardCheckSettled) => void): () => void {
+    this.#settled.add(listener);
+    return () => {
+      this.#settled.delete(listener);
+    };
+  }
+
+  #tellSettled(result: PortalCheckedResult): void {
+    const e: CardCheckSettled = { verdict: result.verdict, portalState: result.portal.state, portalCode: result.portal.code };
+    for (const l of this.#settled) {
+      try {
+        l(e);
+      } catch {
+        // a listener's problem is its own
+      }
+    }
+  }
 
   async insert(c: NewCardCheck): Promise<CardCheckRecord> {
     const p = portalColumns(c.result);
@@ -71,6 +104,7 @@ export class CardCheckRepository {
       );
       await appendLogEntry(tx, 'card_check', c.id, 'recorded', c.createdAt);
     });
+    if (p.state !== 'pending') this.#tellSettled(c.result);
     const row = await this.get(c.id);
     if (!row) throw new Error('unreachable: the card check just inserted is missing');
     return row;
@@ -83,7 +117,7 @@ export class CardCheckRepository {
   async recordAnswer(id: string, result: PortalCheckedResult, at: number): Promise<boolean> {
     const p = portalColumns(result);
     if (p.state !== 'done' && p.state !== 'unavailable' && p.state !== 'config') throw new Error(`not an answer: ${p.state}`);
-    return this.db.transaction(async (tx) => {
+    const changed = await this.db.transaction(async (tx) => {
       const r = await tx.run(
         `UPDATE card_checks SET answered_at = ?, verdict = ?, code = ?, reason_codes = ?, portal_state = ?, portal_code = ?,
          portal_message = ?, latency_ms = ?, attempts = ?, result_json = ?
@@ -106,6 +140,8 @@ export class CardCheckRepository {
       await appendLogEntry(tx, 'card_check', id, 'answered', at);
       return true;
     });
+    if (changed) this.#tellSettled(result);
+    return changed;
   }
 
   async get(id: string, q: Queryable = this.db): Promise<CardCheckRecord | undefined> {
