@@ -1,11 +1,20 @@
 /**
  * The medical-history store's HTTP API (see wire.ts for the contract). Routes authenticate,
  * validate and call the VisitStore; no SQL here. Errors leave as problem+json with stable codes.
+ *
+ * The operating side: GET /healthz (liveness: the process answers), GET /readyz (readiness: the
+ * database answers a query; else 503 STORE_NOT_READY), GET /metrics (Prometheus text, metrics.ts;
+ * loopback peers only unless HISTORY_STORE_METRICS_TOKEN is set, server/web/metrics-access.ts),
+ * and one log line per request (server/web/request-observer.ts: method, route template, status,
+ * milliseconds; never the raw path, which carries a patient's mã số BHXH, nor a query string).
  */
+import type { IncomingMessage } from 'node:http';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import { admitMetricsReader } from '../web/metrics-access.js';
 import { notFound, problemHandler, sendProblem } from '../web/problem.js';
+import { matchedRoute, observeRequest, pathOf } from '../web/request-observer.js';
 import { rejectUnknownFields, requireJsonObject } from '../web/validate.js';
 import type { Logger } from '../logger.js';
 import type { ApiKeys, Principal } from './api-keys.js';
@@ -17,6 +26,7 @@ import type { PreparedVisit, VisitStore } from './visit-store.js';
 import { MAX_BATCH_ITEMS, type BatchResponse, type FacilityPage, type ItemResult, type PatientBook } from '../wire/history-store.js';
 import { CHECKPOINT_HEADER, MAX_CHECKPOINT_PAGE, type CheckpointAnswer } from '../wire/checkpoints.js';
 import { recordCheckpoint } from './checkpoint-ledger.js';
+import type { StoreMetrics } from './metrics.js';
 
 /** 500 visits of a few hundred bytes each fit comfortably; anything bigger is not a batch of ours. */
 export const BATCH_BODY_LIMIT = '512kb';
@@ -24,6 +34,8 @@ export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 const DAY_MS = 86_400_000;
 const MA_SO_BHXH = /^[0-9]{10}$/;
+/** How long /readyz waits for the database before it says not ready. */
+export const READY_TIMEOUT_MS = 5000;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
 export interface HistoryStoreAppDeps {
@@ -31,8 +43,45 @@ export interface HistoryStoreAppDeps {
   keys: ApiKeys;
   clock: Clock;
   logger: Logger;
+  /** This store's own registry (GET /metrics renders it). */
+  metrics: StoreMetrics;
+  /** Bearer token for GET /metrics; undefined: loopback peers only. */
+  metricsToken: string | undefined;
   /** TEST ONLY. */
   faults?: FaultInjector;
+}
+
+/** The store's routes, for naming requests no route answered (an API key refused, a 404 under /v1). */
+const ROUTE_TEMPLATES = [
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/v1/visits:batch',
+  '/v1/checkpoints',
+  '/v1/patients/:maSoBhxh/visits',
+  '/v1/facilities/:code/visits',
+].map((template) => ({
+  template,
+  re: new RegExp(
+    '^' +
+      template
+        .split('/')
+        .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/') +
+      '/?$',
+  ),
+}));
+const POLLED = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * A request's route template: the Express route that answered (its literal `\:` unescaped), else
+ * the template its path fits, else `(unmatched)`. Never the path itself.
+ */
+export function storeRouteTemplate(req: IncomingMessage): string {
+  const matched = matchedRoute(req);
+  if (matched !== undefined) return matched.replace(/\\/g, '');
+  const path = pathOf(req);
+  return ROUTE_TEMPLATES.find((r) => r.re.test(path))?.template ?? '(unmatched)';
 }
 
 type Authed = Request & { principal?: Principal };
@@ -98,18 +147,45 @@ export function decodeCursor(text: string): { checkedInMs: number; id: string } 
 }
 
 export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
-  const { store, clock, logger } = deps;
+  const { store, clock, logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', false);
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
+    observeRequest(req, res, { logger, route: storeRouteTemplate, polled: POLLED, onObserved: (o) => metrics.observeRequest(o) });
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     next();
   });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: 'medical-history-store' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        store.ping(),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), READY_TIMEOUT_MS);
+          timer.unref();
+        }),
+      ]);
+    } catch (err) {
+      // The driver's message may name the server or the user: the kind is enough here.
+      logger.warn('not ready: the database does not answer', { code: 'STORE_NOT_READY', error: err });
+      return sendProblem(res, 'STORE_NOT_READY', 'The database does not answer.');
+    } finally {
+      clearTimeout(timer);
+    }
+    res.json({ status: 'ready' });
+  });
+
+  app.get('/metrics', async (req, res) => {
+    if (!admitMetricsReader(req, res, deps.metricsToken)) return;
+    const body = await metrics.render();
+    res.status(200).type(metrics.contentType).send(body);
   });
 
   app.use('/v1', authenticate(deps.keys));
@@ -144,7 +220,8 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
     }
     const counts = { stored: 0, duplicate: 0, conflict: 0, invalid: 0 };
     for (const r of results) counts[r.status]++;
-    logger.info('batch received', { facility: principal.facility, items: results.length, ...counts });
+    metrics.batchAnswered(counts);
+    logger.info('batch received', { code: 'BATCH_RECEIVED', facility: principal.facility, items: results.length, ...counts });
     // The batch's checkpoint, after its visits: a refused checkpoint never refuses the visits.
     const checkpointText = req.get(CHECKPOINT_HEADER);
     const checkpoint = checkpointText === undefined ? undefined : await takeCheckpoint(principal, checkpointText, now);
@@ -161,6 +238,7 @@ export function createHistoryStoreApp(deps: HistoryStoreAppDeps): Express {
       jws,
       now,
     );
+    metrics.checkpointAnswered(answer);
     if (pinned)
       logger.info('kiosk key pinned', { code: 'KIOSK_KEY_PINNED', facility: principal.facility, slot: principal.slot, thumbprint: pinned });
     // A refusal is the agency's alarm: a kiosk's log shortened, rewritten or signed by another key.

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
+import { LOG_LEVELS, type LogLevel } from '../logger.js';
 import { loadFaultPlan, type FaultPlan } from './faults.js';
 
 export interface HistoryStoreConfig {
@@ -15,6 +16,13 @@ export interface HistoryStoreConfig {
   /** PostgreSQL connection URL; undefined: the SQLite file in `dataDir` (the default). */
   databaseUrl: string | undefined;
   keysFile: string;
+  /** The lowest log level written (LOG_LEVEL; default info). Optional for in-process callers. */
+  logLevel?: LogLevel;
+  /**
+   * Bearer token for GET /metrics (HISTORY_STORE_METRICS_TOKEN); without it only loopback peers
+   * may read it (server/web/metrics-access.ts).
+   */
+  metricsToken?: string | undefined;
   /** TEST-ONLY: injected faults (see faults.ts). Undefined in any real deployment. */
   faultPlan: FaultPlan | undefined;
 }
@@ -41,6 +49,20 @@ const SPECS: readonly FlagSpec[] = [
   },
   { flag: 'keys', env: 'HISTORY_STORE_KEYS', kind: 'path', arg: 'FILE', help: 'JSON file mapping API keys to facility codes (required)' },
   {
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    kind: 'string',
+    default: 'info',
+    arg: LOG_LEVELS.join('|'),
+    help: 'lowest log level written (JSON lines on stderr)',
+  },
+  {
+    flag: 'metrics-token',
+    env: 'HISTORY_STORE_METRICS_TOKEN',
+    kind: 'secret',
+    help: 'bearer token for GET /metrics (without it: loopback peers only)',
+  },
+  {
     flag: 'fault-plan',
     env: 'HISTORY_STORE_FAULTS',
     kind: 'text',
@@ -66,6 +88,9 @@ export function loadHistoryStoreConfig(
   const v = resolveFlags(SPECS, parsed, env, cwd, problems);
   if (v.keys === undefined && !problems.some((p) => p.includes('--keys')))
     problems.push('--keys (HISTORY_STORE_KEYS) is required: a JSON file mapping API keys to facility codes');
+  const logLevel = v['log-level'] as string | undefined;
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel))
+    problems.push(`LOG_LEVEL (--log-level) must be one of ${LOG_LEVELS.join(', ')}`);
   const databaseUrl = v.db === undefined ? undefined : checkDatabaseUrl(v.db as string, problems);
   let faultPlan: FaultPlan | undefined;
   const faults = v['fault-plan'] as string | undefined;
@@ -85,6 +110,8 @@ export function loadHistoryStoreConfig(
       dataDir: v['data-dir'] as string,
       databaseUrl,
       keysFile: v.keys as string,
+      logLevel: logLevel as LogLevel,
+      metricsToken: v['metrics-token'] as string | undefined,
       faultPlan,
     }),
   };

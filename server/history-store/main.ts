@@ -26,7 +26,7 @@ async function main(): Promise<number | undefined> {
     process.stdout.write(historyStoreUsage() + '\n');
     return 0;
   }
-  const logger = createLogger();
+  const logger = createLogger({ level: loaded.config.logLevel ?? 'info' });
   let running;
   try {
     running = await startHistoryStore(loaded.config, { logger });

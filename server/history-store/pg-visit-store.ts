@@ -323,6 +323,11 @@ export class PgVisitStore implements VisitStore {
     return Number(r[0]?.n ?? 0);
   }
 
+  async ping(): Promise<void> {
+    // A pooled connection that answers, and the schema the store needs is there.
+    await this.query('SELECT 1 FROM schema_version LIMIT 1');
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

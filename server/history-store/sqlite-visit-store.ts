@@ -213,6 +213,13 @@ export class SqliteVisitStore implements VisitStore {
     return (await this.reader.get<{ n: number }>('SELECT COUNT(*) AS n FROM visits'))?.n ?? 0;
   }
 
+  async ping(): Promise<void> {
+    // The schema page, read on both connections: the writer's (batches wait their turn behind
+    // it, as a batch would) and the reader's (the queries).
+    await this.db.get('SELECT count(*) AS n FROM sqlite_master');
+    await this.reader.get('SELECT count(*) AS n FROM sqlite_master');
+  }
+
   async close(): Promise<void> {
     await this.reader.close();
     await this.db.close();

@@ -43,7 +43,12 @@ export interface VisitStore {
   patientBook(maSoBhxh: string, year: number, facility: string | undefined): Promise<BookEntry[]>;
   /** A facility's visits by (check-in time, id), for reconciliation. */
   facilityVisits(q: FacilityQuery): Promise<StoredVisit[]>;
-  /** Number of visits held (health checks and tests). */
+  /** Number of visits held (tests). */
   count(): Promise<number>;
+  /**
+   * Readiness (GET /readyz): resolves when the database answers a query on every connection the
+   * store serves from; rejects when it does not (closed, gone, refusing connections).
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

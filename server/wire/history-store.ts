@@ -5,10 +5,10 @@
  *   POST /v1/visits:batch                      { visits: HistoryVisit[] } → BatchResponse
  *   GET  /v1/patients/{maSoBhxh}/visits?year=YYYY → PatientBook
  *   GET  /v1/facilities/{code}/visits?from=&to=&limit=&cursor= → FacilityPage
- *   GET  /healthz
+ *   GET  /healthz, GET /readyz (503 STORE_NOT_READY), GET /metrics   (operating; no API key)
  *   POST /v1/checkpoints, GET /v1/checkpoints, header Bhyt-Checkpoint   (server/wire/checkpoints.ts)
  *
- * All requests carry `Authorization: Bearer <facility API key>`; errors are problem+json.
+ * Every /v1 request carries `Authorization: Bearer <facility API key>`; errors are problem+json.
  */
 
 /** One check-in as the store keeps it: only what the patient's yearly book needs. */

@@ -81,6 +81,8 @@ export const PROBLEM_STATUS = {
   CHECKIN_KEY_UNAVAILABLE: 503,
   /** The day has no check-in record that can be put in a file. */
   CHECKIN_DAY_EMPTY: 404,
+  /** An admin's requeue of a parked item (sync or check-in record) that is not parked. */
+  NOT_PARKED: 404,
 
   // ── Medical-history store ──────────────────────────────────────────────────────────────────
   AUTH_REQUIRED: 401,
@@ -92,6 +94,8 @@ export const PROBLEM_STATUS = {
   YEAR_INVALID: 400,
   FACILITY_INVALID: 400,
   FACILITY_FORBIDDEN: 403,
+  /** GET /readyz: the store's database does not answer a query (closed, unreachable, too slow). */
+  STORE_NOT_READY: 503,
   /** Checkpoints (server/wire/checkpoints.ts): not a checkpoint of ours. */
   CHECKPOINT_INVALID: 400,
   /** Signed by another key than the one pinned or registered for this API key. */

@@ -12,11 +12,42 @@ describe('history store config', () => {
     );
     expect(r).toEqual({
       help: false,
-      config: { port: 0, host: '0.0.0.0', dataDir: '/srv/d', databaseUrl: undefined, keysFile: '/srv/k.json', faultPlan: undefined },
+      config: {
+        port: 0,
+        host: '0.0.0.0',
+        dataDir: '/srv/d',
+        databaseUrl: undefined,
+        keysFile: '/srv/k.json',
+        logLevel: 'info',
+        metricsToken: undefined,
+        faultPlan: undefined,
+      },
     });
     const env = loadHistoryStoreConfig([], { HISTORY_STORE_KEYS: '/etc/k.json' }, '/srv');
     expect(env.help === false && env.config.port).toBe(8090);
     expect(loadHistoryStoreConfig(['--help'], {})).toEqual({ help: true });
+  });
+
+  it('LOG_LEVEL (default info) and HISTORY_STORE_METRICS_TOKEN, checked together, the token never echoed', () => {
+    const r = loadHistoryStoreConfig(
+      ['--keys', 'k.json'],
+      { LOG_LEVEL: 'debug', HISTORY_STORE_METRICS_TOKEN: 'store-metrics-0123456789' },
+      '/srv',
+    );
+    expect(r.help === false && r.config.logLevel).toBe('debug');
+    expect(r.help === false && r.config.metricsToken).toBe('store-metrics-0123456789');
+    const flag = loadHistoryStoreConfig(['--keys', 'k.json', '--log-level', 'warn'], { LOG_LEVEL: 'debug' }, '/srv');
+    expect(flag.help === false && flag.config.logLevel).toBe('warn');
+    try {
+      loadHistoryStoreConfig(['--keys', 'k.json'], { LOG_LEVEL: 'loud', HISTORY_STORE_METRICS_TOKEN: 'short secret' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const text = (err as ConfigError).problems.join('\n');
+      expect(text).toMatch(/LOG_LEVEL \(--log-level\) must be one of debug, info, warn, error/);
+      expect(text).toMatch(/HISTORY_STORE_METRICS_TOKEN: must be at least 16 characters/);
+      expect(text).not.toContain('short secret');
+    }
   });
 
   it('selects PostgreSQL with --db or HISTORY_STORE_DB, SQLite otherwise', () => {
