@@ -4,6 +4,7 @@
  * destination, woken by each recorded visit), adds `checkInReport` to /api/status with its
  * warnings, mounts the auditors' day views, and drains the reporter on shutdown.
  */
+import { adminOutboxRoutes } from '../http/routes/admin-outbox.js';
 import type { RequestHandler } from 'express';
 import type { Clock, Random } from '../clock.js';
 import { checkInDayFile, checkInRecordDay } from '../check-in-report/day-records.js';
@@ -82,6 +83,14 @@ export function startCheckInReport(deps: {
     logger: deps.logger,
     options: { maxBackoffMs: config.checkInMaxBackoffSec * 1000, ...deps.options },
   });
+  routers.push(
+    adminOutboxRoutes({
+      destination: 'check-in-records',
+      target: { requeueParked: (id) => reporter.outbox.requeueParked(id), wake: () => reporter.wake() },
+      requireAdmin: deps.requireRole('admin'),
+      logger: deps.logger,
+    }),
+  );
   const unsubscribe = deps.onVisitRecorded((e) => {
     if (e.checkInOutbox) reporter.wake();
   });

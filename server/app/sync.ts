@@ -13,7 +13,9 @@ import type { Logger } from '../logger.js';
 import { CheckpointAnchor } from '../anchor/anchor.js';
 import { loadOrCreateKioskKey } from '../anchor/kiosk-key.js';
 import { realSleep, type Sleep } from '../lib/sleep.js';
-import { SqliteOutbox } from '../sync/outbox-repo.js';
+import { SqliteOutbox, requeueParked } from '../sync/outbox-repo.js';
+import { adminOutboxRoutes } from '../http/routes/admin-outbox.js';
+import type { RequestHandler } from 'express';
 import { HistoryStoreClient } from '../sync/store-client.js';
 import { SyncWorker, type SyncWorkerOptions } from '../sync/worker.js';
 import type { Closable, FeatureParts } from './feature.js';
@@ -43,6 +45,8 @@ export async function startSync(deps: {
   options?: SyncWorkerOptions;
   /** TEST ONLY: the anchor's idle wait. */
   anchorSleep?: Sleep;
+  /** Guards the admin's requeue of parked visits. */
+  requireAdmin?: RequestHandler;
 }): Promise<SyncModule> {
   const { config } = deps;
   if (!config.syncUrl || !config.syncKey) {
@@ -91,6 +95,16 @@ export async function startSync(deps: {
     worker,
     anchor,
     ready: worker.counted(),
+    routers: deps.requireAdmin
+      ? [
+          adminOutboxRoutes({
+            destination: 'sync',
+            target: { requeueParked: (id) => requeueParked(deps.db, id), wake: () => worker.wake() },
+            requireAdmin: deps.requireAdmin,
+            logger: deps.logger,
+          }),
+        ]
+      : [],
     statusSections: [
       { name: 'sync', get: () => worker.status(), warnings: () => worker.warnings() },
       { name: 'anchor', get: () => anchor.status(), warnings: () => anchor.warnings() },
