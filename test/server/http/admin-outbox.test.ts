@@ -23,7 +23,7 @@ let k: LogKiosk;
 
 function startStore(facility: string): Promise<RunningHistoryStore> {
   return startHistoryStore(
-    { port, host: '127.0.0.1', dataDir: join(root, 'store'), databaseUrl: undefined, keysFile: '' },
+    { port, host: '127.0.0.1', dataDir: join(root, 'store'), databaseUrl: undefined, keysFile: '', faultPlan: undefined },
     { clock: systemClock, logger: silentLogger, keys: ApiKeys.fromJson({ [KEY]: facility }) },
   );
 }
