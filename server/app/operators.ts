@@ -63,7 +63,7 @@ export function startOperators(deps: {
     afterListen: createDemoAccountsIfDue,
     routers: [
       sessionRoutes({ auth, deskId: config.deskId, sessionTtlSec: config.sessionTtlSec }),
-      adminRoutes({ users, random, requireRole }),
+      adminRoutes({ users, random, requireRole, logger }),
     ],
   });
 }

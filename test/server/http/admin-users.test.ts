@@ -135,4 +135,48 @@ describe('admin: operators', () => {
     const asOther = await k.request('PATCH', '/api/admin/users/nv-sua', { cookie: auditorNow, body: { displayName: 'Tự Sửa' } });
     expect([asOther.status, asOther.json.code]).toEqual([403, 'FORBIDDEN_ROLE']);
   });
+
+  it('every account change is logged like the other admin actions: the code, the account, the admin; never a name, ID number or password', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const capture = {
+      debug: () => undefined,
+      info: (msg: string, fields?: Record<string, unknown>) => void lines.push({ msg, ...fields }),
+      warn: (msg: string, fields?: Record<string, unknown>) => void lines.push({ msg, ...fields }),
+      error: (msg: string, fields?: Record<string, unknown>) => void lines.push({ msg, ...fields }),
+    };
+    const k2 = await startLogKiosk({ service: { logger: capture } });
+    try {
+      const as = (method: string, path: string, body?: unknown) => k2.request(method, path, { cookie: k2.cookies.admin, body: body ?? {} });
+      expect(
+        (
+          await as('POST', '/api/admin/users', {
+            username: 'nv-log',
+            displayName: 'Võ Thị Ghi',
+            role: 'auditor',
+            password: 'a long enough password',
+          })
+        ).status,
+      ).toBe(201);
+      expect((await as('PATCH', '/api/admin/users/nv-log', { displayName: 'Võ Thị Ghi Sổ', cccd: '001190033333' })).status).toBe(200);
+      expect((await as('PATCH', '/api/admin/users/nv-log', { role: 'receptionist' })).status).toBe(200);
+      expect((await as('POST', '/api/admin/users/nv-log/disable')).status).toBe(200);
+      expect((await as('POST', '/api/admin/users/nv-log/enable')).status).toBe(200);
+      expect((await as('POST', '/api/admin/users/nv-log/password', { password: 'another long passphrase' })).status).toBe(200);
+      const ours = lines.filter((l) => l.username === 'nv-log').map(({ code, admin, fields, role }) => ({ code, admin, fields, role }));
+      const a = ACCOUNTS.admin.username;
+      expect(ours).toStrictEqual([
+        { code: 'USER_CREATED', admin: a, fields: undefined, role: 'auditor' },
+        { code: 'USER_UPDATED', admin: a, fields: ['displayName', 'cccd'], role: undefined },
+        { code: 'USER_UPDATED', admin: a, fields: ['role'], role: 'receptionist' },
+        { code: 'USER_DISABLED', admin: a, fields: undefined, role: undefined },
+        { code: 'USER_ENABLED', admin: a, fields: undefined, role: undefined },
+        { code: 'USER_PASSWORD_RESET', admin: a, fields: undefined, role: undefined },
+      ]);
+      const all = JSON.stringify(lines);
+      for (const secret of ['Võ Thị Ghi', '001190033333', 'a long enough password', 'another long passphrase'])
+        expect(all).not.toContain(secret);
+    } finally {
+      await k2.close();
+    }
+  });
 });
