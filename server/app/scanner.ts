@@ -9,17 +9,19 @@ import type { KioskConfig } from '../config.js';
 import { scannerEventRoutes } from '../http/routes/scanner-events.js';
 import type { Logger } from '../logger.js';
 import { ScanHub } from '../scanner/scan-hub.js';
-import { SerialScanner } from '../scanner/serial-scanner.js';
 import type { FeatureParts } from './feature.js';
 
-export function startScanner(deps: {
+export async function startScanner(deps: {
   config: Pick<KioskConfig, 'scannerDevice'>;
   logger: Logger;
   /** requireRole('receptionist'). */
   requireReceptionist: RequestHandler;
-}): FeatureParts {
+}): Promise<FeatureParts> {
   const device = deps.config.scannerDevice;
   if (device === undefined) return {};
+  // Loaded only when a device is configured: the serial library (native bindings) costs start-up
+  // time every desk without one would pay for nothing.
+  const { SerialScanner } = await import('../scanner/serial-scanner.js');
   const hub = new ScanHub();
   const scanner = new SerialScanner({ path: device, logger: deps.logger, onScan: (text) => hub.publish(text) });
   scanner.start();

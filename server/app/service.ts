@@ -180,7 +180,7 @@ export async function startKioskService(config: KioskConfig, opts: ServiceOption
       startTrustRefresh({ config, clock, random, logger, trust, startup: trustStartup, trustFile, requireAdmin: requireRole('admin') }),
     );
     // A USB serial scanner (KIOSK_SCANNER_DEVICE): its scans pushed to the receptionist's screen.
-    mount(startScanner({ config, logger, requireReceptionist: requireRole('receptionist') }));
+    mount(await startScanner({ config, logger, requireReceptionist: requireRole('receptionist') }));
     // Drains the visit log's outbox, woken by each recorded visit; started after the database,
     // so shutdown stops the worker before the database closes.
     const sync = mount(
