@@ -3,6 +3,7 @@
  * CheckpointSender (the store is tested on its own), a frozen clock and an injected sleep the test
  * ends by hand: nothing here waits for real time.
  */
+import { manualSleep } from '../../helpers/manual-sleep.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,6 @@ import type { NewCardCheck } from '../../../server/card-checks/records.js';
 import { fixedClock } from '../../../server/clock.js';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
-import type { Sleep } from '../../../server/lib/sleep.js';
 import { createLogger } from '../../../server/logger.js';
 import type { PortalCheckedResult } from '../../../server/portal/merge.js';
 import { GENESIS_HASH } from '../../../server/visits/chain.js';
@@ -56,32 +56,6 @@ class FakeSender implements CheckpointSender {
     const next = this.answers.shift();
     return next ? next() : { status: 'recorded' };
   }
-}
-
-/** The idle loop's waits: recorded with their length, ended by the test (or the signal). */
-function manualSleep(): { sleep: Sleep; waits: number[]; pending: () => number; wake: () => void } {
-  const waits: number[] = [];
-  let open: Array<() => void> = [];
-  return {
-    waits,
-    pending: () => open.length,
-    wake() {
-      const o = open;
-      open = [];
-      for (const r of o) r();
-    },
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve) => {
-        waits.push(ms);
-        if (signal.aborted) return resolve();
-        const done = () => {
-          open = open.filter((x) => x !== done);
-          resolve();
-        };
-        open.push(done);
-        signal.addEventListener('abort', done, { once: true });
-      }),
-  };
 }
 
 const local = (): VerifyResult => ({
@@ -343,7 +317,7 @@ describe('CheckpointAnchor idle loop', () => {
     // An interval later: the next one, with the heads as they are now.
     const v = await addVisit();
     clock.advance(INTERVAL);
-    sleep.wake();
+    sleep.expire();
     await until(() => sender.calls.length === 2 && sleep.pending() === 1, 'the second idle checkpoint');
     expect(sender.calls[1]!.claims).toMatchObject({ visits: v, signedAt: iso(NOW + INTERVAL) });
     expect(sleep.waits).toEqual([INTERVAL, INTERVAL]);
@@ -352,18 +326,18 @@ describe('CheckpointAnchor idle loop', () => {
     clock.advance(20_000);
     await batch(a, { status: 'recorded' });
     clock.advance(INTERVAL - 20_000);
-    sleep.wake();
+    sleep.expire();
     await until(() => sleep.pending() === 1 && sleep.waits.length === 3, 'the shortened wait');
     expect(sleep.waits[2]).toBe(20_000);
     expect(sender.calls).toHaveLength(2);
     clock.advance(20_000);
-    sleep.wake();
+    sleep.expire();
     await until(() => sender.calls.length === 3 && sleep.pending() === 1, 'the third idle checkpoint');
     expect(sender.calls[2]!.claims.signedAt).toBe(iso(NOW + 2 * INTERVAL + 20_000));
 
     await a.stop();
     expect(sender.calls.every((c) => c.signal.aborted)).toBe(true);
-    sleep.wake();
+    sleep.expire();
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     expect(sender.calls).toHaveLength(3);
     expect(sleep.pending()).toBe(0);
@@ -380,7 +354,7 @@ describe('CheckpointAnchor idle loop', () => {
     ]);
     expect(sleep.waits).toEqual([INTERVAL]);
     clock.advance(INTERVAL);
-    sleep.wake();
+    sleep.expire();
     await until(() => sender.calls.length === 2 && sleep.pending() === 1, 'the retry');
     expect(a.status()).toMatchObject({ lastError: null, lastAnchored: { anchoredAt: iso(NOW + INTERVAL) } });
   });

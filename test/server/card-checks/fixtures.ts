@@ -4,6 +4,7 @@
  * portal's latency can be held (`holdPortal`) and released, and the service's waits expired by
  * hand, so no test waits for real time.
  */
+import { manualSleep } from '../../helpers/manual-sleep.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,6 @@ import { CardCheckQueries } from '../../../server/card-checks/card-check-queries
 import { CardCheckRepository } from '../../../server/card-checks/card-check-repo.js';
 import { RecheckRepository } from '../../../server/card-checks/recheck-repo.js';
 import { CardCheckService, type CardCheckOperator } from '../../../server/card-checks/service.js';
-import type { Sleep } from '../../../server/lib/sleep.js';
 import { fixedClock } from '../../../server/clock.js';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
@@ -25,7 +25,7 @@ import type { TrustSnapshot } from '../../../server/trust/types.js';
 import { testPortalConfig } from '../../helpers/reference-portal.js';
 import { OPERATOR, PEOPLE, PORTAL_NOW, TOKEN_TTL_S, counterRandom, makeClient, writePeople } from '../portal/fixtures.js';
 
-export { PEOPLE, PORTAL_NOW, OPERATOR };
+export { PEOPLE, PORTAL_NOW, OPERATOR, manualSleep };
 
 export const RECEPTIONIST: CardCheckOperator = { username: 'le.tan', displayName: OPERATOR.name, cccd: OPERATOR.cccd };
 export const NO_CCCD: CardCheckOperator = { username: 'no.cccd', displayName: OPERATOR.name, cccd: null };
@@ -76,32 +76,6 @@ export async function startHeldPortal(): Promise<TestPortal> {
       await portal.close();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-/** The service's wait: recorded, ended by `expire()` or the signal (never by real time). */
-export function manualSleep(): { sleep: Sleep; waits: number[]; pending(): number; expire(): void } {
-  const waits: number[] = [];
-  let open: Array<() => void> = [];
-  return {
-    waits,
-    pending: () => open.length,
-    expire() {
-      const o = open;
-      open = [];
-      for (const r of o) r();
-    },
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve) => {
-        waits.push(ms);
-        if (signal.aborted) return resolve();
-        const done = () => {
-          open = open.filter((x) => x !== done);
-          resolve();
-        };
-        open.push(done);
-        signal.addEventListener('abort', done, { once: true });
-      }),
   };
 }
 
