@@ -4,11 +4,11 @@
  * an injected sleep the test releases, the desk's `?wait=S` and the re-check worker's waits are
  * gates the test opens: nothing waits for real time.
  */
+import { manualSleep } from '../../helpers/manual-sleep.js';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sleep } from '../../../server/lib/sleep.js';
 import { fixedClock } from '../../../server/clock.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { createLogger } from '../../../server/logger.js';
@@ -41,37 +41,6 @@ const CHIP_ONLY_QR = '012195005550||Trần Thị Mai|15061995|Nữ|Số 5 Đư�
 const SECOND = { username: 'le-tan-2', displayName: 'Phạm Thị Hai', cccd: '001190077777' };
 const NO_CCCD = { username: 'khong-cccd', displayName: 'Vũ Văn Thiếu' };
 
-/** Waits that end only when the test says so (or the signal aborts). */
-function gate() {
-  let open: Array<() => void> = [];
-  const onSleep: Array<() => void> = [];
-  const calls: number[] = [];
-  const sleep: Sleep = (ms, signal) =>
-    new Promise<void>((resolve) => {
-      calls.push(ms);
-      for (const l of onSleep.splice(0)) l();
-      if (signal.aborted) return resolve();
-      const done = () => {
-        open = open.filter((x) => x !== done);
-        resolve();
-      };
-      open.push(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
-  return {
-    sleep,
-    calls,
-    pending: () => open.length,
-    open() {
-      const o = open;
-      open = [];
-      for (const r of o) r();
-    },
-    /** Resolves at the next call of `sleep`. */
-    next: () => new Promise<void>((r) => onSleep.push(r)),
-  };
-}
-
 let portal: RunningPortal;
 let portalDir: string;
 let portalFlags: string[];
@@ -80,8 +49,8 @@ const lines: string[] = [];
 let tokenRequests = 0;
 let portalHeld: Array<() => void> = [];
 const portalDelays: number[] = [];
-const waitGate = gate();
-const recheckGate = gate();
+const waitGate = manualSleep();
+const recheckGate = manualSleep();
 const cookies: Record<string, string> = {};
 
 function releasePortal(): void {
@@ -348,7 +317,7 @@ describe('online card check through the kiosk service', () => {
 
     await portal.control.setAccepting(true);
     const idle = recheckGate.next();
-    recheckGate.open();
+    recheckGate.expire();
     await idle;
     const list = await get('/api/audit/visits?limit=5', k.cookies.auditor);
     const visit = list.json.items.find((x: { id: string }) => x.id === v.json.visit.id);
@@ -472,11 +441,11 @@ describe('portal off (no KIOSK_PORTAL_URL)', () => {
 
 describe('a slow portal', () => {
   let slow: LogKiosk;
-  const waits = gate();
+  const waits = manualSleep();
   beforeAll(async () => {
     slow = await startLogKiosk({
       flags: portalFlags,
-      service: { cardChecks: { clientSleep: () => Promise.resolve(), waitSleep: waits.sleep, recheckSleep: gate().sleep } },
+      service: { cardChecks: { clientSleep: () => Promise.resolve(), waitSleep: waits.sleep, recheckSleep: manualSleep().sleep } },
     });
   });
   afterAll(async () => {
