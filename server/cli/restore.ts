@@ -134,15 +134,24 @@ async function run(argv: readonly string[]): Promise<number> {
       );
       return 1;
     }
-    process.stdout.write(
-      JSON.stringify({ restored: live, from, visits: after.count, headSeq: after.headSeq, headHash: after.headHash, previous }) + '\n',
-    );
-    if (!existsSync(kioskKeyPath(dataDir))) {
+    const keyPresent = existsSync(kioskKeyPath(dataDir));
+    if (!keyPresent) {
       // The backup holds the log, not the key: a new key is a new kiosk to the store.
       process.stderr.write(
         `restore: note: no kiosk key (${KIOSK_KEY_FILE}) in ${dataDir}: put back the copy kept with the configuration, or the store will refuse this kiosk's checkpoints (docs/deploy.md)\n`,
       );
     }
+    process.stdout.write(
+      JSON.stringify({
+        restored: live,
+        from,
+        visits: after.count,
+        headSeq: after.headSeq,
+        headHash: after.headHash,
+        previous,
+        kioskKey: keyPresent ? 'present' : 'missing',
+      }) + '\n',
+    );
     return 0;
   } catch (err) {
     if (err instanceof Refused) {

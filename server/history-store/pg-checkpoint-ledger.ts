@@ -104,6 +104,13 @@ export class PgCheckpointLedger implements CheckpointLedger {
       throw new PgStoreError('cannot connect to the database', { cause: err });
     });
     let broken: unknown;
+    // A checked-out client is not the pool's to watch: if the server goes away mid-transaction
+    // (restart, failover) the client emits 'error', which would end the process unheard. The
+    // failing query rejects too, so noting it is enough; the client is discarded on release.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CHECKPOINT_LOCK, slot]);
@@ -115,6 +122,7 @@ export class PgCheckpointLedger implements CheckpointLedger {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err instanceof PgStoreError ? err : new PgStoreError('checkpoint transaction failed', { cause: err });
     } finally {
+      client.off('error', onError);
       client.release(broken instanceof Error ? broken : undefined);
     }
   }

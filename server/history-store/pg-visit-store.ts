@@ -192,6 +192,11 @@ export class PgVisitStore implements VisitStore {
         throw new PgStoreError('cannot connect to the database', { cause: err });
       });
       let broken: unknown;
+      // Checked out, the client's 'error' (the server gone mid-transaction) is ours to hear.
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [PARTITION_LOCK, year]);
@@ -203,6 +208,7 @@ export class PgVisitStore implements VisitStore {
         throw new PgStoreError('cannot create a year partition', { cause: err });
       } finally {
         // A client that failed mid-transaction is discarded rather than reused.
+        client.off('error', onError);
         client.release(broken instanceof Error ? broken : undefined);
       }
       this.partitions.add(year);

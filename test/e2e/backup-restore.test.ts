@@ -16,6 +16,17 @@ import { startLogKiosk } from '../server/visits/fixtures.js';
 
 const CONCURRENCY = 500;
 
+/** The tool's one JSON line (its report), wherever its stderr notes landed beside it. */
+function jsonLine(output: string): unknown {
+  const line = output
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  if (line === undefined) throw new Error(`no JSON line in:\n${output}`);
+  return JSON.parse(line);
+}
+
 async function tool(script: string, args: string[]) {
   const p = spawnTsx(script, args);
   const code = await p.exited;
@@ -64,7 +75,7 @@ describe('backup and restore', () => {
       backupDone = true;
       await Promise.all(desks);
       expect(backup.code, backup.output).toBe(0);
-      const report = JSON.parse(backup.output.trim().split('\n').pop()!) as { backup: string; visits: number; headSeq: number };
+      const report = jsonLine(backup.output) as { backup: string; visits: number; headSeq: number };
       expect(readdirSync(out)).toEqual([report.backup.slice(out.length + 1)]);
       expect(report.backup).toMatch(/kiosk-\d{8}T\d{6}Z\.sqlite$/);
       // The check-ins went on while it ran: the live log is ahead of the copy.
@@ -75,7 +86,9 @@ describe('backup and restore', () => {
       const restoredDir = join(mkdtempSync(join(tmpdir(), 'kiosk-restored-')), 'data');
       const restore = await tool('server/cli/restore.ts', ['--from', report.backup, '--data-dir', restoredDir]);
       expect(restore.code, restore.output).toBe(0);
-      expect(JSON.parse(restore.output.trim().split('\n').pop()!)).toMatchObject({ visits: report.visits, previous: null });
+      expect(jsonLine(restore.output)).toMatchObject({ visits: report.visits, previous: null, kioskKey: 'missing' });
+      // …and says, beside it, what a restored folder without its kiosk key means.
+      expect(restore.output).toContain('restore: note: no kiosk key (checkpoint-key.json)');
       const restored = await visitIds(restoredDir);
       expect(restored.size).toBe(report.visits);
       for (const id of before) expect(restored.has(id)).toBe(true);
@@ -98,7 +111,7 @@ describe('backup and restore', () => {
       expect((await visitIds(k.dataDir)).size).toBe(acked.length);
       const forced = await tool('server/cli/restore.ts', ['--from', report.backup, '--data-dir', k.dataDir, '--force']);
       expect(forced.code, forced.output).toBe(0);
-      const previous = (JSON.parse(forced.output.trim().split('\n').pop()!) as { previous: string }).previous;
+      const previous = (jsonLine(forced.output) as { previous: string }).previous;
       expect(previous).toMatch(/kiosk\.sqlite\.before-restore-\d{8}T\d{6}Z$/);
       expect(existsSync(previous)).toBe(true);
       expect((await visitIds(k.dataDir)).size).toBe(report.visits);
