@@ -112,7 +112,7 @@ export class CheckpointAnchor implements BatchCheckpoints {
     return run;
   }
 
-  /** Sends a checkpoint on its own now (the idle loop; also `POST /api/admin/…` could). */
+  /** Sends a checkpoint on its own now (the idle loop). */
   async anchorNow(signal: AbortSignal = this.#stop.signal): Promise<void> {
     await this.withCheckpoint(async (jws) => ({ value: undefined, answer: await this.d.sender.postCheckpoint(jws, signal) }));
   }
