@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { CheckpointClaims, CheckpointPage } from '../wire/checkpoints.js';
 import { anchoredFromRow, type CheckpointLedger, type CheckpointTables, type NewCheckpoint, type PinnedKey } from './checkpoint-ledger.js';
 import { PgStoreError } from './pg-errors.js';
+import { inPgTransaction } from './pg-transaction.js';
 
 /** Names "a slot's checkpoints" among advisory locks (the second key is the slot's hash). */
 const CHECKPOINT_LOCK = 0x62_68_63_70; // "bhcp"
@@ -99,32 +100,11 @@ function tables(q: Q): CheckpointTables {
 export class PgCheckpointLedger implements CheckpointLedger {
   constructor(private readonly pool: pg.Pool) {}
 
-  async inSlot<T>(slot: string, fn: (t: CheckpointTables) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect().catch((err: unknown) => {
-      throw new PgStoreError('cannot connect to the database', { cause: err });
-    });
-    let broken: unknown;
-    // A checked-out client is not the pool's to watch: if the server goes away mid-transaction
-    // (restart, failover) the client emits 'error', which would end the process unheard. The
-    // failing query rejects too, so noting it is enough; the client is discarded on release.
-    const onError = (err: Error) => {
-      broken = err;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
+  inSlot<T>(slot: string, fn: (t: CheckpointTables) => Promise<T>): Promise<T> {
+    return inPgTransaction(this.pool, 'checkpoint transaction failed', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [CHECKPOINT_LOCK, slot]);
-      const out = await fn(tables(client));
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      broken = err;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err instanceof PgStoreError ? err : new PgStoreError('checkpoint transaction failed', { cause: err });
-    } finally {
-      client.off('error', onError);
-      client.release(broken instanceof Error ? broken : undefined);
-    }
+      return fn(tables(client));
+    });
   }
 
   async list(slot: string, after: number, limit: number): Promise<CheckpointPage> {

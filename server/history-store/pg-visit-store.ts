@@ -21,6 +21,7 @@
  *   report): one round trip, and as a single statement in autocommit, one transaction. Rows are
  *   claimed in id order so two overlapping batches lock their ids in the same order.
  */
+import { inPgTransaction } from './pg-transaction.js';
 import { PG_CHECKPOINT_TABLES, PgCheckpointLedger } from './pg-checkpoint-ledger.js';
 import pg from 'pg';
 import type { Migration } from '../db/migrate.js';
@@ -188,29 +189,10 @@ export class PgVisitStore implements VisitStore {
       if (this.partitions.has(year)) continue;
       // DDL takes no bind parameters: the year goes into the name and bound as a checked integer.
       if (!Number.isInteger(year) || year < 1900 || year > 9999) throw new PgStoreError('year out of range for a partition');
-      const client = await this.pool.connect().catch((err: unknown) => {
-        throw new PgStoreError('cannot connect to the database', { cause: err });
-      });
-      let broken: unknown;
-      // Checked out, the client's 'error' (the server gone mid-transaction) is ours to hear.
-      const onError = (err: Error) => {
-        broken = err;
-      };
-      client.on('error', onError);
-      try {
-        await client.query('BEGIN');
+      await inPgTransaction(this.pool, 'cannot create a year partition', async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [PARTITION_LOCK, year]);
         await client.query(`CREATE TABLE IF NOT EXISTS visits_y${year} PARTITION OF visits FOR VALUES IN (${year})`);
-        await client.query('COMMIT');
-      } catch (err) {
-        broken = err;
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw new PgStoreError('cannot create a year partition', { cause: err });
-      } finally {
-        // A client that failed mid-transaction is discarded rather than reused.
-        client.off('error', onError);
-        client.release(broken instanceof Error ? broken : undefined);
-      }
+      });
       this.partitions.add(year);
       this.logger.info('year partition ready', { code: 'PARTITION_READY', year });
     }
