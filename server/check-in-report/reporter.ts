@@ -43,8 +43,10 @@ export class CheckInReporter {
       d.random,
       d.logger,
       { label: 'check-in report', codePrefix: 'CHECKIN_REPORT', behindWarning: 'CHECKIN_REPORT_BEHIND' },
-      // One record per call: the portal answers for one file. Ordered, like the sync.
-      { behindAfterMs: BEHIND_AFTER_MS, ...d.options, batchSize: 1 },
+      // One record per call: the portal answers for one file. Ordered, like the sync. Each
+      // acknowledgement is recorded before the next record leaves: the portal counts every file
+      // it is sent, so a kill resends only the one in flight, not that one and the one before.
+      { behindAfterMs: BEHIND_AFTER_MS, ...d.options, batchSize: 1, overlapBookkeeping: false },
     );
   }
 

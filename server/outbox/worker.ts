@@ -13,7 +13,10 @@
  * was acknowledged. What overlaps is the kiosk's own database work — while batch N is out the
  * worker already reads batch N+1 (the visits after N's last sequence number), and while N+1 is
  * out it records N's acknowledgement — so a drain is paced by the destination, not by the sum of
- * both sides. Should the kiosk die before N's acknowledgement is recorded, N is simply sent again.
+ * both sides. Should the kiosk die before N's acknowledgement is recorded, N is simply sent again
+ * (with N+1, if it was out): a kill costs at most two batches resent. A destination that counts
+ * every file it is sent (the portal, one record per call) says overlapBookkeeping: false, and
+ * then only the one request out at the kill goes again.
  *
  * After a failed batch the whole queue waits (exponential backoff, full jitter, capped), so order
  * is kept and a struggling destination is not hammered. All state is in the database, so a
@@ -60,6 +63,11 @@ export interface OutboxWorkerOptions {
   stopGraceMs?: number;
   /** Pending visits older than this raise the SYNC_BEHIND warning. */
   behindAfterMs?: number;
+  /**
+   * Record batch N's acknowledgement while N+1 is out (default). False: N is recorded before
+   * N+1 leaves, so a kill resends at most the one batch in flight, for a slower drain.
+   */
+  overlapBookkeeping?: boolean;
   /** Waits `ms` unless `signal` aborts first (injectable for tests). */
   sleep?: Sleep;
 }
@@ -72,6 +80,7 @@ export const DEFAULTS = {
   maxBackoffMs: 5 * 60_000,
   stopGraceMs: 5_000,
   behindAfterMs: 3_600_000,
+  overlapBookkeeping: true,
 };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -304,6 +313,7 @@ export class OutboxWorker<P, R = never> {
     // acknowledgements are recorded in batch order and one failure surfaces before the next.
     await this.settle();
     this.bookkeeping = this.record(outcomes);
+    if (!this.opts.overlapBookkeeping) await this.settle();
     return true;
   }
 

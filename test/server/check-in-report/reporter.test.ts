@@ -131,6 +131,26 @@ const states = () =>
 const settled = async () => (await states()).every((s) => s.state !== 'pending');
 
 describe('CheckInReporter', () => {
+  it('records each receipt before the next record leaves, so a kill resends only the record in flight', async () => {
+    await seed(3);
+    const events: string[] = [];
+    const portal = new ScriptedPortal();
+    const submit = portal.submitCheckInRecord.bind(portal);
+    portal.submitCheckInRecord = (xml) => {
+      events.push(`send ${portal.files.length + 1}`);
+      return submit(xml);
+    };
+    const r = start(portal);
+    // Patched before the worker's first acknowledgement (start() only begins an async loop).
+    const record = r.outbox.recordOutcomes.bind(r.outbox);
+    r.outbox.recordOutcomes = async (outcomes, now) => {
+      await record(outcomes, now);
+      events.push(`recorded ${outcomes.map((o) => o.seq).join(',')}`);
+    };
+    await until(r, settled);
+    expect(events).toEqual(['send 1', 'recorded 1', 'send 2', 'recorded 2', 'send 3', 'recorded 3']);
+  });
+
   it('sends each visit once, in order, as a signed record that validates, and records the receipt beside it', async () => {
     const ids = await seed(3);
     const portal = new ScriptedPortal();

@@ -290,6 +290,20 @@ describe('SyncWorker', () => {
     await worker.stop();
   });
 
+  it('with overlapBookkeeping off, each batch is marked before the next leaves (a kill resends only the one in flight)', async () => {
+    const { outbox, sender, worker } = setup(undefined, { overlapBookkeeping: false });
+    outbox.add(9);
+    const sentWhenPosted: number[] = [];
+    sender.handler = async (ids) => {
+      sentWhenPosted.push(outbox.count('sent'));
+      return ids.map(() => 'stored' as const);
+    };
+    worker.start();
+    await until(worker, () => outbox.count('sent') === 9 && worker.status().state === 'idle');
+    expect(sentWhenPosted).toEqual([0, 3, 6]);
+    await worker.stop();
+  });
+
   it('a failure to record an acknowledgement sends that batch again (the store answers duplicate)', async () => {
     const { outbox, sender, worker, sleeps } = setup();
     outbox.add(5);
