@@ -21,6 +21,8 @@ export interface SeedVisit {
   card?: Record<string, unknown> | null;
   /** MA_DOITUONG_KCB; default none. */
   visitCategory?: string | null;
+  /** The scanned text the visit row keeps (default "seeded"). */
+  qrText?: string;
 }
 
 export interface SeedOptions {
@@ -85,7 +87,7 @@ export async function seedVisits(
         key_id: null,
         rid: null,
         demo: 0,
-        qr_text: 'seeded',
+        qr_text: v.qrText ?? 'seeded',
       });
     });
     ids.push(id);

@@ -19,6 +19,8 @@ export interface AwaitingRecheck {
 /** What the RecheckWorker needs from the visit log. */
 export interface RecheckSource {
   awaitingRecheck(limit: number): Promise<AwaitingRecheck[]>;
+  /** The text scanned for the visit (the visit row keeps it), for a wedge-typed ID card's name. */
+  scannedText(visitId: string): Promise<string | undefined>;
 }
 
 const RECHECK_COLUMNS = `r.seq, r.id, r.visit_id, r.card_check_id, r.at, r.state, r.portal_code, r.portal_message, r.latency_ms,
@@ -37,6 +39,11 @@ export class RecheckRepository implements RecheckSource {
       [limit],
     );
     return rows.map((r) => ({ visitId: r.visit_id, cardCheckId: r.id }));
+  }
+
+  async scannedText(visitId: string): Promise<string | undefined> {
+    const row = await this.db.get<{ qr_text: string }>('SELECT qr_text FROM visits WHERE id = ?', [visitId]);
+    return row?.qr_text;
   }
 
   async countAwaitingRecheck(): Promise<number> {

@@ -21,6 +21,8 @@ import { uuidv7 } from '../visits/uuidv7.js';
 import type { CardCheckRepository } from './card-check-repo.js';
 import type { RecheckRepository, RecheckSource } from './recheck-repo.js';
 import { subjectOfRecord } from './service.js';
+import { askWithUnreadableName, typedNameOf } from './wedge-name.js';
+import type { CheckSubject } from '../portal/request.js';
 import { realSleep, type Sleep } from '../lib/sleep.js';
 
 export interface RecheckWorkerDeps {
@@ -91,9 +93,14 @@ export class RecheckWorker {
       const check = await repo.get(item.cardCheckId);
       if (!check) continue;
       const operator = { name: check.operatorName, cccd: check.operatorCccd };
+      // A wedge-typed ID card is asked as at the desk: typed name, then the portal's (wedge-name.ts).
+      const nameUnreadable = check.local.card?.nameFrom === 'unreadable';
+      const typedName = nameUnreadable ? typedNameOf(await source.scannedText(item.visitId)) : undefined;
+      const ask = (subject: CheckSubject) => client.check(subject, operator, { signal: this.#stop.signal });
       let outcome;
       try {
-        outcome = await client.check(subjectOfRecord(check), operator, { signal: this.#stop.signal });
+        const subject = subjectOfRecord(check, typedName);
+        outcome = nameUnreadable ? await askWithUnreadableName(ask, subject) : await ask(subject);
       } catch (err) {
         if (!(err instanceof PortalRequestError)) throw err;
         // Nothing a later try could change: recorded once, flagged for a person.

@@ -36,7 +36,7 @@ import { PortalHealthTracker, type PortalHealthStatus } from './portal-health.js
 import type { CardCheckRecord, CardCheckSource } from './records.js';
 import { realSleep, type Sleep } from '../lib/sleep.js';
 import { interrupted, notSent } from './unanswered.js';
-import { namedByPortal, portalNameToAskWith, wedgeLocal } from './wedge-name.js';
+import { askWithUnreadableName, namedByPortal, wedgeLocal } from './wedge-name.js';
 
 /** The signed-in operator (server/users' User has these members). */
 export interface CardCheckOperator {
@@ -99,7 +99,7 @@ function sourceOf(input: CardCheckInput, local: VerifyResult): CardCheckSource |
 }
 
 /** The subject a stored check is looked up by again (a re-check, after a restart). */
-export function subjectOfRecord(c: Pick<CardCheckRecord, 'source' | 'local'>): CheckSubject {
+export function subjectOfRecord(c: Pick<CardCheckRecord, 'source' | 'local'>, typedName?: string): CheckSubject {
   if (c.source === 'manual') {
     const card = c.local.card ?? {};
     const entry: ManualEntry = { name: card.fullName ?? '', birthDate: card.birthDate ?? '' };
@@ -107,7 +107,8 @@ export function subjectOfRecord(c: Pick<CardCheckRecord, 'source' | 'local'>): C
     if (card.idNumber !== undefined) entry.cccd = card.idNumber;
     return subjectFromManual(entry);
   }
-  return subjectFromResult(c.local);
+  // A wedge-typed ID card's name is asked with only because the portal requires one (wedge-name.ts).
+  return subjectFromResult(typedName === undefined ? c.local : { ...c.local, card: { ...c.local.card, fullName: typedName } });
 }
 
 export class CardCheckService {
@@ -156,8 +157,7 @@ export class CardCheckService {
     else if (!portalPolicy(source ?? undefined, client.checkMode)) first = withPortalState(local, 'not_needed');
     else {
       try {
-        // A wedge-typed ID card's name is asked with only because the portal requires one (wedge-name.ts).
-        send = subject ?? subjectFromResult(typedName === undefined ? local : { ...local, card: { ...local.card, fullName: typedName } });
+        send = subject ?? subjectOfRecord({ source, local }, typedName);
         operatorFields({ name: operator.displayName, cccd: operator.cccd });
         first = withPortalState(local, 'pending');
       } catch (err) {
@@ -319,9 +319,8 @@ export class CardCheckService {
     let merged: PortalCheckedResult;
     try {
       const staff = { name: operator.displayName, cccd: operator.cccd };
-      let outcome = await client.check(subject, staff, { signal });
-      const portalName = nameUnreadable ? portalNameToAskWith(outcome) : undefined;
-      if (portalName !== undefined) outcome = await client.check({ ...subject, fullName: portalName }, staff, { signal });
+      const ask = (asked: CheckSubject) => client.check(asked, staff, { signal });
+      const outcome = nameUnreadable ? await askWithUnreadableName(ask, subject) : await ask(subject);
       merged = mergePortalOutcome(local, outcome);
       if (nameUnreadable) merged = namedByPortal(merged, outcome);
     } catch (err) {

@@ -11,8 +11,13 @@
  *   itself compares the birth date (070 when it differs) and the card's state.
  * - `namedByPortal`: once the ID number and birth date matched (any answer but 060/061/070 with a
  *   name in it), the portal's name is the patient's name, marked `nameFrom: 'portal'`.
+ * - The background re-check of a visit checked in while the portal was down asks the same way
+ *   (`askWithUnreadableName`), with the typed name read back from the visit's scanned text
+ *   (`typedNameOf`): the card check keeps neither once it is a visit.
  */
+import { parseIdCardQr } from '../card/id-card-qr.js';
 import type { PortalCheckedResult } from '../portal/merge.js';
+import type { CheckSubject } from '../portal/request.js';
 import type { PortalOutcome } from '../portal/outcome.js';
 import type { VerifyResult } from '../wire/verification.js';
 
@@ -39,4 +44,24 @@ export function namedByPortal(merged: PortalCheckedResult, outcome: PortalOutcom
   const name = outcome.reply.hoTen?.trim();
   if (!name) return merged;
   return { ...merged, card: { ...merged.card, fullName: name, nameFrom: 'portal' } };
+}
+
+/**
+ * Asks the portal about a wedge-typed ID card: with the typed name, then, when the answer is a
+ * name mismatch carrying the portal's record, once more with the portal's name.
+ */
+export async function askWithUnreadableName(
+  ask: (subject: CheckSubject) => Promise<PortalOutcome>,
+  subject: CheckSubject,
+): Promise<PortalOutcome> {
+  const first = await ask(subject);
+  const portalName = portalNameToAskWith(first);
+  return portalName === undefined ? first : ask({ ...subject, fullName: portalName });
+}
+
+/** The name as the wedge typed it, read back from the scanned ID-card text; undefined when there is none. */
+export function typedNameOf(qrText: string | undefined): string | undefined {
+  if (qrText === undefined) return undefined;
+  const parsed = parseIdCardQr(qrText);
+  return parsed.ok ? parsed.card.fullName : undefined;
 }

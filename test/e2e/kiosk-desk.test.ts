@@ -18,6 +18,7 @@ import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { demoLegacyPerson, idCardQrText } from '../../server/issuer/demo-legacy.js';
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
 import { startTestKiosk } from '../helpers/kiosk-service.js';
+import { scanByWedge } from '../helpers/wedge.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
@@ -65,8 +66,7 @@ const verdictOf = (page: Page) => page.evaluate(() => document.querySelector('ki
 
 async function wedge(page: Page, text: string, verdict: string): Promise<void> {
   // The scan goes to the page, not to whatever field had the keyboard.
-  await page.keyboard.type(text, { delay: 1 });
-  await page.keyboard.press('Enter');
+  await scanByWedge(page, text);
   await page.waitForFunction(
     (v: string) =>
       document.querySelector('kiosk-verdict-panel')?.getAttribute('data-verdict') === v &&
@@ -290,8 +290,7 @@ describe('kiosk desk: a receptionist with a queue', () => {
     const person = demoLegacyPerson(NOW);
     const idQr = idCardQrText(person);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.type(idQr, { delay: 1 });
-    await page.keyboard.press('Enter');
+    await scanByWedge(page, idQr);
     await page.waitForSelector('[data-warning="WEDGE_ID_CARD"]', { timeout: 30_000 });
     const name = await page.$eval('kiosk-verdict-panel >>> [data-field="fullName"]', (el) => ({
       from: el.getAttribute('data-name-from'),
@@ -366,8 +365,7 @@ describe('kiosk desk: a receptionist with a queue', () => {
   it('item 6: a chip ID-card QR typed by a wedge is flagged: its accented letters are lost, match on the ID number and birth date', async () => {
     const idQr = idCardQrText(demoLegacyPerson(NOW));
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.type(idQr, { delay: 1 });
-    await page.keyboard.press('Enter');
+    await scanByWedge(page, idQr);
     await page.waitForSelector('[data-warning="WEDGE_ID_CARD"]', { timeout: 30_000 });
     expect(await page.$eval('[data-warning="WEDGE_ID_CARD"]', (el) => el.textContent)).toContain('số CCCD và ngày sinh');
     await shoot(page, 'wedge-id-card');

@@ -27,6 +27,7 @@ import { startTestKiosk } from '../helpers/kiosk-service.js';
 import { LEGACY_HC, LEGACY_NEW, LEGACY_TE } from '../helpers/legacy-samples.js';
 import { qrFrame } from '../helpers/qr-matrix.js';
 import { writeY4m } from '../helpers/y4m.js';
+import { scanByWedge } from '../helpers/wedge.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z'); // 09:00 in Hà Nội
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
@@ -431,8 +432,7 @@ describe('kiosk screen with the online card check', () => {
 
     it('the portal is slow: the receptionist stops waiting, ticks what she checked, checks in under review', async () => {
       held.hold();
-      await page.keyboard.type(LEGACY_NEW, { delay: 1 });
-      await page.keyboard.press('Enter');
+      await scanByWedge(page, LEGACY_NEW);
       await page.waitForSelector('kiosk-portal-panel[data-portal-state="pending"]', { timeout: 30_000 });
       await page.click('kiosk-check-in >>> [data-action="give-up"]');
       await page.waitForSelector('kiosk-check-in >>> [data-review="PAPER_CARD"]');
@@ -455,8 +455,7 @@ describe('kiosk screen with the online card check', () => {
     it('#13 item 3: a chip ID-card QR typed by the wedge: its lost name is never shown; matched on the ID number and birth date, the portal’s name shown as such → check-in', async () => {
       held.hold();
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-      await page.keyboard.type(XUAN_CCCD, { delay: 1 });
-      await page.keyboard.press('Enter');
+      await scanByWedge(page, XUAN_CCCD);
       // The instant verdict, the portal still asked: no name, said why; the typed letters nowhere.
       await page.waitForSelector('kiosk-portal-panel[data-portal-state="pending"]', { timeout: 30_000 });
       await page.waitForSelector('[data-warning="WEDGE_ID_CARD"]');
@@ -502,8 +501,7 @@ describe('kiosk screen with the online card check', () => {
       await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
       writePortalData({ hoTen: STAFF.hoTen, cccd: '012195009999' });
       try {
-        await page.keyboard.type(LEGACY_TE, { delay: 1 });
-        await page.keyboard.press('Enter');
+        await scanByWedge(page, LEGACY_TE);
         await page.waitForSelector('kiosk-portal-panel[data-portal-state="config"]', { timeout: 30_000 });
         expect(await verdictOf(page)).toEqual({ verdict: 'needs_review', code: 'PORTAL_CONFIG_ERROR' });
         expect(await portalText(page, '[data-portal-title]')).toContain('Lỗi cấu hình của cơ sở, không phải lỗi của người bệnh');
@@ -518,8 +516,7 @@ describe('kiosk screen with the online card check', () => {
     it('003: the old card expired, the new card number and dates are shown; the card is refused', async () => {
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
-      await page.keyboard.type(LEGACY_TE, { delay: 1 });
-      await page.keyboard.press('Enter');
+      await scanByWedge(page, LEGACY_TE);
       await page.waitForSelector('kiosk-portal-panel[data-portal-code="003"]', { timeout: 30_000 });
       expect(await verdictOf(page)).toEqual({ verdict: 'rejected', code: 'CARD_REPLACED' });
       expect(await portalText(page, '[data-portal-field="newCardNumber"] dd')).toBe('TE1121201234570');
@@ -551,8 +548,7 @@ describe('kiosk screen with the online card check', () => {
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
       held.hold();
-      await page.keyboard.type(LEGACY_HC, { delay: 1 });
-      await page.keyboard.press('Enter');
+      await scanByWedge(page, LEGACY_HC);
       await page.waitForSelector('kiosk-portal-panel[data-portal-state="pending"]', { timeout: 30_000 });
       const polls = () =>
         page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/card-checks/')).length);

@@ -18,6 +18,7 @@ import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
 import { startTestKiosk } from '../helpers/kiosk-service.js';
 import { fitRgba, qrFrame } from '../helpers/qr-matrix.js';
 import { writeY4m } from '../helpers/y4m.js';
+import { scanByWedge } from '../helpers/wedge.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 const VECTORS = resolve(process.cwd(), '../shared/vectors');
@@ -50,8 +51,20 @@ const verdictOf = (page: Page) =>
     return { verdict: el?.getAttribute('data-verdict') ?? null, code: el?.getAttribute('data-code') ?? null };
   });
 
+/**
+ * The verdict, read in the same page step that sees it appear: with ?clear=1 a second round
+ * trip under load could find it already cleared.
+ */
 const waitForVerdict = (page: Page, timeout = 30_000) =>
-  page.waitForSelector('kiosk-verdict-panel[data-verdict]', { timeout }).then(() => verdictOf(page));
+  page
+    .waitForFunction(
+      () => {
+        const el = document.querySelector('kiosk-verdict-panel[data-verdict]');
+        return el && { verdict: el.getAttribute('data-verdict'), code: el.getAttribute('data-code') };
+      },
+      { timeout, polling: 'mutation' },
+    )
+    .then((h) => h.jsonValue() as Promise<{ verdict: string | null; code: string | null }>);
 
 const shadowText = (page: Page, selector: string) =>
   page.$eval(`kiosk-verdict-panel >>> ${selector}`, (el) => el.textContent?.trim() ?? '');
@@ -178,8 +191,7 @@ describe('kiosk screen: corrupted image, keyboard wedge, legacy card, clearing',
   });
 
   it('a keyboard-wedge burst of the shc:/ text + Enter → verdict', async () => {
-    await page.keyboard.type(validQr, { delay: 1 });
-    await page.keyboard.press('Enter');
+    await scanByWedge(page, validQr);
     expect(await waitForVerdict(page)).toEqual({ verdict: 'accepted', code: 'OK' });
     expect(await shadowText(page, '[data-field="fullName"]')).toBe(NAME);
     // Not signed in: check-in says so instead of offering a button.
@@ -198,8 +210,7 @@ describe('kiosk screen: corrupted image, keyboard wedge, legacy card, clearing',
   });
 
   it('a legacy paper-card QR → CẦN KIỂM TRA with the unsigned banner and review ticks', async () => {
-    await page.keyboard.type(LEGACY_QR, { delay: 1 });
-    await page.keyboard.press('Enter');
+    await scanByWedge(page, LEGACY_QR);
     expect(await waitForVerdict(page)).toEqual({ verdict: 'needs_review', code: 'UNSIGNED_LEGACY' });
     expect(await shadowText(page, '[data-banner="unsigned"]')).toContain('Thẻ giấy không có chữ ký — cần tra cứu trực tuyến');
     expect(await shadowText(page, 'h2')).toBe('CẦN KIỂM TRA');
@@ -215,8 +226,7 @@ describe('kiosk screen: corrupted image, keyboard wedge, legacy card, clearing',
     const p2 = await b.newPage(LANDSCAPE);
     try {
       await p2.goto(`${kiosk.url}/?clear=1`, { waitUntil: 'load' });
-      await p2.keyboard.type(validQr, { delay: 1 });
-      await p2.keyboard.press('Enter');
+      await scanByWedge(p2, validQr);
       expect(await waitForVerdict(p2)).toEqual({ verdict: 'accepted', code: 'OK' });
       await p2.waitForFunction(() => !document.querySelector('[data-verdict]'), { timeout: 10_000, polling: 100 });
       const leftovers = await p2.evaluate(() => {
@@ -289,8 +299,7 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
   });
 
   it('needs_review: the ticks are required before check-in, then the visit is recorded', async () => {
-    await page.keyboard.type(LEGACY_QR, { delay: 1 });
-    await page.keyboard.press('Enter');
+    await scanByWedge(page, LEGACY_QR);
     expect(await waitForVerdict(page)).toEqual({ verdict: 'needs_review', code: 'UNSIGNED_LEGACY' });
     await page.click('kiosk-check-in >>> [data-action="check-in"]');
     await page.waitForSelector('kiosk-check-in >>> [role="alert"]');
@@ -309,8 +318,7 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
     for (const expected of ['done', 'duplicate']) {
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => !document.querySelector('kiosk-verdict-panel[data-verdict]'));
-      await page.keyboard.type(validQr, { delay: 1 });
-      await page.keyboard.press('Enter');
+      await scanByWedge(page, validQr);
       expect(await waitForVerdict(page)).toEqual({ verdict: 'accepted', code: 'OK' });
       await page.click('kiosk-check-in >>> [data-action="check-in"]');
       const outcome = await page
@@ -335,8 +343,7 @@ describe('kiosk screen: signed-in check-in, no camera', () => {
     expect(text).toContain('Nguyễn Đức Thiện');
     await shoot(page, '8-recent-visits');
     // A new scan and Esc back to the scan state: the list closes and its names are gone.
-    await page.keyboard.type(validQr, { delay: 1 });
-    await page.keyboard.press('Enter');
+    await scanByWedge(page, validQr);
     await waitForVerdict(page);
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => document.querySelector('kiosk-recent-visits')?.shadowRoot?.querySelectorAll('li').length === 0);

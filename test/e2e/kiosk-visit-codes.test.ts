@@ -16,6 +16,7 @@ import { visitCodesOn } from '../../server/check-in-record/visit-codes.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
 import { startTestKiosk } from '../helpers/kiosk-service.js';
+import { scanByWedge } from '../helpers/wedge.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 
@@ -143,8 +144,7 @@ describe('desk: visit category and type before confirming', () => {
   });
 
   it('a card registered here → "1.1" preselected, type 01, both after the confirm button in Tab order', async () => {
-    await page.keyboard.type(hereQr, { delay: 1 });
-    await page.keyboard.press('Enter');
+    await scanByWedge(page, hereQr);
     expect(await waitForVerdict(page)).toBe('accepted');
     await page.waitForSelector('kiosk-check-in >>> select[data-visit-category]');
     expect(await selectValue(page, 'select[data-visit-category]')).toBe('1.1');

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CardCheckError } from '../../../server/card-checks/errors.js';
 import { RecheckWorker } from '../../../server/card-checks/recheck-worker.js';
 import { createLogger } from '../../../server/logger.js';
+import { seedVisits } from '../../../test-support/seed-visits.js';
 import { CCCD, LEGACY_HC } from '../../helpers/legacy-samples.js';
 import { counterRandom } from '../portal/fixtures.js';
 import { NO_CCCD, PEOPLE, PORTAL_NOW, RECEPTIONIST, openKiosk, startHeldPortal, until, type Kiosk, type TestPortal } from './fixtures.js';
@@ -251,6 +252,37 @@ describe('check-in and re-check', () => {
     });
     await expect(k.db.run('UPDATE visit_rechecks SET flagged = 0')).rejects.toThrow(/append-only/);
     await expect(k.db.run('DELETE FROM visit_rechecks')).rejects.toThrow(/append-only/);
+  });
+
+  it("a wedge-typed ID card checked in while the portal was down is re-checked as at the desk: typed name, then the portal's", async () => {
+    k = await openKiosk(p.portal.url);
+    const s = k.service();
+    // What a keyboard-wedge scanner types of the chip ID card: every Vietnamese letter lost.
+    const typed = CCCD.replace(/[^\x20-\x7e]/g, '');
+    await p.portal.control.setAccepting(false);
+    const v = await s.start({ qr: typed, typedBy: 'wedge' }, RECEPTIONIST, { waitMs: 60_000 });
+    expect(v.portal.state).toBe('unavailable');
+    expect(v.result.card).toMatchObject({ idNumber: '012090001234', nameFrom: 'unreadable' });
+    const [visitId] = await seedVisits(k.db, [{ recordedAt: PORTAL_NOW, source: 'id-card', qrText: typed }], '12001');
+    await s.linkVisit((await s.forCheckIn(v.id, RECEPTIONIST)).check.id, visitId!);
+    expect(await k.repo.get(v.id)).toMatchObject({ qrText: null });
+    await p.portal.control.setAccepting(true);
+
+    expect(await worker(k).runOnce()).toEqual({ recorded: 1, flagged: 0 });
+    // Asked with the typed name (060, carrying the portal's record), then with the portal's name.
+    expect(await k.rechecks.recheckOf(v.id)).toMatchObject({ visitId, state: 'done', portalCode: '000', flagged: false });
+  });
+
+  it('a wedge-typed ID card whose visit text cannot give a name back is recorded not checkable and flagged, never asked nameless', async () => {
+    k = await openKiosk(p.portal.url);
+    const s = k.service();
+    await p.portal.control.setAccepting(false);
+    const v = await s.start({ qr: CCCD.replace(/[^\x20-\x7e]/g, ''), typedBy: 'wedge' }, RECEPTIONIST, { waitMs: 60_000 });
+    const [visitId] = await seedVisits(k.db, [{ recordedAt: PORTAL_NOW, source: 'id-card' }], '12001');
+    await s.linkVisit(v.id, visitId!);
+    await p.portal.control.setAccepting(true);
+    expect(await worker(k).runOnce()).toEqual({ recorded: 1, flagged: 1 });
+    expect(await k.rechecks.recheckOf(v.id)).toMatchObject({ state: 'not_checkable', portalCode: 'SUBJECT_NAME_INVALID', flagged: true });
   });
 
   it('forCheckIn refuses another desk, another operator, and a check older than the window', async () => {

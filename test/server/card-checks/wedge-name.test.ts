@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseCardCheckBody } from '../../../server/card-checks/request.js';
-import { namedByPortal, portalNameToAskWith, wedgeLocal } from '../../../server/card-checks/wedge-name.js';
+import {
+  askWithUnreadableName,
+  namedByPortal,
+  portalNameToAskWith,
+  typedNameOf,
+  wedgeLocal,
+} from '../../../server/card-checks/wedge-name.js';
+import type { CheckSubject } from '../../../server/portal/request.js';
+import { CCCD } from '../../helpers/legacy-samples.js';
 import type { PortalCheckedResult } from '../../../server/portal/merge.js';
 import type { PortalOutcome } from '../../../server/portal/outcome.js';
 import type { VerifyResult } from '../../../server/wire/verification.js';
@@ -48,5 +56,33 @@ describe('wedge-typed chip ID card', () => {
     // The birth date differs (070), or the name still does: not the patient's name.
     expect(namedByPortal(merged, answer('070', 'Đặng Thị Xuân')).card).toStrictEqual(merged.card);
     expect(namedByPortal(merged, answer('060', 'Đặng Thị Xuân')).card).toStrictEqual(merged.card);
+  });
+
+  it("asks once more only with the portal's name from a name mismatch (the desk and the re-check alike)", async () => {
+    const subject: CheckSubject = {
+      source: 'id-card',
+      number: '012188007777',
+      numberKind: 'id-card',
+      fullName: 'ng Th Xun',
+      birthDate: '1988-09-09',
+    };
+    const asked: string[] = [];
+    const portal = (answers: PortalOutcome[]) => async (s: CheckSubject) => {
+      asked.push(s.fullName);
+      return answers.shift()!;
+    };
+    expect(await askWithUnreadableName(portal([answer('060', 'Đặng Thị Xuân'), answer('000', 'Đặng Thị Xuân')]), subject)).toMatchObject({
+      code: '000',
+    });
+    expect(asked).toEqual(['ng Th Xun', 'Đặng Thị Xuân']);
+    asked.length = 0;
+    expect(await askWithUnreadableName(portal([answer('000', 'Đặng Thị Xuân')]), subject)).toMatchObject({ code: '000' });
+    expect(asked).toEqual(['ng Th Xun']);
+  });
+
+  it('reads the typed name back from the scanned ID-card text, and nothing from anything else', () => {
+    expect(typedNameOf(CCCD.replace(/[^\x20-\x7e]/g, ''))).toBe('Nguyn c Thin');
+    expect(typedNameOf('seeded')).toBeUndefined();
+    expect(typedNameOf(undefined)).toBeUndefined();
   });
 });
