@@ -6,23 +6,21 @@
  * age), refreshes it, and sees the service's warnings and outboxes. A receptionist is told this
  * is not their page. axe-core: zero WCAG 2.1 A/AA violations in each state.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { ACCOUNTS, PASSWORD, startLogKiosk, type LogKiosk } from '../server/visits/fixtures.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
 let k: LogKiosk;
 let tb: TestBrowser;
-const uiDir = mkdtempSync(join(tmpdir(), 'kiosk-ui-admin-'));
 
 beforeAll(async () => {
-  await build({ configFile: resolve(process.cwd(), 'vite.config.ts'), logLevel: 'error', build: { outDir: uiDir, emptyOutDir: true } });
+  const uiDir = await builtKioskUi();
   k = await startLogKiosk({ service: { uiDir } });
   tb = await launchBrowser();
   mkdirSync(SHOTS, { recursive: true });
@@ -30,7 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tb?.close();
   await k?.close();
-  rmSync(uiDir, { recursive: true, force: true });
 });
 
 async function signIn(viewport: { width: number; height: number }, username: string): Promise<Page> {

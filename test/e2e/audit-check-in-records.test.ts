@@ -11,7 +11,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { openKioskDatabase } from '../../server/db/open-kiosk-db.js';
@@ -28,6 +27,7 @@ import { writeFacilityKeyFiles } from '../helpers/facility-cert.js';
 import { startTestKiosk } from '../helpers/kiosk-service.js';
 import { testPortalConfig } from '../helpers/reference-portal.js';
 import { freePort, pollUntil } from '../server/sync/processes.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
 const FACILITY = '12001';
@@ -58,8 +58,7 @@ async function login(username: string): Promise<string> {
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'audit-checkin-e2e-'));
-  uiDir = join(root, 'ui');
-  await build({ configFile: resolve(process.cwd(), 'vite.config.ts'), logLevel: 'error', build: { outDir: uiDir, emptyOutDir: true } });
+  uiDir = await builtKioskUi();
   issuer = await makeTestIssuer({ now: Date.now() });
   const keys = writeFacilityKeyFiles(root, { facility: FACILITY });
   const passwordFile = join(root, 'portal-password');

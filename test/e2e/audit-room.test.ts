@@ -7,16 +7,15 @@
  * with a bare QUERY_INVALID over stale rows; "Đang chờ gửi" with sync off; 1019 px at 800.
  * axe-core: zero WCAG 2.1 A/AA violations in every state touched.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { LEGACY_HC } from '../helpers/legacy-samples.js';
 import { ACCOUNTS, cardNumber, PASSWORD, startLogKiosk, type LogKiosk } from '../server/visits/fixtures.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
 const SIZES = [
@@ -27,10 +26,9 @@ const NOTE = 'Kiểm tra: ID_SEEN: Đã xem giấy tờ tùy thân có ảnh; PA
 
 let k: LogKiosk;
 let tb: TestBrowser;
-const uiDir = mkdtempSync(join(tmpdir(), 'kiosk-ui-audit-room-'));
 
 beforeAll(async () => {
-  await build({ configFile: resolve(process.cwd(), 'vite.config.ts'), logLevel: 'error', build: { outDir: uiDir, emptyOutDir: true } });
+  const uiDir = await builtKioskUi();
   k = await startLogKiosk({ service: { uiDir } });
   const post = (body: object) => k.request('POST', '/api/check-ins', { cookie: k.cookies.receptionist, body });
   expect((await post({ qr: await k.card(7) })).status).toBe(201);
@@ -44,7 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tb?.close();
   await k?.close();
-  rmSync(uiDir, { recursive: true, force: true });
 });
 
 async function auditor(viewport: { width: number; height: number }, username: string = ACCOUNTS.auditor.username): Promise<Page> {

@@ -9,22 +9,21 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
-import { build } from 'vite';
 import { CHROMIUM_PATH, chromiumArgs } from '../../test-support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, cardNumber, PASSWORD, startLogKiosk, type LogKiosk } from '../server/visits/fixtures.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 /** Screenshots to look at (test artifacts, not committed). */
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
 
 let k: LogKiosk;
 let browser: Browser;
-const uiDir = mkdtempSync(join(tmpdir(), 'kiosk-ui-audit-e2e-'));
 const profile = mkdtempSync(join(tmpdir(), 'chromium-audit-e2e-'));
 
 beforeAll(async () => {
-  // Build the real pages into a private folder (not dist/, which others may be building).
-  await build({ configFile: resolve(process.cwd(), 'vite.config.ts'), logLevel: 'error', build: { outDir: uiDir, emptyOutDir: true } });
+  // The real pages, built once for all the browser tests (not dist/, which others may be building).
+  const uiDir = await builtKioskUi();
   k = await startLogKiosk({ service: { uiDir } });
   browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs(profile) });
 });
@@ -32,7 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await k?.close();
-  rmSync(uiDir, { recursive: true, force: true });
   rmSync(profile, { recursive: true, force: true });
 });
 

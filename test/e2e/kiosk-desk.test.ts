@@ -11,7 +11,6 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
@@ -19,6 +18,7 @@ import { demoLegacyPerson, idCardQrText } from '../../server/issuer/demo-legacy.
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
 import { startTestKiosk } from '../helpers/kiosk-service.js';
 import { scanByWedge } from '../helpers/wedge.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
@@ -108,19 +108,7 @@ async function expectNoAxe(page: Page, state: string): Promise<void> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'kiosk-desk-'));
-  uiDir = join(work, 'ui');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: resolve(process.cwd(), 'vite.config.ts'),
-      mode: 'production',
-      logLevel: 'error',
-      build: { outDir: uiDir, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  uiDir = await builtKioskUi();
   issuer = await makeTestIssuer({ now: NOW, demo: true });
   const numbers = { a: 'DN4121201234567', b: 'DN4121209876543', c: 'DN4121205550001', d: 'DN4121205550002', e: 'DN4121205550003' };
   for (const k of Object.keys(qr) as Array<keyof typeof qr>) {

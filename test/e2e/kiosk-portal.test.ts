@@ -13,7 +13,6 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, systemRandom } from '../../server/clock.js';
 import { silentLogger } from '../../server/logger.js';
@@ -28,6 +27,7 @@ import { LEGACY_HC, LEGACY_NEW, LEGACY_TE } from '../helpers/legacy-samples.js';
 import { qrFrame } from '../helpers/qr-matrix.js';
 import { writeY4m } from '../helpers/y4m.js';
 import { scanByWedge } from '../helpers/wedge.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z'); // 09:00 in Hà Nội
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
@@ -231,19 +231,7 @@ const lastVisit = (page: Page) =>
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'kiosk-portal-e2e-'));
-  const uiDir = join(work, 'ui');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: resolve(process.cwd(), 'vite.config.ts'),
-      mode: 'production',
-      logLevel: 'error',
-      build: { outDir: uiDir, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  const uiDir = await builtKioskUi();
   issuer = await makeTestIssuer({ now: NOW });
 
   portalData = join(work, 'portal');

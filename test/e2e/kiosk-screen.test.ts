@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { Page } from 'puppeteer';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeShcNumeric } from '../../server/card/qr-text.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
@@ -19,6 +18,7 @@ import { startTestKiosk } from '../helpers/kiosk-service.js';
 import { fitRgba, qrFrame } from '../helpers/qr-matrix.js';
 import { writeY4m } from '../helpers/y4m.js';
 import { scanByWedge } from '../helpers/wedge.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 const VECTORS = resolve(process.cwd(), '../shared/vectors');
@@ -97,20 +97,7 @@ const videoPlayedFor = (page: Page, sec: number) =>
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
-  uiDir = join(work, 'ui');
-  // Vitest runs with NODE_ENV=test, which would make Vite pick Lit's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: resolve(process.cwd(), 'vite.config.ts'),
-      mode: 'production',
-      logLevel: 'error',
-      build: { outDir: uiDir, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  uiDir = await builtKioskUi();
   issuer = await makeTestIssuer({ now: NOW });
   const card = await issuer.issue();
   validQr = card.qrText;

@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { HTTPRequest, Page } from 'puppeteer';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { visitCodesOn } from '../../server/check-in-record/visit-codes.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { makeTestIssuer, type TestIssuer } from '../helpers/demo-issuer.js';
 import { startTestKiosk } from '../helpers/kiosk-service.js';
 import { scanByWedge } from '../helpers/wedge.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00Z');
 
@@ -82,20 +82,7 @@ const deepFocus = (p: Page) =>
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'kiosk-e2e-codes-'));
-  const uiDir = join(work, 'ui');
-  // Vitest runs with NODE_ENV=test, which would make Vite pick Lit's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: resolve(process.cwd(), 'vite.config.ts'),
-      mode: 'production',
-      logLevel: 'error',
-      build: { outDir: uiDir, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  const uiDir = await builtKioskUi();
   issuer = await makeTestIssuer({ now: NOW });
   let notice = '';
   desk = await startTestKiosk({

@@ -11,11 +11,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { ACCOUNTS, PASSWORD, startLogKiosk, type LogKiosk } from '../server/visits/fixtures.js';
+import { builtKioskUi } from '../helpers/kiosk-ui-build.js';
 
 const SHOTS = resolve(process.cwd(), 'test-artifacts/screenshots');
 const dir = mkdtempSync(join(tmpdir(), 'kiosk-serial-e2e-'));
@@ -85,8 +85,7 @@ async function shoot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const uiDir = join(dir, 'ui');
-  await build({ configFile: resolve(process.cwd(), 'vite.config.ts'), logLevel: 'error', build: { outDir: uiDir, emptyOutDir: true } });
+  const uiDir = await builtKioskUi();
   socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${SCANNER}`, `pty,raw,echo=0,link=${WRITER}`], { stdio: 'ignore' });
   await until('the linked pseudo-terminals', () => existsSync(SCANNER) && existsSync(WRITER));
   k = await startLogKiosk({ flags: ['--scanner-device', SCANNER], service: { uiDir } });
