@@ -127,6 +127,143 @@ async function populate(): Promise<{ a: string; b: string; r: string }> {
   return { a, b, r: r.id };
 }
 
+type Populated = Awaited<ReturnType<typeof populate>>;
+
+/**
+ * Raw SQL tampering, as an attacker with the file would do it (the record triggers dropped
+ * first, except where the attack needs none), and exactly what the verifier reports.
+ */
+const TAMPERING: ReadonlyArray<{ what: string; tamper: (ids: Populated) => Promise<unknown>; found: (ids: Populated) => object }> = [
+  {
+    what: 'a NULL column given a value (the forgotten QR text put back) → RECORD_CHANGED',
+    tamper: async ({ a }) => {
+      await dropTriggers(db);
+      await db.run("UPDATE card_checks SET qr_text = 'put back' WHERE id = ?", [a]);
+    },
+    found: ({ a }) => ({ intact: false, problem: 'RECORD_CHANGED', message: expect.stringContaining(a) }),
+  },
+  {
+    what: 'a changed visit_rechecks row → RECORD_CHANGED (recheck)',
+    tamper: async ({ r }) => {
+      await dropTriggers(db);
+      await db.run('UPDATE visit_rechecks SET flagged = 1 WHERE id = ?', [r]);
+    },
+    found: ({ r }) => ({
+      intact: false,
+      problem: 'RECORD_CHANGED',
+      message: `recheck ${r} differs from its card-check log entry (changed outside the kiosk)`,
+    }),
+  },
+  {
+    what: 'a deleted row → RECORD_REMOVED',
+    tamper: async ({ b }) => {
+      await dropTriggers(db);
+      await db.run('DELETE FROM card_checks WHERE id = ?', [b]);
+    },
+    found: ({ b }) => ({
+      intact: false,
+      count: 5,
+      problem: 'RECORD_REMOVED',
+      message: `card_check ${b} is in the card-check log but was removed`,
+    }),
+  },
+  {
+    what: 'a deleted re-check → RECORD_REMOVED (recheck)',
+    tamper: async ({ r }) => {
+      await dropTriggers(db);
+      await db.run('DELETE FROM visit_rechecks WHERE id = ?', [r]);
+    },
+    found: ({ r }) => ({ intact: false, problem: 'RECORD_REMOVED', message: `recheck ${r} is in the card-check log but was removed` }),
+  },
+  {
+    what: 'a row inserted without an entry → RECORD_UNLOGGED',
+    tamper: () =>
+      db.run(
+        `INSERT INTO card_checks (id, created_at, facility, desk_id, operator, operator_name, source, local_verdict, local_code,
+           verdict, code, reason_codes, portal_state, local_json, result_json)
+         VALUES ('forged', 1, '12001', 'desk-1', 'a', 'A', 'manual', 'accepted', 'OK', 'accepted', 'OK', '[]', 'done', '{}', '{}')`,
+      ),
+    found: () => ({
+      intact: false,
+      problem: 'RECORD_UNLOGGED',
+      message: 'card_check forged is not in the card-check log (inserted outside the kiosk)',
+    }),
+  },
+  {
+    what: 'a log entry edited → LOG_HASH_MISMATCH at that entry',
+    tamper: async () => {
+      await dropTriggers(db);
+      await db.run('UPDATE card_check_log SET at = at + 1 WHERE seq = 2');
+    },
+    found: () => ({
+      present: true,
+      intact: false,
+      count: 5,
+      headSeq: 5,
+      firstBrokenSeq: 2,
+      problem: 'LOG_HASH_MISMATCH',
+      message: 'card-check log entry 2 does not match its hash',
+    }),
+  },
+  {
+    what: 'a log entry edited and re-hashed → LOG_PREV_HASH_MISMATCH at the next one',
+    tamper: async () => {
+      await dropTriggers(db);
+      const e = (await entries(db))[1]!;
+      const edited = { ...e, at: e.at + 1 };
+      await db.run('UPDATE card_check_log SET at = ?, hash = ? WHERE seq = 2', [edited.at, logEntryHash(e.prev_hash, edited)]);
+    },
+    found: () => ({
+      intact: false,
+      firstBrokenSeq: 3,
+      problem: 'LOG_PREV_HASH_MISMATCH',
+      message: 'card-check log entry 3 does not link to entry 2',
+    }),
+  },
+  {
+    what: 'a log entry deleted in the middle → LOG_SEQ_GAP',
+    tamper: async () => {
+      await dropTriggers(db);
+      await db.run('DELETE FROM card_check_log WHERE seq = 3');
+    },
+    found: () => ({ intact: false, count: 4, firstBrokenSeq: 3, problem: 'LOG_SEQ_GAP', message: 'card-check log entry 3 is missing' }),
+  },
+  {
+    what: 'the first entry deleted → LOG_SEQ_GAP at 1',
+    tamper: async () => {
+      await dropTriggers(db);
+      await db.run('DELETE FROM card_check_log WHERE seq = 1');
+    },
+    found: () => ({ intact: false, firstBrokenSeq: 1, problem: 'LOG_SEQ_GAP' }),
+  },
+  {
+    what: 'the last entry cut off (the re-check’s only entry) → RECORD_UNLOGGED',
+    tamper: async () => {
+      await dropTriggers(db);
+      await db.run('DELETE FROM card_check_log WHERE seq = 5');
+    },
+    found: ({ r }) => ({ intact: false, count: 4, headSeq: 4, problem: 'RECORD_UNLOGGED', message: expect.stringContaining(r) }),
+  },
+  {
+    what: 'the log’s triggers dropped (nothing else changed) → LOG_TRIGGERS_MISSING',
+    tamper: () => dropTriggers(db, ['card_check_log_no_delete']),
+    found: () => ({
+      intact: false,
+      count: 5,
+      problem: 'LOG_TRIGGERS_MISSING',
+      message: 'the append-only triggers on the card-check log were removed or altered',
+    }),
+  },
+  {
+    what: 'a log trigger replaced by one that does not abort → LOG_TRIGGERS_MISSING',
+    tamper: async () => {
+      await dropTriggers(db, ['card_check_log_no_update']);
+      await db.exec('CREATE TRIGGER card_check_log_no_update BEFORE UPDATE ON card_check_log BEGIN SELECT 1; END;');
+    },
+    found: () => ({ intact: false, problem: 'LOG_TRIGGERS_MISSING' }),
+  },
+];
+
 describe('every write appends one entry', () => {
   it('insert → recorded, recordAnswer → answered, linkVisit → linked, appendRecheck → recorded; each entry hashes its record as it then is', async () => {
     expect(await verifyCardCheckLog(db)).toEqual({ present: true, intact: true, count: 0, headSeq: 0, headHash: GENESIS_HASH });
@@ -239,140 +376,12 @@ describe('verifyCardCheckLog finds tampering', () => {
     });
   });
 
-  it('a NULL column given a value (the forgotten QR text put back) → RECORD_CHANGED', async () => {
-    const { a } = await populate();
-    await dropTriggers(db);
-    await db.run("UPDATE card_checks SET qr_text = 'put back' WHERE id = ?", [a]);
-    expect(await verifyCardCheckLog(db)).toMatchObject({ intact: false, problem: 'RECORD_CHANGED', message: expect.stringContaining(a) });
-  });
-
-  it('a changed visit_rechecks row → RECORD_CHANGED (recheck)', async () => {
-    const { r } = await populate();
-    await dropTriggers(db);
-    await db.run('UPDATE visit_rechecks SET flagged = 1 WHERE id = ?', [r]);
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      intact: false,
-      problem: 'RECORD_CHANGED',
-      message: `recheck ${r} differs from its card-check log entry (changed outside the kiosk)`,
+  for (const { what, tamper, found } of TAMPERING)
+    it(what, async () => {
+      const ids = await populate();
+      await tamper(ids);
+      expect(await verifyCardCheckLog(db)).toMatchObject(found(ids));
     });
-  });
-
-  it('a deleted row → RECORD_REMOVED', async () => {
-    const { b } = await populate();
-    await dropTriggers(db);
-    await db.run('DELETE FROM card_checks WHERE id = ?', [b]);
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      intact: false,
-      count: 5,
-      problem: 'RECORD_REMOVED',
-      message: `card_check ${b} is in the card-check log but was removed`,
-    });
-  });
-
-  it('a deleted re-check → RECORD_REMOVED (recheck)', async () => {
-    const { r } = await populate();
-    await dropTriggers(db);
-    await db.run('DELETE FROM visit_rechecks WHERE id = ?', [r]);
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      intact: false,
-      problem: 'RECORD_REMOVED',
-      message: `recheck ${r} is in the card-check log but was removed`,
-    });
-  });
-
-  it('a row inserted without an entry → RECORD_UNLOGGED', async () => {
-    await populate();
-    await db.run(
-      `INSERT INTO card_checks (id, created_at, facility, desk_id, operator, operator_name, source, local_verdict, local_code,
-         verdict, code, reason_codes, portal_state, local_json, result_json)
-       VALUES ('forged', 1, '12001', 'desk-1', 'a', 'A', 'manual', 'accepted', 'OK', 'accepted', 'OK', '[]', 'done', '{}', '{}')`,
-    );
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      intact: false,
-      problem: 'RECORD_UNLOGGED',
-      message: 'card_check forged is not in the card-check log (inserted outside the kiosk)',
-    });
-  });
-
-  it('a log entry edited → LOG_HASH_MISMATCH at that entry', async () => {
-    await populate();
-    await dropTriggers(db);
-    await db.run('UPDATE card_check_log SET at = at + 1 WHERE seq = 2');
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      present: true,
-      intact: false,
-      count: 5,
-      headSeq: 5,
-      firstBrokenSeq: 2,
-      problem: 'LOG_HASH_MISMATCH',
-      message: 'card-check log entry 2 does not match its hash',
-    });
-  });
-
-  it('a log entry edited and re-hashed → LOG_PREV_HASH_MISMATCH at the next one', async () => {
-    await populate();
-    await dropTriggers(db);
-    const e = (await entries(db))[1]!;
-    const edited = { ...e, at: e.at + 1 };
-    await db.run('UPDATE card_check_log SET at = ?, hash = ? WHERE seq = 2', [edited.at, logEntryHash(e.prev_hash, edited)]);
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      intact: false,
-      firstBrokenSeq: 3,
-      problem: 'LOG_PREV_HASH_MISMATCH',
-      message: 'card-check log entry 3 does not link to entry 2',
-    });
-  });
-
-  it('a log entry deleted in the middle → LOG_SEQ_GAP', async () => {
-    await populate();
-    await dropTriggers(db);
-    await db.run('DELETE FROM card_check_log WHERE seq = 3');
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      intact: false,
-      count: 4,
-      firstBrokenSeq: 3,
-      problem: 'LOG_SEQ_GAP',
-      message: 'card-check log entry 3 is missing',
-    });
-  });
-
-  it('the first entry deleted → LOG_SEQ_GAP at 1', async () => {
-    await populate();
-    await dropTriggers(db);
-    await db.run('DELETE FROM card_check_log WHERE seq = 1');
-    expect(await verifyCardCheckLog(db)).toMatchObject({ intact: false, firstBrokenSeq: 1, problem: 'LOG_SEQ_GAP' });
-  });
-
-  it('the last entry cut off (the re-check’s only entry) → RECORD_UNLOGGED', async () => {
-    const { r } = await populate();
-    await dropTriggers(db);
-    await db.run('DELETE FROM card_check_log WHERE seq = 5');
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      intact: false,
-      count: 4,
-      headSeq: 4,
-      problem: 'RECORD_UNLOGGED',
-      message: expect.stringContaining(r),
-    });
-  });
-
-  it('the log’s triggers dropped (nothing else changed) → LOG_TRIGGERS_MISSING', async () => {
-    await populate();
-    await dropTriggers(db, ['card_check_log_no_delete']);
-    expect(await verifyCardCheckLog(db)).toMatchObject({
-      intact: false,
-      count: 5,
-      problem: 'LOG_TRIGGERS_MISSING',
-      message: 'the append-only triggers on the card-check log were removed or altered',
-    });
-  });
-
-  it('a log trigger replaced by one that does not abort → LOG_TRIGGERS_MISSING', async () => {
-    await populate();
-    await dropTriggers(db, ['card_check_log_no_update']);
-    await db.exec('CREATE TRIGGER card_check_log_no_update BEFORE UPDATE ON card_check_log BEGIN SELECT 1; END;');
-    expect(await verifyCardCheckLog(db)).toMatchObject({ intact: false, problem: 'LOG_TRIGGERS_MISSING' });
-  });
 
   it('the triggers refuse an UPDATE or DELETE of the log while they are in place', async () => {
     await populate();
