@@ -29,6 +29,7 @@ import { ConfigError } from '../errors.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
 import { CHECK_IN_XML_USAGE, runCheckInXml } from './audit/check-in-xml.js';
 import { DATA_DIR_FLAG } from './data-dir-arg.js';
+import { runMain } from './run-main.js';
 
 const FLAGS: readonly FlagSpec[] = [
   DATA_DIR_FLAG,
@@ -234,12 +235,4 @@ async function printKioskKey(dataDir: string, problems: string[], usage: (m?: st
   }
 }
 
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`audit: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runMain('audit', () => run(process.argv.slice(2)), { failCode: 2 });

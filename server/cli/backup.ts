@@ -24,6 +24,7 @@ import { moveIntoPlace, partialName, rotateBackups, timestampedName, vacuumInto,
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
 import { verifyChain } from '../visits/chain-verifier.js';
 import { DATA_DIR_FLAG } from './data-dir-arg.js';
+import { runMain } from './run-main.js';
 
 const FLAGS: readonly FlagSpec[] = [
   DATA_DIR_FLAG,
@@ -114,12 +115,4 @@ async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`backup: failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runMain('backup', () => run(process.argv.slice(2)), { failCode: 2, failedWord: 'failed' });

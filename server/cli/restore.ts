@@ -29,6 +29,7 @@ import { KIOSK_MIGRATIONS } from '../db/schema.js';
 import { flagUsage, parseFlags, resolveFlags, type FlagSpec } from '../lib/cli-args.js';
 import { verifyChain } from '../visits/chain-verifier.js';
 import { DATA_DIR_FLAG } from './data-dir-arg.js';
+import { runMain } from './run-main.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { flag: 'from', kind: 'path', arg: 'FILE', help: 'the backup to restore' },
@@ -165,12 +166,4 @@ async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`restore: failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+runMain('restore', () => run(process.argv.slice(2)), { failCode: 2, failedWord: 'failed' });

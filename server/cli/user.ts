@@ -20,6 +20,7 @@ import { hashPassword, passwordProblem, PASSWORD_MAX } from '../users/password.j
 import { cccdProblem, displayNameProblem, isRole, usernameProblem } from '../users/types.js';
 import { UserRepository } from '../users/user-repo.js';
 import { DATA_DIR_FLAG } from './data-dir-arg.js';
+import { runMain } from './run-main.js';
 
 const FLAGS: readonly FlagSpec[] = [
   { flag: 'role', kind: 'text', arg: 'receptionist|auditor|admin', help: "add: the operator's role" },
@@ -214,12 +215,4 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`user: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('user', () => run(process.argv.slice(2)), { failCode: 1 });

@@ -16,6 +16,7 @@ import { projectRoot } from '../project-root.js';
 import { loadTrustFile } from '../trust/load-file.js';
 import type { TrustSnapshot } from '../trust/types.js';
 import { forEachLine } from './stdin-lines.js';
+import { runMain } from './run-main.js';
 
 export const EXIT = { accepted: 0, rejected: 1, usage: 2, needs_review: 3 } as const;
 
@@ -113,12 +114,4 @@ async function run(): Promise<number> {
   return worst === undefined ? EXIT.accepted : EXIT[worst];
 }
 
-run().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`verify: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = EXIT.usage;
-  },
-);
+runMain('verify', run, { failCode: EXIT.usage });
