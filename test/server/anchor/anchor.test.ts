@@ -14,16 +14,14 @@ import { verifyCheckpoint } from '../../../server/anchor/checkpoint.js';
 import { loadOrCreateKioskKey, type KioskKey } from '../../../server/anchor/kiosk-key.js';
 import { cardCheckLogHead } from '../../../server/card-checks/card-check-log.js';
 import { CardCheckRepository } from '../../../server/card-checks/card-check-repo.js';
-import type { NewCardCheck } from '../../../server/card-checks/records.js';
 import { fixedClock } from '../../../server/clock.js';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { createLogger } from '../../../server/logger.js';
-import type { PortalCheckedResult } from '../../../server/portal/merge.js';
 import { GENESIS_HASH } from '../../../server/visits/chain.js';
 import { VisitWriter } from '../../../server/visits/visit-writer.js';
-import type { VerifyResult } from '../../../server/wire/verification.js';
 import type { CheckpointAnswer, CheckpointClaims } from '../../../server/wire/checkpoints.js';
+import { cardCheckMaker } from '../../helpers/card-check-records.js';
 import { visitContent } from '../../helpers/visit-content.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00.000Z');
@@ -58,34 +56,8 @@ class FakeSender implements CheckpointSender {
   }
 }
 
-const local = (): VerifyResult => ({
-  verdict: 'needs_review',
-  code: 'UNSIGNED_LEGACY',
-  reasons: [{ code: 'UNSIGNED_LEGACY', severity: 'warning', message_vi: 'x', message_en: 'x' }],
-  checks: [{ name: 'qr', ok: true }],
-  checkedAt: iso(NOW),
-});
-let checks = 0;
-function cardCheck(): NewCardCheck {
-  checks++;
-  const result: PortalCheckedResult = { ...local(), portal: { state: 'pending' } };
-  return {
-    id: `0190b000-0000-7000-8000-${String(checks).padStart(12, '0')}`,
-    createdAt: NOW + checks,
-    facility: '12001',
-    deskId: 'desk-1',
-    operator: 'le.tan',
-    operatorName: 'Lê Tân',
-    operatorCccd: null,
-    source: 'legacy-unsigned',
-    cardNumber: 'HS4010123456789',
-    maSoBhxh: '0123456789',
-    cccd: null,
-    local: local(),
-    result,
-    qrText: 'qr',
-  };
-}
+const newCheck = cardCheckMaker(NOW, '0190b000');
+const cardCheck = () => newCheck({ operatorCccd: null, qrText: 'qr' });
 
 let dir: string;
 let db: Database;

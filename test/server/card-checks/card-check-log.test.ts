@@ -19,52 +19,19 @@ import {
 import { verifyCardCheckLog } from '../../../server/card-checks/card-check-log-verifier.js';
 import { CardCheckRepository } from '../../../server/card-checks/card-check-repo.js';
 import { RecheckRepository } from '../../../server/card-checks/recheck-repo.js';
-import type { NewCardCheck, NewRecheck } from '../../../server/card-checks/records.js';
+import type { NewRecheck } from '../../../server/card-checks/records.js';
 import { openDatabase, type Database } from '../../../server/db/database.js';
 import { migrate } from '../../../server/db/migrate.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import { KIOSK_MIGRATIONS } from '../../../server/db/schema.js';
-import type { PortalCheckedResult } from '../../../server/portal/merge.js';
 import { GENESIS_HASH } from '../../../server/visits/chain.js';
-import type { VerifyResult } from '../../../server/wire/verification.js';
+import { cardCheckMaker, portalAccepted } from '../../helpers/card-check-records.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00.000Z');
 
-const local = (): VerifyResult => ({
-  verdict: 'needs_review',
-  code: 'UNSIGNED_LEGACY',
-  reasons: [{ code: 'UNSIGNED_LEGACY', severity: 'warning', message_vi: 'Thẻ không ký', message_en: 'Unsigned card' }],
-  checks: [{ name: 'qr', ok: true }],
-  checkedAt: new Date(NOW).toISOString(),
-});
+const cardCheck = cardCheckMaker(NOW, '0190c000');
+const answer = () => portalAccepted(NOW);
 let n = 0;
-function cardCheck(over: Partial<NewCardCheck> = {}): NewCardCheck {
-  n++;
-  return {
-    id: `0190c000-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    createdAt: NOW + n,
-    facility: '12001',
-    deskId: 'desk-1',
-    operator: 'le.tan',
-    operatorName: 'Lê Tân',
-    operatorCccd: '001090000001',
-    source: 'legacy-unsigned',
-    cardNumber: 'HS4010123456789',
-    maSoBhxh: '0123456789',
-    cccd: null,
-    local: local(),
-    result: { ...local(), portal: { state: 'pending' } },
-    qrText: 'HS4010123456789|Nguyễn Văn A|…',
-    ...over,
-  };
-}
-const answer = (): PortalCheckedResult => ({
-  ...local(),
-  verdict: 'accepted',
-  code: 'OK',
-  reasons: [],
-  portal: { state: 'done', code: '000', latencyMs: 42, attempts: 1 },
-});
 function recheck(cardCheckId: string, visitId: string, over: Partial<NewRecheck> = {}): NewRecheck {
   n++;
   return {

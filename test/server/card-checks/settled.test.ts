@@ -9,47 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CardCheckRepository, type CardCheckSettled } from '../../../server/card-checks/card-check-repo.js';
-import type { NewCardCheck } from '../../../server/card-checks/records.js';
 import type { Database } from '../../../server/db/database.js';
 import { openKioskDatabase } from '../../../server/db/open-kiosk-db.js';
 import type { PortalCheckedResult } from '../../../server/portal/merge.js';
-import type { VerifyResult } from '../../../server/wire/verification.js';
+import { cardCheckMaker, portalAccepted, unsignedLocal } from '../../helpers/card-check-records.js';
 
 const NOW = Date.parse('2026-11-25T02:00:00.000Z');
-const local = (): VerifyResult => ({
-  verdict: 'needs_review',
-  code: 'UNSIGNED_LEGACY',
-  reasons: [{ code: 'UNSIGNED_LEGACY', severity: 'warning', message_vi: 'Thẻ không ký', message_en: 'Unsigned card' }],
-  checks: [{ name: 'qr', ok: true }],
-  checkedAt: new Date(NOW).toISOString(),
-});
-let n = 0;
-function cardCheck(portal: PortalCheckedResult['portal']): NewCardCheck {
-  n++;
-  return {
-    id: `0190e000-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    createdAt: NOW + n,
-    facility: '12001',
-    deskId: 'desk-1',
-    operator: 'le.tan',
-    operatorName: 'Lê Tân',
-    operatorCccd: '001090000001',
-    source: 'legacy-unsigned',
-    cardNumber: 'HS4010123456789',
-    maSoBhxh: '0123456789',
-    cccd: null,
-    local: local(),
-    result: { ...local(), portal },
-    qrText: 'HS4010123456789|Nguyễn Văn A|…',
-  };
-}
-const answer = (): PortalCheckedResult => ({
-  ...local(),
-  verdict: 'accepted',
-  code: 'OK',
-  reasons: [],
-  portal: { state: 'done', code: '000', latencyMs: 42, attempts: 1 },
-});
+const newCheck = cardCheckMaker(NOW, '0190e000');
+const cardCheck = (portal: PortalCheckedResult['portal']) => newCheck({ result: { ...unsignedLocal(NOW), portal } });
+const answer = () => portalAccepted(NOW);
 
 let dir: string;
 let db: Database;
