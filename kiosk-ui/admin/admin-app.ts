@@ -31,8 +31,8 @@ export class AdminApp extends RolePage {
     });
   }
 
-  protected override userArrived(user: SessionUser): void {
-    if (user.role === 'admin') void this.loadStatus();
+  protected override userArrived(): void {
+    void this.loadStatus();
   }
 
   protected override userLeft(): void {

@@ -1,6 +1,5 @@
 import { html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { SessionUser } from '../../server/wire/session.js';
 import type { VisitCodeTable } from '../../server/wire/check-in-report.js';
 import { getStatus, getVisitCodes } from '../api/client.js';
 import { EMPTY_FILTERS, type AuditFilters } from './filter-params.js';
@@ -39,8 +38,8 @@ export class AuditApp extends RolePage {
     });
   }
 
-  /** The visit codes' labels (any signed-in user may read them); bare codes until they come. */
-  protected override userArrived(_user: SessionUser): void {
+  /** The visit codes' labels; bare codes until they come. */
+  protected override userArrived(): void {
     void this.loadCodes();
   }
 

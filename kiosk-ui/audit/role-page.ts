@@ -43,7 +43,7 @@ export abstract class RolePage extends LightElement {
   /** The page's content, for a user of its role. */
   protected abstract renderContent(t: Translate, user: SessionUser): TemplateResult;
 
-  /** A user is known (the session found at load, or a sign-in). */
+  /** A user of the page's role is known (the session found at load, or a sign-in): load the content's data. */
   protected userArrived(_user: SessionUser): void {}
 
   /** The user signed out: forget what the page loaded for them. */
@@ -59,12 +59,13 @@ export abstract class RolePage extends LightElement {
     this.offline = !r.ok && r.status === 0;
     this.user = r.ok ? r.body.user : undefined;
     this.checked = true;
-    if (this.user) this.userArrived(this.user);
+    if (this.user) this.signedIn(this.user);
   }
 
   private signedIn(user: SessionUser): void {
     this.user = user;
-    this.userArrived(user);
+    // Another role is only told this is not their page: nothing is loaded for it.
+    if (user.role === this.spec.role) this.userArrived(user);
   }
 
   private async signOut(): Promise<void> {
